@@ -1,0 +1,146 @@
+"""Who may do what: the one place that decides it (DESIGN.md "Users").
+
+Rights on a term follow its memberships: users of the leader agency are its secretariat while the
+term is not closed, users of the deputy agency co-review, member heads act for their agency,
+member officers draft for it, board officers of the council read everything and review. Everybody
+else gets a 404, so that the existence of a bloc is not disclosed to outsiders.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from blocs.models import AgencyRole, Bloc, BlocTerm, BoardOfficer, Membership
+
+
+@dataclass(frozen=True)
+class TermAccess:
+    """What one user may do on one term, computed once per request."""
+
+    term: BlocTerm
+    is_admin: bool = False
+    is_board: bool = False
+    is_secretariat: bool = False
+    is_deputy: bool = False
+    member_agency_ids: frozenset = field(default_factory=frozenset)
+    current_agency_ids: frozenset = field(default_factory=frozenset)
+    head_agency_ids: frozenset = field(default_factory=frozenset)
+
+    @property
+    def can_read(self) -> bool:
+        return self.is_admin or self.is_board or bool(self.member_agency_ids)
+
+    @property
+    def can_manage(self) -> bool:
+        """Run the term: members, elections, pledge, criteria, cross-checks, agreed scores."""
+        return not self.term.is_closed and (self.is_secretariat or self.is_admin)
+
+    @property
+    def can_co_review(self) -> bool:
+        return not self.term.is_closed and (self.is_secretariat or self.is_deputy or self.is_admin)
+
+    @property
+    def can_board_review(self) -> bool:
+        return self.is_board or self.is_admin
+
+    def can_draft_for(self, agency_id) -> bool:
+        """Officers and heads prepare their own agency's work while it is a member."""
+        return not self.term.is_closed and agency_id in self.current_agency_ids
+
+    def can_act_for(self, agency_id) -> bool:
+        """Heads (or those signing for them) submit and sign for their own agency."""
+        return not self.term.is_closed and agency_id in self.head_agency_ids
+
+    @property
+    def own_agency_ids(self) -> frozenset:
+        return self.current_agency_ids
+
+    @property
+    def role_label(self) -> str:
+        if self.is_secretariat:
+            return _("Thư ký khối (đơn vị khối trưởng)")
+        if self.is_deputy:
+            return _("Đơn vị khối phó")
+        if self.head_agency_ids:
+            return _("Thủ trưởng đơn vị thành viên")
+        if self.member_agency_ids:
+            return _("Cán bộ đơn vị thành viên")
+        if self.is_board:
+            return _("Ban Thi đua – Khen thưởng")
+        if self.is_admin:
+            return _("Quản trị hệ thống")
+        return ""
+
+
+def term_access(user, term: BlocTerm) -> TermAccess:
+    """Compute the user's rights on ``term`` in at most two queries."""
+    if not user.is_authenticated:
+        return TermAccess(term=term)
+    is_board = BoardOfficer.objects.filter(user=user, council_id=term.bloc.council_id).exists()
+    rows = Membership.objects.filter(term=term, agency__roles__user=user).values_list(
+        "agency_id", "role", "left_on", "agency__roles__role", "agency__roles__signing_authority"
+    )
+    member, current, heads = set(), set(), set()
+    is_secretariat = is_deputy = False
+    for agency_id, membership_role, left_on, role, authority in rows:
+        member.add(agency_id)
+        if left_on is not None:
+            continue
+        current.add(agency_id)
+        if role == AgencyRole.Role.HEAD or authority:
+            heads.add(agency_id)
+        if membership_role == Membership.Role.LEADER:
+            is_secretariat = True
+        elif membership_role == Membership.Role.DEPUTY:
+            is_deputy = True
+    return TermAccess(
+        term=term,
+        is_admin=user.is_superuser,
+        is_board=is_board,
+        is_secretariat=is_secretariat,
+        is_deputy=is_deputy,
+        member_agency_ids=frozenset(member),
+        current_agency_ids=frozenset(current),
+        head_agency_ids=frozenset(heads),
+    )
+
+
+def get_term_for_user(request, bloc_code, year, *, write=False):
+    """Load a term the user may read (404 otherwise); with ``write``, require management (403)."""
+    try:
+        term = BlocTerm.objects.select_related("bloc__council").get(bloc__code=bloc_code, year=year)
+    except BlocTerm.DoesNotExist:
+        raise Http404(_("Không tìm thấy năm thi đua này.")) from None
+    access = term_access(request.user, term)
+    if not access.can_read:
+        raise Http404(_("Không tìm thấy năm thi đua này."))
+    if write and not access.can_manage:
+        raise PermissionDenied(_("Chỉ thư ký khối (đơn vị khối trưởng năm nay) được làm việc này."))
+    return term, access
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """Refuse a write the reader may not make (403), after read access was established."""
+    if not allowed:
+        raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+def get_bloc_for_user(request, bloc_code) -> Bloc:
+    """Load a bloc the user may see, or 404."""
+    try:
+        return Bloc.objects.visible_to(request.user).select_related("council").get(code=bloc_code)
+    except Bloc.DoesNotExist:
+        raise Http404(_("Không tìm thấy khối thi đua này.")) from None
+
+
+def board_councils(user):
+    """The councils whose board the user belongs to (all of them for administrators)."""
+    from blocs.models import Council
+
+    if not user.is_authenticated:
+        return Council.objects.none()
+    if user.is_superuser:
+        return Council.objects.all()
+    return Council.objects.filter(board_officers__user=user)

@@ -1,0 +1,145 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import (
+    Agency,
+    AgencyNameChange,
+    AgencyRole,
+    Bloc,
+    BlocTerm,
+    BoardOfficer,
+    Council,
+    LeadershipElection,
+    Membership,
+    RotationSlot,
+    User,
+)
+
+
+class AgencyRoleInline(admin.TabularInline):
+    model = AgencyRole
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+class BoardOfficerInline(admin.TabularInline):
+    model = BoardOfficer
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Thông tin công tác"), {"fields": ("full_name", "job_title", "phone")}),
+    )
+    list_display = ("username", "full_name", "job_title", "email", "is_staff", "is_active")
+    search_fields = ("username", "full_name", "email")
+    inlines = [AgencyRoleInline, BoardOfficerInline]
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "province", "document_profile")
+    search_fields = ("name", "short_name", "province")
+    list_filter = ("document_profile",)
+
+
+class AgencyNameChangeInline(admin.TabularInline):
+    model = AgencyNameChange
+    extra = 0
+    fk_name = "agency"
+    readonly_fields = ("recorded_at",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "abbreviation", "kind", "parent_body", "active", "merged_into")
+    list_filter = ("council", "kind", "active")
+    search_fields = ("name", "abbreviation", "parent_body")
+    autocomplete_fields = ["merged_into"]
+    inlines = [AgencyNameChangeInline, AgencyRoleInline]
+
+
+class RotationSlotInline(admin.TabularInline):
+    model = RotationSlot
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(Bloc)
+class BlocAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "council", "doc_abbreviation", "active")
+    list_filter = ("council", "active")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [RotationSlotInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(BlocTerm)
+class BlocTermAdmin(admin.ModelAdmin):
+    list_display = ("bloc", "year", "status", "leader_name", "deputy_name")
+    list_filter = ("status", "year", "bloc__council", "bloc")
+    search_fields = ("bloc__name", "bloc__code")
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("bloc")
+            .prefetch_related("memberships__agency")
+        )
+
+    @admin.display(description=_("Khối trưởng"))
+    def leader_name(self, obj):
+        return obj.leader
+
+    @admin.display(description=_("Khối phó"))
+    def deputy_name(self, obj):
+        return obj.deputy
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("agency", "term", "role", "joined_on", "left_on")
+    list_filter = ("role", "term__year", "term__bloc")
+    search_fields = ("agency__name", "agency__abbreviation", "term__bloc__name")
+    autocomplete_fields = ["agency", "term"]
+
+
+@admin.register(LeadershipElection)
+class LeadershipElectionAdmin(admin.ModelAdmin):
+    list_display = ("term", "held_on", "leader", "leader_votes", "deputy", "deputy_votes", "voters")
+    list_filter = ("term__bloc", "term__year")
+    search_fields = ("term__bloc__name", "leader__name", "deputy__name")
+    autocomplete_fields = ["leader", "deputy", "term"]
+
+
+@admin.register(AgencyRole)
+class AgencyRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "agency", "role", "signing_authority")
+    list_filter = ("role", "signing_authority", "agency__council")
+    search_fields = ("user__username", "user__full_name", "agency__name")
+    autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(BoardOfficer)
+class BoardOfficerAdmin(admin.ModelAdmin):
+    list_display = ("user", "council")
+    list_filter = ("council",)
+    search_fields = ("user__username", "user__full_name")
+    autocomplete_fields = ["user"]
+
+
+@admin.register(AgencyNameChange)
+class AgencyNameChangeAdmin(admin.ModelAdmin):
+    list_display = ("agency", "old_name", "new_name", "changed_on", "recorded_by")
+    search_fields = ("old_name", "new_name", "agency__name")
+    list_filter = ("changed_on",)

@@ -1,0 +1,345 @@
+"""Demo data for the blocs app: a province's council, two blocs, three years, every persona."""
+
+import datetime
+import functools
+import unicodedata
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from blocs import services
+from blocs.models import (
+    Agency,
+    AgencyRole,
+    Bloc,
+    BlocTerm,
+    BoardOfficer,
+    Council,
+    Membership,
+    RotationSlot,
+    User,
+)
+
+DEMO_PASSWORD = "khoithidua2026"
+FIRST_YEAR = 2024
+CURRENT_YEAR = 2026
+
+LEGAL_BASES = "\n".join(
+    [
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+        "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều "
+        "của Luật Thi đua, khen thưởng;",
+        "Căn cứ Quy chế hoạt động của Khối thi đua năm {year}.",
+    ]
+)
+
+PARTY_AGENCIES = [
+    ("Văn phòng Tỉnh ủy", "VPTU"),
+    ("Ban Tổ chức Tỉnh ủy", "BTCTU"),
+    ("Ủy ban Kiểm tra Tỉnh ủy", "UBKTTU"),
+    ("Ban Tuyên giáo Tỉnh ủy", "BTGTU"),
+    ("Ban Dân vận Tỉnh ủy", "BDVTU"),
+    ("Ban Nội chính Tỉnh ủy", "BNCTU"),
+    ("Báo Quảng Trị", "BQT"),
+    ("Trường Chính trị Lê Duẩn", "TCTLD"),
+    ("Đảng ủy các cơ quan Đảng tỉnh", "DUCCQD"),
+    ("Ban Bảo vệ, chăm sóc sức khỏe cán bộ tỉnh", "BBVSKCB"),
+]
+# Joined in 2025, when Ban Tuyên giáo and Ban Dân vận merged (the 2025 reorganisation).
+PARTY_MERGED = ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "BTGDVTU")
+PARTY_JOINING_2025 = ("Nhà xuất bản Quảng Trị", "NXBQT")
+
+STATE_AGENCIES = [
+    ("Văn phòng Ủy ban nhân dân tỉnh", "VPUBND"),
+    ("Sở Nội vụ", "SNV"),
+    ("Sở Tài chính", "STC"),
+    ("Sở Kế hoạch và Đầu tư", "SKHDT"),
+    ("Thanh tra tỉnh", "TTT"),
+    ("Sở Tư pháp", "STP"),
+    ("Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh", "VPDDBQH"),
+]
+
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Phan",
+    "Huỳnh",
+    "Trương",
+]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thanh", "Quốc", "Thị Thu", "Hữu", "Ngọc", "Xuân"]
+GIVEN = [
+    "Hùng",
+    "Lan",
+    "Dũng",
+    "Hà",
+    "Sơn",
+    "Hương",
+    "Tuấn",
+    "Mai",
+    "Thắng",
+    "Yến",
+    "Quang",
+    "Trang",
+    "Long",
+    "Nhung",
+    "Phúc",
+    "Hạnh",
+    "Cường",
+    "Thảo",
+    "Bình",
+    "Oanh",
+]
+
+
+def ascii_slug(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def person_name(seed: int) -> str:
+    return (
+        f"{SURNAMES[seed % len(SURNAMES)]} {MIDDLE[(seed // 3) % len(MIDDLE)]} "
+        f"{GIVEN[(seed * 7) % len(GIVEN)]}"
+    )
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing once keeps seeding fast: every demo user shares the documented password.
+    return make_password(DEMO_PASSWORD)
+
+
+def ensure_user(username, *, full_name, job_title="", email=None, superuser=False) -> User:
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "job_title": job_title,
+            "email": email or f"{username}@example.vn",
+            "is_staff": superuser,
+            "is_superuser": superuser,
+            "password": _demo_password_hash(),
+        },
+    )
+    return user
+
+
+def ensure_agency(council, name, abbreviation, kind, parent_body="") -> Agency:
+    agency = Agency.objects.filter(council=council, abbreviation=abbreviation).first()
+    if agency is None:
+        agency = Agency(
+            council=council,
+            name=name,
+            abbreviation=abbreviation,
+            kind=kind,
+            parent_body=parent_body,
+        )
+        agency.full_clean()
+        agency.save()
+    return agency
+
+
+def ensure_staff(agency: Agency, seed: int):
+    """A head and an emulation officer for the agency (logins <abbr>.truong / <abbr>.canbo)."""
+    slug = ascii_slug(agency.abbreviation)
+    head_title = (
+        "Chánh Văn phòng"
+        if agency.name.startswith("Văn phòng")
+        else (
+            "Giám đốc"
+            if agency.name.startswith("Sở")
+            else "Trưởng ban"
+            if agency.name.startswith("Ban")
+            else "Thủ trưởng"
+        )
+    )
+    head = ensure_user(f"{slug}.truong", full_name=person_name(seed), job_title=head_title)
+    officer = ensure_user(
+        f"{slug}.canbo", full_name=person_name(seed + 11), job_title="Chuyên viên phụ trách thi đua"
+    )
+    AgencyRole.objects.get_or_create(
+        user=head, agency=agency, defaults={"role": AgencyRole.Role.HEAD}
+    )
+    AgencyRole.objects.get_or_create(
+        user=officer, agency=agency, defaults={"role": AgencyRole.Role.OFFICER}
+    )
+    return head, officer
+
+
+def create_first_term(bloc, agencies, *, year, leader, deputy, by):
+    term = BlocTerm(
+        bloc=bloc,
+        year=year,
+        status=BlocTerm.Status.ACTIVE,
+        legal_bases=LEGAL_BASES.format(year=year),
+        opened_by=by,
+    )
+    term.full_clean()
+    term.save()
+    for position, agency in enumerate(agencies, start=1):
+        RotationSlot.objects.get_or_create(
+            bloc=bloc, agency=agency, defaults={"position": position}
+        )
+        Membership.objects.create(term=term, agency=agency, joined_on=datetime.date(year, 1, 1))
+    services.set_leadership(term=term, leader=leader, deputy=deputy)
+    return term
+
+
+@transaction.atomic
+def seed() -> dict:
+    """Create (once) the demo council, blocs, terms and users; return the main objects."""
+    council, _ = Council.objects.get_or_create(
+        short_name="HĐTĐKT TỈNH QUẢNG TRỊ",
+        defaults={
+            "name": "Hội đồng Thi đua - Khen thưởng tỉnh Quảng Trị",
+            "province": "Quảng Trị",
+            "document_profile": "state",
+        },
+    )
+    admin = ensure_user("admin", full_name="Quản trị hệ thống", superuser=True)
+    board = ensure_user(
+        "bantdkt",
+        full_name="Hoàng Thị Thu Hà",
+        job_title="Phó Trưởng ban Thi đua - Khen thưởng tỉnh",
+    )
+    BoardOfficer.objects.get_or_create(user=board, council=council)
+    ensure_user("khach", full_name="Khách tham quan")
+
+    party = [
+        ensure_agency(council, n, a, Agency.Kind.PARTY, "Tỉnh ủy Quảng Trị")
+        for n, a in PARTY_AGENCIES
+    ]
+    state = [
+        ensure_agency(council, n, a, Agency.Kind.STATE, "Ủy ban nhân dân tỉnh Quảng Trị")
+        for n, a in STATE_AGENCIES
+    ]
+    merged = ensure_agency(council, *PARTY_MERGED, Agency.Kind.PARTY, "Tỉnh ủy Quảng Trị")
+    joining = ensure_agency(council, *PARTY_JOINING_2025, Agency.Kind.PARTY, "Tỉnh ủy Quảng Trị")
+    for i, agency in enumerate(party + state + [merged, joining]):
+        ensure_staff(agency, i * 5 + 1)
+
+    party_bloc, created_party = Bloc.objects.get_or_create(
+        code="khoi-dang",
+        defaults={
+            "council": council,
+            "name": "Khối thi đua các cơ quan Đảng tỉnh",
+            "established_by": "Quyết định số 125-QĐ/TU ngày 12/01/2021 của Ban Thường vụ Tỉnh ủy",
+            "doc_abbreviation": "KTĐCQĐ",
+        },
+    )
+    state_bloc, created_state = Bloc.objects.get_or_create(
+        code="khoi-tong-hop",
+        defaults={
+            "council": council,
+            "name": "Khối thi đua các cơ quan tổng hợp",
+            "established_by": "Quyết định số 2150/QĐ-UBND ngày 05/9/2022 của UBND tỉnh",
+            "doc_abbreviation": "KTĐTH",
+        },
+    )
+    if not BlocTerm.objects.filter(bloc=party_bloc).exists():
+        _seed_party_history(party_bloc, party, merged, joining, admin)
+    if not BlocTerm.objects.filter(bloc=state_bloc).exists():
+        _seed_state_history(state_bloc, state, admin)
+    return {
+        "council": council,
+        "party_bloc": party_bloc,
+        "state_bloc": state_bloc,
+        "admin": admin,
+        "board": board,
+    }
+
+
+def _seed_party_history(bloc, agencies, merged, joining, admin):
+    by_abbr = {a.abbreviation: a for a in agencies}
+    first = create_first_term(
+        bloc, agencies, year=FIRST_YEAR, leader=by_abbr["VPTU"], deputy=by_abbr["BTCTU"], by=admin
+    )
+    # 2025 by rotation: the 2024 deputy leads, the next in the rotation is deputy.
+    services.close_term(term=first, by=admin)
+    second = services.open_next_term(bloc=bloc, by=admin)
+    services.activate_term(term=second, by=admin)
+    services.merge_agencies(
+        source=by_abbr["BTGTU"], target=merged, merged_on=datetime.date(2025, 3, 1), by=admin
+    )
+    services.merge_agencies(
+        source=by_abbr["BDVTU"], target=merged, merged_on=datetime.date(2025, 3, 1), by=admin
+    )
+    services.add_member(term=second, agency=joining, joined_on=datetime.date(2025, 3, 1))
+    # The 2025 year-end meeting elected the 2026 lead, overriding the rotation.
+    services.record_election(
+        term=second,
+        by=admin,
+        held_on=datetime.date(2025, 12, 26),
+        leader=by_abbr["BNCTU"],
+        deputy=by_abbr["BQT"],
+        voters=10,
+        leader_votes=9,
+        deputy_votes=8,
+    )
+    services.close_term(term=second, by=admin)
+    third = services.open_next_term(bloc=bloc, by=admin)
+    services.activate_term(term=third, by=admin)
+    BlocTerm.objects.filter(pk__in=[second.pk, third.pk]).update(
+        legal_bases=LEGAL_BASES.format(year=CURRENT_YEAR)
+    )
+
+
+def _seed_state_history(bloc, agencies, admin):
+    by_abbr = {a.abbreviation: a for a in agencies}
+    first = create_first_term(
+        bloc, agencies, year=FIRST_YEAR, leader=by_abbr["SNV"], deputy=by_abbr["STC"], by=admin
+    )
+    services.close_term(term=first, by=admin)
+    second = services.open_next_term(bloc=bloc, by=admin)
+    services.activate_term(term=second, by=admin)
+    # Sở Kế hoạch và Đầu tư merged into Sở Tài chính on 01/3/2025.
+    services.merge_agencies(
+        source=by_abbr["SKHDT"],
+        target=by_abbr["STC"],
+        merged_on=datetime.date(2025, 3, 1),
+        by=admin,
+    )
+    services.close_term(term=second, by=admin)
+    third = services.open_next_term(bloc=bloc, by=admin)
+    services.activate_term(term=third, by=admin)
+
+
+@transaction.atomic
+def seed_scale(objects: dict, count: int) -> list[Bloc]:
+    """Add ``count`` more blocs of 12 agencies (idempotent by bloc code) for benchmarks."""
+    council = objects["council"]
+    admin = objects["admin"]
+    blocs = []
+    for n in range(1, count + 1):
+        code = f"khoi-mo-rong-{n:03d}"
+        bloc, created = Bloc.objects.get_or_create(
+            code=code,
+            defaults={
+                "council": council,
+                "name": f"Khối thi đua mở rộng số {n}",
+                "doc_abbreviation": f"KTĐ{n}",
+            },
+        )
+        blocs.append(bloc)
+        if not created and bloc.terms.exists():
+            continue
+        agencies = [
+            ensure_agency(council, f"Sở Ngành {n}-{i:02d}", f"S{n}N{i:02d}", Agency.Kind.STATE)
+            for i in range(1, 13)
+        ]
+        create_first_term(
+            bloc, agencies, year=CURRENT_YEAR, leader=agencies[0], deputy=agencies[1], by=admin
+        )
+    return blocs

@@ -1,0 +1,40 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+KINDS: dict[str, "DocumentKind"] = {}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How one kind of document is titled, numbered and filled from data."""
+
+    slug: str
+    label: str
+    # The type abbreviation in the number (Nghị định 30/2020, Phụ lục III): BC, BB, TTr, DS…
+    type_code: str
+    template: str
+    build_context: Callable  # (document) -> dict
+    title: Callable  # (term, params) -> str
+    # Who may ask for one, given the user's TermAccess.
+    can_request: Callable = lambda access: access.can_manage or access.can_board_review
+    params_form: type | None = None
+    # Extra checks shown on /verify/<code>: (document) -> list of (label, ok, detail).
+    verify_checks: Callable | None = None
+
+
+def register(kind: DocumentKind) -> DocumentKind:
+    KINDS[kind.slug] = kind
+    return kind
+
+
+def get_kind(slug: str) -> DocumentKind:
+    try:
+        return KINDS[slug]
+    except KeyError:
+        raise LookupError(_("Không có loại văn bản %(kind)s.") % {"kind": slug}) from None
+
+
+def kind_choices():
+    return [(k.slug, k.label) for k in KINDS.values()]

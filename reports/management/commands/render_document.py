@@ -1,0 +1,44 @@
+import shutil
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blocs.models import BlocTerm
+from reports import services
+from reports.kinds import KINDS
+from reports.models import Document
+
+
+class Command(BaseCommand):
+    help = "Render a document of a bloc-year through the same service as the web pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("bloc_code")
+        parser.add_argument("year", type=int)
+        parser.add_argument("kind", help="one of: " + ", ".join(sorted(KINDS)))
+        parser.add_argument("--output", help="also copy the PDF to this path")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="a parameter of the document kind, e.g. period=annual",
+        )
+
+    def handle(self, *args, bloc_code, year, kind, output=None, param=(), **options):
+        if kind not in KINDS:
+            raise CommandError(f"unknown kind {kind!r}; choose one of {', '.join(sorted(KINDS))}")
+        term = BlocTerm.objects.filter(bloc__code=bloc_code, year=year).first()
+        if term is None:
+            raise CommandError(f"no term {bloc_code} {year}")
+        params = dict(p.split("=", 1) for p in param)
+        # Render here, whatever the broker: the command waits for its file.
+        document = services.request_document(term=term, kind=kind, params=params, queue=False)
+        services.render_document(document.pk)
+        document = Document.objects.get(pk=document.pk)
+        if document.status != Document.Status.READY:
+            raise CommandError(f"rendering failed: {document.error}")
+        path = document.file.path
+        if output:
+            shutil.copyfile(path, output)
+            path = output
+        self.stdout.write(path)

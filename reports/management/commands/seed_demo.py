@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+
+from blocs import demo as blocs_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo council, blocs, years and users (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="also create N more blocs of 12 agencies with full data",
+        )
+
+    def handle(self, *args, scale=0, **options):
+        objects = blocs_demo.seed()
+        for app_seed in self.app_seeds():
+            app_seed(objects)
+        if scale:
+            for app_scale in self.app_scales():
+                app_scale(objects, scale)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Log in as bantdkt, bnctu.truong, bqt.truong, ubkttu.truong, "
+                f"ubkttu.canbo or khach with the password {blocs_demo.DEMO_PASSWORD}."
+            )
+        )
+
+    def app_seeds(self):
+        """Each app's demo data, lowest app first (blocs → campaigns → awards → reports)."""
+        return []
+
+    def app_scales(self):
+        return [blocs_demo.seed_scale]

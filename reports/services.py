@@ -1,0 +1,187 @@
+"""Numbering, rendering and verification of generated documents."""
+
+import datetime
+import hashlib
+import logging
+import traceback
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone, translation
+
+from blocs.models import AgencyRole, BlocTerm
+from reports.kinds import get_kind
+from reports.models import Document
+from reports.rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this is taken to belong to a worker that died.
+STALE_CLAIM = datetime.timedelta(minutes=10)
+
+
+def vietnamese_date(day: datetime.date) -> str:
+    """'ngày 05 tháng 8 năm 2025': days under 10 and months 1–2 padded (Nghị định 30, Điều 9)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def transient_errors():
+    from django.db import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@transaction.atomic
+def request_document(
+    *, term: BlocTerm, kind: str, by=None, params=None, narrative=None, queue: bool = True
+) -> Document:
+    """Create a numbered document row and queue its rendering once the row is committed.
+
+    With ``queue=False`` the caller renders it itself (the management command does).
+    """
+    from reports.tasks import render_document_task
+
+    document_kind = get_kind(kind)
+    # Lock the term so two requests never take the same number.
+    BlocTerm.objects.select_for_update().filter(pk=term.pk).first()
+    last = Document.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
+    params = params or {}
+    document = Document(
+        term=term,
+        kind=kind,
+        number=last + 1,
+        type_code=document_kind.type_code,
+        title=str(document_kind.title(term, params)),
+        params=params,
+        narrative=narrative or {},
+        requested_by=by,
+        issued_on=timezone.localdate(),
+    )
+    document.full_clean()
+    document.save()
+    if queue:
+        render_document_task.delay_on_commit(document.pk)
+    return document
+
+
+def claim_document(document_id: int, *, force: bool = False) -> bool:
+    """Take the row for rendering with one conditional UPDATE; False when someone else has it."""
+    now = timezone.now()
+    claimable = Q(status__in=[Document.Status.PENDING, Document.Status.FAILED]) | Q(
+        status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
+    )
+    if force:
+        claimable |= Q(status=Document.Status.READY)
+    claimed = Document.objects.filter(claimable, pk=document_id).update(
+        status=Document.Status.RENDERING, started_at=now, error="", attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+def document_context(document: Document) -> dict:
+    """The context every PDF template shares: header, number, date, signature block."""
+    term = document.term
+    council = term.bloc.council
+    issued = document.issued_on or timezone.localdate()
+    leader = term.leader
+    signer = None
+    if leader:
+        role = (
+            AgencyRole.objects.filter(agency=leader, role=AgencyRole.Role.HEAD)
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        signer = role.user if role else None
+    return {
+        "document": document,
+        "term": term,
+        "bloc": term.bloc,
+        "council": council,
+        "profile": council.document_profile,
+        "place_date": f"{council.province}, {vietnamese_date(issued)}",
+        "leader": leader,
+        "deputy": term.deputy,
+        "signer": signer,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "legal_bases": [b.strip() for b in term.legal_bases.splitlines() if b.strip()],
+    }
+
+
+def render_document(document_id: int, *, force: bool = False) -> Document | None:
+    """Render one document to PDF; a re-run replaces its file and never adds another.
+
+    Transient database or connection errors propagate so the task can retry them; any other
+    error (a template or data error) fails the document at once and keeps the message.
+    """
+    if not claim_document(document_id, force=force):
+        logger.info("document %s is not claimable; skipping", document_id)
+        return None
+    document = Document.objects.select_related("term__bloc__council").get(pk=document_id)
+    kind = get_kind(document.kind)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            context = document_context(document)
+            context.update(kind.build_context(document))
+            pdf, pages = render_pdf(kind.template, context)
+    except transient_errors():
+        Document.objects.filter(pk=document_id).update(status=Document.Status.PENDING)
+        raise
+    except Exception as exc:
+        logger.exception("document %s failed", document_id)
+        Document.objects.filter(pk=document_id).update(
+            status=Document.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}",
+        )
+        return Document.objects.get(pk=document_id)
+    store_pdf(document, pdf, pages=pages)
+    return document
+
+
+@transaction.atomic
+def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
+    """Save the PDF under a name fixed by the verification code, replacing any earlier one."""
+    name = (
+        f"documents/{document.term.year}/{document.term.bloc.code}/{document.verification_code}.pdf"
+    )
+    storage = document.file.storage
+    old = document.file.name
+    if storage.exists(name):
+        storage.delete(name)
+    if old and old != name and storage.exists(old):
+        storage.delete(old)
+    document.file.save(name, ContentFile(pdf), save=False)
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)
+    document.pages = pages
+    document.status = Document.Status.READY
+    document.finished_at = timezone.now()
+    document.error = ""
+    document.save(
+        update_fields=["file", "sha256", "size", "pages", "status", "finished_at", "error"]
+    )
+    return document
+
+
+def rerender_document(*, document: Document, by=None) -> Document:
+    """Queue a new rendering of a failed or finished document (same number, same file name)."""
+    from reports.tasks import render_document_task
+
+    Document.objects.filter(pk=document.pk).exclude(status=Document.Status.RENDERING).update(
+        status=Document.Status.PENDING, error=""
+    )
+    transaction.on_commit(lambda: render_document_task.delay(document.pk, True))
+    document.refresh_from_db()
+    return document
+
+
+def verify_upload(*, document: Document, uploaded) -> bool:
+    """Whether an uploaded file is byte for byte the document that was generated."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    return digest.hexdigest() == document.sha256

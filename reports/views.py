@@ -1,0 +1,138 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blocs.access import get_term_for_user, require
+from reports import services
+from reports.access import get_document_for_user
+from reports.forms import DocumentRequestForm, VerifyUploadForm
+from reports.kinds import KINDS
+from reports.models import Document
+
+
+def _requestable_kinds(access):
+    return [(k.slug, k.label) for k in KINDS.values() if k.can_request(access)]
+
+
+@login_required
+@require_GET
+def term_documents(request, bloc_code, year):
+    """The documents of one bloc-year, and the form to ask for a new one."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    documents = Document.objects.filter(term=term).select_related("requested_by")
+    kinds = _requestable_kinds(access)
+    return render(
+        request,
+        "reports/document_list.html",
+        {
+            "term": term,
+            "access": access,
+            "documents": documents,
+            "form": DocumentRequestForm(kinds=kinds) if kinds else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def document_request(request, bloc_code, year):
+    term, access = get_term_for_user(request, bloc_code, year)
+    kinds = _requestable_kinds(access)
+    require(bool(kinds), _("Bạn không có quyền yêu cầu tạo văn bản cho khối này."))
+    form = DocumentRequestForm(request.POST, kinds=kinds)
+    if not form.is_valid():
+        messages.error(request, _("Loại văn bản không hợp lệ."))
+        return redirect("reports:term_documents", bloc_code=bloc_code, year=year)
+    document = services.request_document(term=term, kind=form.cleaned_data["kind"], by=request.user)
+    messages.success(
+        request, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": document.number_label}
+    )
+    return redirect(document)
+
+
+@login_required
+@require_GET
+def document_detail(request, document_id):
+    """A document's progress, its proof (hash and code) and the download."""
+    document, access = get_document_for_user(request, document_id)
+    return render(
+        request,
+        "reports/document_detail.html",
+        {
+            "document": document,
+            "term": document.term,
+            "access": access,
+            "can_rerender": KINDS[document.kind].can_request(access)
+            if document.kind in KINDS
+            else False,
+        },
+    )
+
+
+@login_required
+@require_GET
+def document_status(request, document_id):
+    """The status fragment the detail page polls while the document is being made."""
+    document, access = get_document_for_user(request, document_id)
+    return render(request, "reports/_document_status.html", {"document": document})
+
+
+@login_required
+@require_GET
+def document_download(request, document_id):
+    document, _access = get_document_for_user(request, document_id)
+    if document.status != Document.Status.READY or not document.file:
+        raise Http404(_("Văn bản chưa sẵn sàng."))
+    filename = f"{document.type_code}-{document.number:02d}-{document.term.bloc.code}-{document.term.year}.pdf"
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def document_rerender(request, document_id):
+    document, access = get_document_for_user(request, document_id)
+    kind = KINDS.get(document.kind)
+    require(bool(kind and kind.can_request(access)))
+    if document.status == Document.Status.RENDERING:
+        messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))
+    else:
+        services.rerender_document(document=document, by=request.user)
+        messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
+    return redirect(document)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code):
+    """Public: say what a document is, when it was made, and whether an uploaded copy matches."""
+    document = (
+        Document.objects.select_related("term__bloc__council")
+        .filter(verification_code=code.strip().upper())
+        .first()
+    )
+    if document is None or document.status != Document.Status.READY:
+        return render(request, "reports/verify.html", {"code": code, "document": None}, status=404)
+    result = None
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.verify_upload(document=document, uploaded=form.cleaned_data["file"])
+    kind = KINDS.get(document.kind)
+    checks = kind.verify_checks(document) if kind and kind.verify_checks else []
+    return render(
+        request,
+        "reports/verify.html",
+        {
+            "code": code,
+            "document": document,
+            "form": form,
+            "result": result,
+            "checks": checks,
+        },
+    )
