@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from blocs import demo as blocs_demo
+from campaigns.demo import pledges as pledges_demo
+from campaigns.demo import scoring as scoring_demo
 
 
 class Command(BaseCommand):
@@ -19,8 +21,9 @@ class Command(BaseCommand):
         for app_seed in self.app_seeds():
             app_seed(objects)
         if scale:
+            blocs = blocs_demo.seed_scale(objects, scale)
             for app_scale in self.app_scales():
-                app_scale(objects, scale)
+                app_scale(objects, blocs)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as bantdkt, bnctu.truong, bqt.truong, ubkttu.truong, "
@@ -30,7 +33,7 @@ class Command(BaseCommand):
 
     def app_seeds(self):
         """Each app's demo data, lowest app first (blocs → campaigns → awards → reports)."""
-        return []
+        return [pledges_demo.seed, scoring_demo.seed]
 
     def app_scales(self):
-        return [blocs_demo.seed_scale]
+        return [pledges_demo.seed_scale, scoring_demo.seed_scale]

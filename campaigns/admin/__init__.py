@@ -1,0 +1,1 @@
+from campaigns.admin import pledges, scoring  # noqa: F401

@@ -1,0 +1,4 @@
+"""Campaigns, pledges and signatures; criteria tables, periods, scorecards and reviews."""
+
+from campaigns.models.pledges import *  # noqa: F401,F403
+from campaigns.models.scoring import *  # noqa: F401,F403

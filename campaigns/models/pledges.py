@@ -1,0 +1,1 @@
+"""Campaigns, pledges, commitments, title registrations and signatures."""
