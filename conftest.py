@@ -40,3 +40,6 @@ def term(bloc_world):
 def personas(bloc_world):
     """Users by persona name, for the access matrices (anonymous is ``None``)."""
     return bloc_world.personas
+
+
+pytest_plugins = ["tests.browser"]
