@@ -145,16 +145,15 @@ def render_document(document_id: int, *, force: bool = False) -> Document | None
 @transaction.atomic
 def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     """Save the PDF under a name fixed by the verification code, replacing any earlier one."""
-    name = (
-        f"documents/{document.term.year}/{document.term.bloc.code}/{document.verification_code}.pdf"
-    )
+    relative = f"{document.term.year}/{document.term.bloc.code}/{document.verification_code}.pdf"
+    name = document.file.field.generate_filename(document, relative)
     storage = document.file.storage
     old = document.file.name
     if storage.exists(name):
         storage.delete(name)
     if old and old != name and storage.exists(old):
         storage.delete(old)
-    document.file.save(name, ContentFile(pdf), save=False)
+    document.file.save(relative, ContentFile(pdf), save=False)
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     document.pages = pages

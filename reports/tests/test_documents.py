@@ -1,0 +1,177 @@
+import hashlib
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from reports import services
+from reports.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def member_list(term, personas):
+    return services.request_document(term=term, kind="member_list", by=personas["secretariat"])
+
+
+def test_member_list_renders_in_the_state_layout(
+    member_list, bloc_world, django_capture_on_commit_callbacks
+):
+    # Eager tasks run on commit; the test transaction never commits, so render directly.
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    assert member_list.status == Document.Status.READY
+    with member_list.file.open("rb") as f:
+        data = f.read()
+    assert data.startswith(b"%PDF-")
+    assert member_list.sha256 == hashlib.sha256(data).hexdigest()
+    assert member_list.pages >= 1
+    text = pdf_text(member_list.file.path)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    assert "Số: 01/DS-KTĐ" in text
+    assert "DANH SÁCH" in text
+    for agency in bloc_world.agencies:
+        assert agency.name in text
+    assert member_list.verification_code in text
+
+
+def test_member_list_renders_in_the_party_layout(member_list, bloc_world):
+    council = bloc_world.council
+    council.document_profile = "party"
+    council.save(update_fields=["document_profile"])
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    text = pdf_text(member_list.file.path)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
+    assert "Số 01-DS/KTĐ" in text
+
+
+def test_request_queues_on_commit_and_numbers_in_series(
+    term, personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = services.request_document(term=term, kind="member_list", by=personas["board"])
+        second = services.request_document(term=term, kind="member_list", by=personas["board"])
+    assert len(callbacks) == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.number, second.number) == (1, 2)
+    assert first.status == second.status == Document.Status.READY
+    assert first.verification_code != second.verification_code
+
+
+def test_rerendering_replaces_the_file_and_never_adds_one(member_list):
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    first_name = member_list.file.name
+    folder = member_list.file.storage.path(first_name).rsplit("/", 1)[0]
+    services.render_document(member_list.pk, force=True)
+    member_list.refresh_from_db()
+    assert member_list.file.name == first_name
+    assert member_list.attempts == 2
+    import os
+
+    assert os.listdir(folder) == [first_name.rsplit("/", 1)[1]]
+
+
+def test_a_claimed_document_is_not_rendered_twice(member_list):
+    assert services.claim_document(member_list.pk) is True
+    assert services.claim_document(member_list.pk) is False
+    assert services.render_document(member_list.pk) is None
+
+
+def test_a_template_error_fails_fast_and_keeps_the_message(member_list, monkeypatch):
+    from reports.kinds import KINDS
+
+    kind = KINDS["member_list"]
+    monkeypatch.setitem(
+        KINDS,
+        "member_list",
+        type(kind)(**{**kind.__dict__, "template": "reports/pdf/does_not_exist.html"}),
+    )
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    assert member_list.status == Document.Status.FAILED
+    assert "does_not_exist.html" in member_list.error
+    assert not member_list.file
+
+
+def test_failed_document_shows_its_error_on_the_page(client, member_list, personas):
+    Document.objects.filter(pk=member_list.pk).update(
+        status="failed", error="TemplateSyntaxError: x"
+    )
+    client.force_login(personas["secretariat"])
+    response = client.get(reverse("reports:document_detail", args=[member_list.pk]))
+    assert "Không tạo được văn bản" in response.content.decode()
+    assert "TemplateSyntaxError: x" in response.content.decode()
+
+
+def test_verify_page_confirms_a_matching_copy_and_refuses_a_changed_one(client, member_list):
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    url = reverse("reports:verify", args=[member_list.verification_code])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert member_list.sha256 in response.content.decode()
+    with member_list.file.open("rb") as f:
+        original = f.read()
+    ok = client.post(url, {"file": SimpleUploadedFile("copy.pdf", original)})
+    assert "Khớp." in ok.content.decode()
+    tampered = client.post(url, {"file": SimpleUploadedFile("copy.pdf", original + b"%")})
+    assert "Không khớp." in tampered.content.decode()
+
+
+def test_verify_page_says_when_a_code_is_unknown(client):
+    response = client.get(reverse("reports:verify", args=["XXXX-XXXX-XXXX"]))
+    assert response.status_code == 404
+    assert "Không có văn bản nào mang mã xác thực" in response.content.decode()
+
+
+def test_render_document_command_prints_the_path(term, tmp_path, capsys):
+    output = tmp_path / "ds.pdf"
+    call_command(
+        "render_document", term.bloc.code, str(term.year), "member_list", "--output", str(output)
+    )
+    assert capsys.readouterr().out.strip() == str(output)
+    assert output.read_bytes().startswith(b"%PDF-")
+
+
+def test_render_document_command_refuses_an_unknown_kind(term):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="unknown kind"):
+        call_command("render_document", term.bloc.code, str(term.year), "nope")
+
+
+def test_pdf_fetcher_refuses_remote_and_file_urls():
+    from reports.rendering import LocalStaticFetcher
+
+    fetcher = LocalStaticFetcher()
+    for url in (
+        "https://example.com/x.css",
+        "file:///etc/passwd",
+        "http://khoithidua.local/media/x.pdf",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("http://khoithidua.local/static/fonts/Tinos-Regular.ttf").status == 200
+
+
+def test_vietnamese_date_pads_days_and_first_two_months():
+    import datetime
+
+    assert services.vietnamese_date(datetime.date(2025, 8, 5)) == "ngày 05 tháng 8 năm 2025"
+    assert services.vietnamese_date(datetime.date(2026, 2, 14)) == "ngày 14 tháng 02 năm 2026"
+    assert services.vietnamese_date(datetime.date(2026, 12, 1)) == "ngày 01 tháng 12 năm 2026"
