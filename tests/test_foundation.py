@@ -73,3 +73,8 @@ def test_english_is_available(client, personas):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("dashboard"))
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_browser_language_does_not_override_vietnamese(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.content.decode()
