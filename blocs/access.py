@@ -4,13 +4,28 @@ Rights on a term follow its memberships: users of the leader agency are its secr
 term is not closed, users of the deputy agency co-review, member heads act for their agency,
 member officers draft for it, board officers of the council read everything and review. Everybody
 else gets a 404, so that the existence of a bloc is not disclosed to outsiders.
+
+Bloc management on a term that is not closed:
+
+- members, the year-end election, the rotation order, closing and activating the year: the
+  secretariat only (``can_manage``);
+- leader and deputy of a planning or active year, and the Excel import of members: the
+  secretariat or the board (``can_set_leadership``, ``can_import_members``). The board sets up
+  the blocs and reviews their work, so it may correct the lead (for example after a merger left
+  a post vacant) and load the member list of a new bloc without waiting for a secretariat;
+- opening the next year: the secretariat of the bloc's latest year, even once that year is closed
+  (``can_open_next_year``), because the lead it holds passes on only when the next year opens.
+
+Administrators (superusers) may do all of it. A closed year is read-only for everybody.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from blocs.models import AgencyRole, Bloc, BlocTerm, BoardOfficer, Membership
 
@@ -36,6 +51,28 @@ class TermAccess:
     def can_manage(self) -> bool:
         """Run the term: members, elections, pledge, criteria, cross-checks, agreed scores."""
         return not self.term.is_closed and (self.is_secretariat or self.is_admin)
+
+    @property
+    def can_set_leadership(self) -> bool:
+        """Change the leader and deputy of a planning or active year."""
+        return not self.term.is_closed and (self.is_secretariat or self.is_board or self.is_admin)
+
+    @property
+    def can_import_members(self) -> bool:
+        """Load agencies and memberships from an Excel file."""
+        return not self.term.is_closed and (self.is_secretariat or self.is_board or self.is_admin)
+
+    @property
+    def can_open_next_year(self) -> bool:
+        """Open the following year; only from the bloc's latest year."""
+        return (self.is_secretariat or self.is_admin) and self.is_latest
+
+    @cached_property
+    def is_latest(self) -> bool:
+        """Whether no later year of the bloc exists (one query, only when asked)."""
+        return not BlocTerm.objects.filter(
+            bloc_id=self.term.bloc_id, year__gt=self.term.year
+        ).exists()
 
     @property
     def can_co_review(self) -> bool:
@@ -107,8 +144,24 @@ def term_access(user, term: BlocTerm) -> TermAccess:
     )
 
 
-def get_term_for_user(request, bloc_code, year, *, write=False):
-    """Load a term the user may read (404 otherwise); with ``write``, require management (403)."""
+DENIED = {
+    "can_manage": _lazy("Chỉ thư ký khối (đơn vị khối trưởng năm nay) được làm việc này."),
+    "can_set_leadership": _lazy(
+        "Chỉ thư ký khối hoặc Ban Thi đua – Khen thưởng được thay đổi khối trưởng, khối phó."
+    ),
+    "can_import_members": _lazy(
+        "Chỉ thư ký khối hoặc Ban Thi đua – Khen thưởng được nhập danh sách thành viên."
+    ),
+    "can_open_next_year": _lazy("Chỉ thư ký khối của năm thi đua gần nhất được mở năm tiếp theo."),
+}
+
+
+def get_term_for_user(request, bloc_code, year, *, write: bool | str = False):
+    """Load a term the user may read (404 otherwise); with ``write``, require a right (403).
+
+    ``write=True`` requires ``can_manage``; a string names another right of ``TermAccess``
+    (``"can_set_leadership"``, ``"can_import_members"``, ``"can_open_next_year"``).
+    """
     try:
         term = BlocTerm.objects.select_related("bloc__council").get(bloc__code=bloc_code, year=year)
     except BlocTerm.DoesNotExist:
@@ -116,8 +169,12 @@ def get_term_for_user(request, bloc_code, year, *, write=False):
     access = term_access(request.user, term)
     if not access.can_read:
         raise Http404(_("Không tìm thấy năm thi đua này."))
-    if write and not access.can_manage:
-        raise PermissionDenied(_("Chỉ thư ký khối (đơn vị khối trưởng năm nay) được làm việc này."))
+    if write:
+        right = "can_manage" if write is True else write
+        if right not in DENIED:
+            raise ValueError(f"Unknown right {right!r}")
+        if not getattr(access, right):
+            raise PermissionDenied(str(DENIED[right]))
     return term, access
 
 

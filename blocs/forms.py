@@ -1,6 +1,12 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from blocs.models import Agency, Membership
 
 
 class LoginForm(AuthenticationForm):
@@ -22,3 +28,253 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+
+class VietnameseDateField(forms.DateField):
+    """A date typed as dd/mm/yyyy (the ISO form is accepted too)."""
+
+    default_error_messages = {
+        "invalid": _("Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2026."),
+        "required": _("Hãy nhập ngày (dạng ngày/tháng/năm)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    """Choose an agency, shown with its abbreviation."""
+
+    default_error_messages = {
+        "invalid_choice": _("Đơn vị đã chọn không hợp lệ hoặc không còn trong danh sách."),
+        "required": _("Hãy chọn một đơn vị."),
+    }
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.abbreviation})"
+
+
+class AddMemberForm(forms.Form):
+    """Add an active agency of the council that is not a current member."""
+
+    agency = AgencyChoiceField(queryset=Agency.objects.none(), label=_("Cơ quan, đơn vị"))
+    joined_on = VietnameseDateField(label=_("Ngày tham gia"))
+
+    def __init__(self, *args, term, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.term = term
+        current = Membership.objects.filter(term=term, left_on__isnull=True).values("agency_id")
+        self.fields["agency"].queryset = (
+            Agency.objects.active()
+            .filter(council_id=term.bloc.council_id)
+            .exclude(pk__in=current)
+            .vietnamese_order()
+        )
+        self.fields["agency"].empty_label = _("— Chọn đơn vị —")
+        if not self.is_bound:
+            self.initial.setdefault("joined_on", _default_day(term))
+
+    def clean_joined_on(self):
+        day = self.cleaned_data["joined_on"]
+        if day.year != self.term.year:
+            raise ValidationError(
+                _("Ngày tham gia phải thuộc năm %(year)s.") % {"year": self.term.year}
+            )
+        return day
+
+
+class RemoveMemberForm(forms.Form):
+    """Record that a member leaves the bloc, with the date and the reason."""
+
+    left_on = VietnameseDateField(label=_("Ngày rời khối"))
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=255,
+        error_messages={"required": _("Hãy ghi lý do rời khối.")},
+        help_text=_("Ví dụ: sáp nhập, giải thể, chuyển sang khối khác theo quyết định số …"),
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.membership = membership
+        if not self.is_bound:
+            self.initial.setdefault("left_on", _default_day(membership.term))
+
+    def clean_left_on(self):
+        day = self.cleaned_data["left_on"]
+        if day < self.membership.joined_on:
+            raise ValidationError(
+                _("Ngày rời khối phải từ ngày tham gia (%(day)s) trở đi.")
+                % {"day": self.membership.joined_on.strftime("%d/%m/%Y")}
+            )
+        if day.year != self.membership.term.year:
+            raise ValidationError(
+                _("Ngày rời khối phải thuộc năm %(year)s.") % {"year": self.membership.term.year}
+            )
+        return day
+
+
+class LeadershipForm(forms.Form):
+    """Choose the leader and the deputy among the current members."""
+
+    leader = AgencyChoiceField(queryset=Agency.objects.none(), label=_("Khối trưởng"))
+    deputy = AgencyChoiceField(queryset=Agency.objects.none(), label=_("Khối phó"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("leader", "deputy"):
+            self.fields[name].queryset = members
+            self.fields[name].empty_label = _("— Chọn đơn vị —")
+
+    def clean(self):
+        cleaned = super().clean()
+        leader, deputy = cleaned.get("leader"), cleaned.get("deputy")
+        if leader and deputy and leader == deputy:
+            self.add_error("deputy", _("Khối phó phải là đơn vị khác khối trưởng."))
+        return cleaned
+
+
+MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
+MINUTES_MAX_BYTES = 10 * 1024 * 1024
+
+
+class ElectionForm(LeadershipForm):
+    """The vote at the year-end meeting for next year's leader and deputy."""
+
+    held_on = VietnameseDateField(label=_("Ngày bầu (hội nghị tổng kết)"))
+    voters = forms.IntegerField(
+        label=_("Số đơn vị tham gia bỏ phiếu"),
+        min_value=1,
+        error_messages={"required": _("Hãy nhập số đơn vị tham gia bỏ phiếu.")},
+    )
+    leader_votes = forms.IntegerField(
+        label=_("Số phiếu bầu khối trưởng"),
+        min_value=0,
+        error_messages={"required": _("Hãy nhập số phiếu bầu khối trưởng.")},
+    )
+    deputy_votes = forms.IntegerField(
+        label=_("Số phiếu bầu khối phó"),
+        min_value=0,
+        error_messages={"required": _("Hãy nhập số phiếu bầu khối phó.")},
+    )
+    minutes = forms.FileField(
+        label=_("Biên bản (không bắt buộc)"),
+        required=False,
+        help_text=_("PDF, Word hoặc ảnh chụp, tối đa 10 MB."),
+    )
+
+    field_order = ["held_on", "leader", "deputy", "voters", "leader_votes", "deputy_votes"]
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        self.member_count = members.count()
+        self.fields["leader"].label = _("Khối trưởng được bầu cho năm sau")
+        self.fields["deputy"].label = _("Khối phó được bầu cho năm sau")
+
+    def clean_voters(self):
+        voters = self.cleaned_data["voters"]
+        if voters > self.member_count:
+            raise ValidationError(
+                _("Số đơn vị bỏ phiếu không thể lớn hơn số thành viên (%(n)s).")
+                % {"n": self.member_count}
+            )
+        return voters
+
+    def clean_minutes(self):
+        upload = self.cleaned_data.get("minutes")
+        if not upload:
+            return upload
+        if not upload.name.lower().endswith(MINUTES_EXTENSIONS):
+            raise ValidationError(
+                _("Biên bản phải là tệp PDF, Word (.doc, .docx) hoặc ảnh (.jpg, .png).")
+            )
+        if upload.size > MINUTES_MAX_BYTES:
+            raise ValidationError(_("Tệp biên bản lớn hơn 10 MB."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        voters = cleaned.get("voters")
+        for name in ("leader_votes", "deputy_votes"):
+            votes = cleaned.get(name)
+            if voters is not None and votes is not None and votes > voters:
+                self.add_error(name, _("Số phiếu không thể lớn hơn số đơn vị tham gia bỏ phiếu."))
+        return cleaned
+
+
+class RotationForm(forms.Form):
+    """The rotation order of the lead: one position number per agency."""
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agencies = list(agencies)
+        for position, (agency, note) in enumerate(self.agencies, start=1):
+            label = f"{agency.name} ({agency.abbreviation})"
+            self.fields[f"pos_{agency.pk}"] = forms.IntegerField(
+                label=label,
+                min_value=1,
+                max_value=len(self.agencies),
+                initial=position,
+                help_text=note,
+                error_messages={
+                    "required": _("Hãy nhập thứ tự cho %(agency)s.") % {"agency": agency.name},
+                },
+                widget=forms.NumberInput(attrs={"class": "rotation-position"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for agency, _note in self.agencies:
+            name = f"pos_{agency.pk}"
+            position = cleaned.get(name)
+            if position is None:
+                continue
+            if position in seen:
+                self.add_error(
+                    name,
+                    _("Thứ tự %(n)s đã dùng cho %(other)s.")
+                    % {"n": position, "other": seen[position].name},
+                )
+            else:
+                seen[position] = agency
+        return cleaned
+
+    def ordered_agencies(self):
+        """The agencies in the chosen order (call after ``is_valid``)."""
+        return [
+            agency
+            for agency, _note in sorted(
+                self.agencies, key=lambda pair: self.cleaned_data[f"pos_{pair[0].pk}"]
+            )
+        ]
+
+
+class MemberImportForm(forms.Form):
+    """Upload the filled-in Excel template."""
+
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        error_messages={"required": _("Hãy chọn tệp Excel theo mẫu.")},
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+
+def _default_day(term):
+    """Today when it falls in the term's year, else the first of January of that year."""
+    today = timezone.localdate()
+    return today if today.year == term.year else datetime.date(term.year, 1, 1)

@@ -353,8 +353,58 @@ def _fill_vacant_lead(term: BlocTerm) -> None:
 
 
 @transaction.atomic
+def set_rotation(*, bloc: Bloc, agencies: list[Agency], by=None) -> list[RotationSlot]:
+    """Replace the bloc's rotation order of the lead with ``agencies``, in that order."""
+    if len({a.pk for a in agencies}) != len(agencies):
+        raise ValidationError(_("Một đơn vị chỉ có một vị trí trong thứ tự luân phiên."))
+    foreign = [a for a in agencies if a.council_id != bloc.council_id]
+    if foreign:
+        raise ValidationError(_("%(agency)s thuộc hội đồng thi đua khác.") % {"agency": foreign[0]})
+    Bloc.objects.select_for_update().filter(pk=bloc.pk).first()
+    RotationSlot.objects.filter(bloc=bloc).delete()
+    return RotationSlot.objects.bulk_create(
+        RotationSlot(bloc=bloc, agency=agency, position=position)
+        for position, agency in enumerate(agencies, start=1)
+    )
+
+
+@transaction.atomic
+def import_members(*, term: BlocTerm, rows, by=None) -> list[Membership]:
+    """Create the new agencies and add every row as a member, all or nothing.
+
+    ``rows`` are ``blocs.imports.ImportRow`` from a file read without a single error; any
+    failure here (a row that became invalid since it was read) undoes the whole import.
+    """
+    if term.is_closed:
+        raise ValidationError(_("Năm thi đua đã kết thúc, không thể nhập thêm thành viên."))
+    memberships = []
+    for row in rows:
+        if row.agency_id:
+            agency = Agency.objects.get(pk=row.agency_id, council_id=term.bloc.council_id)
+        else:
+            agency = Agency(
+                council_id=term.bloc.council_id,
+                name=row.name,
+                abbreviation=row.abbreviation,
+                kind=row.kind,
+                parent_body=row.parent_body,
+            )
+            try:
+                agency.full_clean()
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(exc.messages)}
+                ) from exc
+            agency.save()
+        memberships.append(add_member(term=term, agency=agency, joined_on=row.joined_on, by=by))
+    return memberships
+
+
+@transaction.atomic
 def close_term(*, term: BlocTerm, by) -> BlocTerm:
     """Close a finished year: from then on it is read-only for its members."""
+    if term.is_closed:
+        raise ValidationError(_("Năm thi đua này đã kết thúc."))
     term.status = BlocTerm.Status.CLOSED
     term.save(update_fields=["status"])
     return term
@@ -363,6 +413,8 @@ def close_term(*, term: BlocTerm, by) -> BlocTerm:
 @transaction.atomic
 def activate_term(*, term: BlocTerm, by) -> BlocTerm:
     """Start a planned year once its lead is set."""
+    if term.status != BlocTerm.Status.PLANNING:
+        raise ValidationError(_("Chỉ năm thi đua đang chuẩn bị mới có thể bắt đầu."))
     if term.leader is None or term.deputy is None:
         raise ValidationError(_("Cần có khối trưởng và khối phó trước khi bắt đầu năm thi đua."))
     term.status = BlocTerm.Status.ACTIVE
