@@ -1,1 +1,11 @@
 """Celery tasks of the campaigns app: thin wrappers that take ids and call one service."""
+
+from celery import shared_task
+
+
+@shared_task
+def remind_unsigned_pledges_task() -> int:
+    """Daily: email the heads of members that have not signed an open pledge."""
+    from campaigns.services.pledges import remind_all_open_pledges
+
+    return remind_all_open_pledges()
