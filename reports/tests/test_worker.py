@@ -80,7 +80,7 @@ def celery_worker_process():
 
     saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
     app.conf.update(task_always_eager=False, broker_url=TEST_REDIS_URL, task_default_queue=queue)
-    app.pool.force_close_all() if app._pool else None
+    _reset_producer_pool(app)
     yield {"queue": queue, "log": log}
     process.terminate()
     try:
@@ -88,9 +88,16 @@ def celery_worker_process():
     except subprocess.TimeoutExpired:
         process.kill()
     app.conf.update(**saved)
-    if app._pool:
-        app.pool.force_close_all()
-        app._pool = None
+    _reset_producer_pool(app)
+
+
+def _reset_producer_pool(app):
+    """Drop pooled broker connections so the next send uses the current broker settings."""
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_for(predicate, timeout=60):
