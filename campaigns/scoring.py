@@ -118,3 +118,52 @@ def leaf_ids_under(criteria, group_id) -> list[int]:
                 out.append(child.id)
     order = {c.id: i for i, c in enumerate(criteria)}
     return sorted(out, key=order.__getitem__)
+
+
+def is_multiple_of(value, step) -> bool:
+    """Whether ``value`` is a whole number of ``step`` (a step of 0 allows any value)."""
+    step = Decimal(step)
+    if step <= 0:
+        return True
+    return Decimal(value) % step == 0
+
+
+def line_problem(value, max_points, step) -> str | None:
+    """Why a leaf's points cannot be submitted: ``"range"``, ``"step"`` or ``None``."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value < 0 or value > Decimal(max_points):
+        return "range"
+    if not is_multiple_of(value, step):
+        return "step"
+    return None
+
+
+def table_problems(criteria, *, base_max) -> list[tuple[str, str]]:
+    """Why a table cannot be adopted, as ``(problem, detail)`` pairs; empty when it can.
+
+    Problems: ``duplicate_code`` (detail: the code), ``empty_group`` (the group's code),
+    ``no_scored`` and ``base_sum`` (detail: the sum of the scored leaves as a string).
+    """
+    criteria = list(criteria)
+    problems = []
+    seen, reported = set(), set()
+    for c in criteria:
+        code = c.code.strip()
+        if code in seen and code not in reported:
+            problems.append(("duplicate_code", code))
+            reported.add(code)
+        seen.add(code)
+    parents = {c.parent_id for c in criteria if c.parent_id is not None}
+    for c in criteria:
+        if c.kind == GROUP and c.id not in parents:
+            problems.append(("empty_group", c.code))
+    scored = [c for c in criteria if c.kind == SCORED]
+    if not scored:
+        problems.append(("no_scored", ""))
+    else:
+        total = sum((Decimal(c.max_points) for c in scored), ZERO)
+        if total != Decimal(base_max):
+            problems.append(("base_sum", str(total)))
+    return problems

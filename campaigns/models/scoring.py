@@ -5,14 +5,32 @@ review points (the cross-checking agency), agreed points (the secretariat) and b
 provincial board). The final value of a line is the latest layer present.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Agency, BlocTerm
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
+
+# Deadlines are kept as aware datetimes and always shown in the province's time zone.
+DEADLINE_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def format_deadline(value) -> str:
+    """Show an aware datetime as "17:00 30/06/2026 (GMT+7)" in Asia/Ho_Chi_Minh."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, DEADLINE_ZONE)
+    offset = local.utcoffset()
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    minutes = rest // 60
+    zone = f"GMT{hours:+d}" + (f":{minutes:02d}" if minutes else "")
+    return f"{local:%H:%M %d/%m/%Y} ({zone})"
 
 
 class CriteriaTable(models.Model):
@@ -182,6 +200,19 @@ class Period(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.term.year} – {self.term.bloc}"
 
+    @property
+    def self_deadline_label(self):
+        return format_deadline(self.self_deadline)
+
+    @property
+    def review_deadline_label(self):
+        return format_deadline(self.review_deadline)
+
+    def deadline_for(self, extensions) -> "timezone.datetime":
+        """The self-score deadline of one agency, given its extensions (the latest grant wins)."""
+        latest = max(extensions, key=lambda e: (e.granted_at, e.pk), default=None)
+        return latest.until if latest else self.self_deadline
+
 
 class DeadlineExtension(models.Model):
     """A later self-score deadline for one agency in one period; every grant is kept."""
@@ -208,7 +239,7 @@ class DeadlineExtension(models.Model):
         ordering = ["period", "agency", "-granted_at", "-id"]
 
     def __str__(self):
-        return f"{self.agency} → {self.until:%d/%m/%Y %H:%M}"
+        return f"{self.agency} → {format_deadline(self.until)}"
 
 
 class Scorecard(models.Model):
@@ -255,6 +286,46 @@ class Scorecard(models.Model):
 
     def __str__(self):
         return f"{self.agency} – {self.period}"
+
+    @property
+    def is_editable(self):
+        """Members may change a card only while it is a draft."""
+        return self.status == self.Status.DRAFT
+
+
+class ScorecardEvent(models.Model):
+    """A submission or a reopening of a scorecard; reopening needs a reason."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Nộp phiếu")
+        REOPENED = "reopened", _("Mở lại phiếu")
+
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="events", verbose_name=_("phiếu")
+    )
+    kind = models.CharField(_("sự kiện"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nhật ký phiếu chấm điểm")
+        verbose_name_plural = _("nhật ký phiếu chấm điểm")
+        ordering = ["scorecard", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="reopened") | ~Q(reason=""),
+                name="campaigns_scorecardevent_reopen_needs_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.scorecard}"
 
 
 class ScoreLine(models.Model):

@@ -1,0 +1,303 @@
+"""The criteria table as an Excel workbook: the template, the export and the all-or-nothing import.
+
+One sheet, one row per criterion, the columns in ``COLUMNS``. Rows name their group by its code
+(column "Mã nhóm cha"), so a workbook can be edited freely and read back in any row order.
+"""
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from campaigns.models import CriteriaTable, Criterion
+from campaigns.services.scoring import tree_order
+
+COLUMNS = [
+    ("code", gettext_lazy("Mã"), 10),
+    ("parent", gettext_lazy("Mã nhóm cha"), 14),
+    ("kind", gettext_lazy("Loại"), 14),
+    ("title", gettext_lazy("Nội dung tiêu chí"), 70),
+    ("max_points", gettext_lazy("Điểm tối đa"), 12),
+    ("evidence_required", gettext_lazy("Bắt buộc minh chứng"), 14),
+    ("guidance", gettext_lazy("Hướng dẫn chấm"), 60),
+]
+KIND_WORDS = {
+    "nhóm": Criterion.Kind.GROUP,
+    "chấm điểm": Criterion.Kind.SCORED,
+    "thưởng": Criterion.Kind.BONUS,
+    "điểm thưởng": Criterion.Kind.BONUS,
+    "trừ": Criterion.Kind.PENALTY,
+    "điểm trừ": Criterion.Kind.PENALTY,
+    "group": Criterion.Kind.GROUP,
+    "scored": Criterion.Kind.SCORED,
+    "bonus": Criterion.Kind.BONUS,
+    "penalty": Criterion.Kind.PENALTY,
+}
+KIND_OUT = {
+    Criterion.Kind.GROUP: "nhóm",
+    Criterion.Kind.SCORED: "chấm điểm",
+    Criterion.Kind.BONUS: "thưởng",
+    Criterion.Kind.PENALTY: "trừ",
+}
+YES = {"có", "x", "yes", "1", "true", "co"}
+NO = {"", "không", "no", "0", "false", "khong"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_ROWS = 2000
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    code: str
+    parent: str
+    kind: str
+    title: str
+    max_points: Decimal
+    evidence_required: bool
+    guidance: str
+
+
+class ImportFailed(ValidationError):
+    """The workbook has errors; ``messages`` name the row of each."""
+
+
+def _workbook(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Tiêu chí")
+    sheet.append([str(label) for _key, label, _width in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, (_key, _label, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+    kinds = DataValidation(type="list", formula1='"nhóm,chấm điểm,thưởng,trừ"', allow_blank=False)
+    yes_no = DataValidation(type="list", formula1='"có,không"', allow_blank=True)
+    sheet.add_data_validation(kinds)
+    sheet.add_data_validation(yes_no)
+    kinds.add(f"C2:C{MAX_ROWS}")
+    yes_no.add(f"F2:F{MAX_ROWS}")
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_table(table: CriteriaTable) -> bytes:
+    """The rows of ``table`` in tree order, in the import format."""
+    rows = []
+    codes = {c.pk: c.code for c in table.criteria.all()}
+    for criterion, _depth in tree_order(table.criteria.all()):
+        rows.append(
+            [
+                criterion.code,
+                codes.get(criterion.parent_id, ""),
+                KIND_OUT[criterion.kind],
+                criterion.title,
+                None if criterion.kind == Criterion.Kind.GROUP else float(criterion.max_points),
+                "có" if criterion.evidence_required else "không",
+                criterion.guidance,
+            ]
+        )
+    return _workbook(rows)
+
+
+def template() -> bytes:
+    """An example workbook to fill in."""
+    return _workbook(
+        [
+            ["1", "", "nhóm", "Thực hiện nhiệm vụ chính trị, chuyên môn", None, "không", ""],
+            [
+                "1.1",
+                "1",
+                "chấm điểm",
+                "Hoàn thành các chỉ tiêu, nhiệm vụ được giao trong năm",
+                60,
+                "có",
+                "Có báo cáo kết quả thực hiện nhiệm vụ.",
+            ],
+            ["2", "", "nhóm", "Công tác thi đua, khen thưởng", None, "không", ""],
+            ["2.1", "2", "chấm điểm", "Tổ chức phát động phong trào thi đua", 40, "không", ""],
+            ["T.1", "", "thưởng", "Được tặng Cờ thi đua, Bằng khen", 5, "có", ""],
+            ["TR.1", "", "trừ", "Nộp báo cáo chậm so với quy định", 5, "không", ""],
+        ]
+    )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def parse(data: bytes) -> list[ParsedRow]:
+    """Read and check every row; raise :class:`ImportFailed` listing every row at fault."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportFailed([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")]) from exc
+    sheet = book.worksheets[0]
+    errors, rows = [], []
+    header = None
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = list(values) + [None] * (len(COLUMNS) - len(values))
+        if header is None:
+            header = [_text(v).lower() for v in values[: len(COLUMNS)]]
+            expected = [str(label).lower() for _key, label, _width in COLUMNS]
+            if header != expected:
+                raise ImportFailed(
+                    [
+                        _("Dòng 1: tiêu đề cột phải là: %(cols)s (hãy dùng tệp mẫu).")
+                        % {"cols": ", ".join(str(label) for _k, label, _w in COLUMNS)}
+                    ]
+                )
+            continue
+        if number > MAX_ROWS:
+            errors.append(_("Bảng có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS})
+            break
+        code, parent, kind_text, title, max_text, evidence_text, guidance = values[: len(COLUMNS)]
+        if all(_text(v) == "" for v in values[: len(COLUMNS)]):
+            continue
+        row_errors = []
+        code, parent, title = _text(code), _text(parent), _text(title)
+        if not code:
+            row_errors.append(_("thiếu mã"))
+        elif len(code) > 20:
+            row_errors.append(_("mã dài quá 20 ký tự"))
+        if not title:
+            row_errors.append(_("thiếu nội dung tiêu chí"))
+        kind = KIND_WORDS.get(_text(kind_text).lower())
+        if kind is None:
+            row_errors.append(
+                _("loại “%(kind)s” không hợp lệ (nhóm, chấm điểm, thưởng, trừ)")
+                % {"kind": _text(kind_text)}
+            )
+        points = Decimal("0")
+        if kind and kind != Criterion.Kind.GROUP:
+            try:
+                points = Decimal(_text(max_text).replace(",", "."))
+                if not points.is_finite() or points <= 0 or points >= 10000:
+                    raise InvalidOperation
+                if points != points.quantize(Decimal("0.01")):
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                row_errors.append(
+                    _("điểm tối đa “%(value)s” không hợp lệ (số dương, tối đa 2 chữ số thập phân)")
+                    % {"value": _text(max_text)}
+                )
+        flag = _text(evidence_text).lower()
+        if flag not in YES | NO:
+            row_errors.append(
+                _("cột bắt buộc minh chứng phải là “có” hoặc “không”, không phải “%(v)s”")
+                % {"v": _text(evidence_text)}
+            )
+        if row_errors:
+            errors.append(
+                _("Dòng %(row)s: %(errors)s.") % {"row": number, "errors": "; ".join(row_errors)}
+            )
+            continue
+        rows.append(
+            ParsedRow(
+                row=number,
+                code=code,
+                parent=parent,
+                kind=kind,
+                title=title[:500],
+                max_points=points,
+                evidence_required=flag in YES,
+                guidance=_text(guidance) if guidance is None else str(guidance).strip(),
+            )
+        )
+    if header is None:
+        raise ImportFailed([_("Tệp không có dữ liệu.")])
+    by_code = {}
+    for row in rows:
+        if row.code in by_code:
+            errors.append(
+                _("Dòng %(row)s: mã “%(code)s” trùng với dòng %(first)s.")
+                % {"row": row.row, "code": row.code, "first": by_code[row.code].row}
+            )
+        else:
+            by_code[row.code] = row
+    for row in rows:
+        if not row.parent:
+            continue
+        parent = by_code.get(row.parent)
+        if parent is None:
+            errors.append(
+                _("Dòng %(row)s: mã nhóm cha “%(parent)s” không có trong bảng.")
+                % {"row": row.row, "parent": row.parent}
+            )
+        elif parent.kind != Criterion.Kind.GROUP:
+            errors.append(
+                _("Dòng %(row)s: “%(parent)s” không phải là nhóm nên không thể chứa tiêu chí.")
+                % {"row": row.row, "parent": row.parent}
+            )
+        elif parent is row or _is_cycle(row, by_code):
+            errors.append(_("Dòng %(row)s: nhóm cha tạo thành vòng lặp.") % {"row": row.row})
+    if errors:
+        errors.sort(key=_row_number)
+        raise ImportFailed(errors)
+    if not rows:
+        raise ImportFailed([_("Tệp không có tiêu chí nào.")])
+    return rows
+
+
+def _row_number(message: str) -> int:
+    digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _is_cycle(row, by_code) -> bool:
+    seen, node = set(), row
+    while node is not None and node.parent:
+        if node.code in seen:
+            return True
+        seen.add(node.code)
+        node = by_code.get(node.parent)
+    return False
+
+
+@transaction.atomic
+def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
+    """Replace the rows of a draft table with the workbook's; nothing changes on any error."""
+    if table.is_frozen:
+        raise ImportFailed([_("Bảng tiêu chí đã thông qua không được sửa; hãy tạo phiên bản mới.")])
+    rows = parse(data)
+    table.criteria.all().delete()
+    created = {}
+    pending = list(rows)
+    # Parents first, whatever the order of the rows in the sheet.
+    while pending:
+        later = []
+        for row in pending:
+            if row.parent and row.parent not in created:
+                later.append(row)
+                continue
+            created[row.code] = Criterion.objects.create(
+                table=table,
+                parent=created.get(row.parent),
+                code=row.code,
+                title=row.title,
+                kind=row.kind,
+                max_points=row.max_points,
+                evidence_required=row.evidence_required and row.kind != Criterion.Kind.GROUP,
+                guidance=row.guidance,
+                order=row.row * 10,
+            )
+        if len(later) == len(pending):
+            raise ImportFailed([_("Không xác định được nhóm cha của một số dòng.")])
+        pending = later
+    return len(created)
