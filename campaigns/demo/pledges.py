@@ -1,6 +1,166 @@
+"""Demo campaigns and pledges: a yearly campaign per bloc-year, the Party bloc's pledges.
+
+The Party bloc has a 2025 pledge signed by every member and an open 2026 pledge that most, not
+all, members have signed (Ủy ban Kiểm tra Tỉnh ủy has not: log in as ubkttu.truong to sign).
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from blocs.models import AgencyRole, BlocTerm
+from campaigns.models import (
+    Campaign,
+    Commitment,
+    Pledge,
+    PledgeEvent,
+    PledgeSignature,
+    TitleRegistration,
+)
+from campaigns.services.pledges import member_snapshot
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UNSIGNED_2026 = {"UBKTTU", "TCTLD"}
+
+SLOGAN = "Đoàn kết, kỷ cương, sáng tạo, hoàn thành xuất sắc nhiệm vụ"
+COMMITMENTS = [
+    "Thực hiện tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước; hoàn thành "
+    "xuất sắc nhiệm vụ chính trị được giao năm {year}.",
+    "Đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh; xây dựng "
+    "cơ quan, đơn vị trong sạch, vững mạnh.",
+    "Thực hiện nghiêm việc sắp xếp tổ chức bộ máy tinh gọn, hoạt động hiệu lực, hiệu quả.",
+    "Đẩy mạnh chuyển đổi số, ứng dụng công nghệ thông tin trong lãnh đạo, chỉ đạo, điều hành; "
+    "thực hiện văn bản điện tử, chữ ký số.",
+    "Thực hành tiết kiệm, chống lãng phí; phòng, chống tham nhũng, tiêu cực.",
+    "Tham gia đầy đủ các hoạt động của Khối; thực hiện chế độ báo cáo, chấm điểm thi đua "
+    "đúng thời gian quy định.",
+]
+TITLES = {
+    "VPTU": ["province_flag", "excellent_collective"],
+    "BNCTU": ["province_flag", "excellent_collective"],
+    "BTCTU": ["province_merit", "excellent_collective"],
+    "UBKTTU": ["province_merit", "excellent_collective"],
+    "BQT": ["excellent_collective"],
+    "TCTLD": ["advanced_collective"],
+}
+
+
 def seed(objects: dict) -> None:
     """Create this part's demo data (idempotent)."""
+    with transaction.atomic():
+        for bloc in (objects["party_bloc"], objects["state_bloc"]):
+            for term in BlocTerm.objects.filter(bloc=bloc).select_related("bloc"):
+                _campaign(term, objects["admin"])
+        party = {t.year: t for t in BlocTerm.objects.filter(bloc=objects["party_bloc"])}
+        if 2025 in party:
+            _pledge(party[2025], by=objects["admin"], unsigned=set())
+        if 2026 in party:
+            _pledge(party[2026], by=objects["admin"], unsigned=UNSIGNED_2026)
+            _titles(party[2026], by=objects["admin"])
 
 
 def seed_scale(objects: dict, blocs: list) -> None:
     """Fill the extra benchmark blocs with this part's data."""
+    with transaction.atomic():
+        for bloc in blocs:
+            for term in BlocTerm.objects.filter(bloc=bloc).select_related("bloc"):
+                _campaign(term, objects["admin"])
+
+
+def _campaign(term, by):
+    Campaign.objects.get_or_create(
+        term=term,
+        kind=Campaign.Kind.ANNUAL,
+        defaults={
+            "title": f"Phát động phong trào thi đua năm {term.year} của {term.bloc.name}",
+            "starts_on": datetime.date(term.year, 2, 20),
+            "ends_on": datetime.date(term.year, 12, 15),
+            "content": (
+                f"Khối phát động phong trào thi đua năm {term.year} với chủ đề "
+                f"“{SLOGAN}”, hướng tới hoàn thành thắng lợi nhiệm vụ chính trị năm {term.year}."
+            ),
+            "created_by": by,
+        },
+    )
+
+
+def _at(year, month, day, hour, minute):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+def _pledge(term, *, by, unsigned):
+    if Pledge.objects.filter(term=term).exists():
+        return
+    year = term.year
+    pledge = Pledge.objects.create(
+        term=term,
+        version=1,
+        title=f"Giao ước thi đua năm {year}",
+        slogan=SLOGAN,
+        legal_bases=term.legal_bases,
+        created_by=by,
+    )
+    Commitment.objects.bulk_create(
+        Commitment(pledge=pledge, order=i, text=text.format(year=year))
+        for i, text in enumerate(COMMITMENTS, start=1)
+    )
+    PledgeEvent.objects.create(pledge=pledge, by=by, to_status=Pledge.Status.DRAFT)
+    opened_at = _at(year, 2, 24, 8, 30)
+    pledge.members = member_snapshot(term)
+    pledge.content_hash = pledge.compute_hash()
+    pledge.status = Pledge.Status.OPEN
+    pledge.opened_at = opened_at
+    pledge.save(update_fields=["members", "content_hash", "status", "opened_at"])
+    PledgeEvent.objects.create(
+        pledge=pledge, by=by, from_status=Pledge.Status.DRAFT, to_status=Pledge.Status.OPEN
+    )
+    heads = {
+        r.agency_id: r.user
+        for r in AgencyRole.objects.filter(
+            agency_id__in=pledge.member_ids, role=AgencyRole.Role.HEAD
+        )
+        .select_related("user")
+        .order_by("-id")
+    }
+    signatures = []
+    for i, member in enumerate(pledge.members):
+        user = heads.get(member["id"])
+        if user is None or member["abbreviation"] in unsigned:
+            continue
+        signatures.append(
+            PledgeSignature(
+                pledge=pledge,
+                agency_id=member["id"],
+                user=user,
+                signer_name=user.get_full_name(),
+                signer_title=user.job_title,
+                signed_at=_at(year, 2, 24 + i // 4, 9 + (i % 4) * 2, (13 * i) % 60),
+                content_hash=pledge.content_hash,
+                ip_address=f"10.20.{year % 100}.{11 + i}",
+                user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0",
+            )
+        )
+    PledgeSignature.objects.bulk_create(signatures)
+    if not unsigned and len(signatures) == len(pledge.members):
+        pledge.status = Pledge.Status.SIGNED
+        pledge.signed_at = max(s.signed_at for s in signatures)
+        pledge.save(update_fields=["status", "signed_at"])
+        PledgeEvent.objects.create(
+            pledge=pledge,
+            by=by,
+            from_status=Pledge.Status.OPEN,
+            to_status=Pledge.Status.SIGNED,
+            note="Tất cả đơn vị đã ký.",
+        )
+
+
+def _titles(term, *, by):
+    for membership in term.memberships.filter(left_on__isnull=True).select_related("agency"):
+        for title in TITLES.get(membership.agency.abbreviation, ["excellent_collective"]):
+            TitleRegistration.objects.get_or_create(
+                term=term,
+                agency=membership.agency,
+                title=title,
+                defaults={"registered_by": by},
+            )

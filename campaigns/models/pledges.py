@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Agency, BlocTerm
@@ -276,7 +277,8 @@ class PledgeSignature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.agency} – {self.signer_name} ({self.signed_at:%d/%m/%Y %H:%M})"
+        signed_at = timezone.localtime(self.signed_at)
+        return f"{self.agency} – {self.signer_name} ({signed_at:%d/%m/%Y %H:%M})"
 
     @property
     def signer_label(self) -> str:
