@@ -315,7 +315,7 @@ def sign_pledge(
         )
     if not user.check_password(password or ""):
         raise PledgeError(_("Mật khẩu không đúng; chữ ký chưa được ghi nhận."))
-    if PledgeSignature.objects.filter(pledge=pledge, agency_id=agency_id).exists():
+    if _already_signed(pledge, agency_id):
         raise PledgeError(_("Đơn vị đã ký phiên bản giao ước này."))
     signature = PledgeSignature(
         pledge=pledge,
@@ -342,6 +342,10 @@ def sign_pledge(
         pledge.save(update_fields=["status", "signed_at"])
         _record(pledge, by=user, from_status=Pledge.Status.OPEN, note=_("Tất cả đơn vị đã ký."))
     return signature
+
+
+def _already_signed(pledge: Pledge, agency_id: int) -> bool:
+    return PledgeSignature.objects.filter(pledge=pledge, agency_id=agency_id).exists()
 
 
 def required_agency_ids(pledge: Pledge) -> list[int]:
