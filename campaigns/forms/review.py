@@ -1,0 +1,101 @@
+"""Forms of the review: cross-check assignment and the layers of a score line."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+POINTS_FIELD = {
+    "max_digits": 6,
+    "decimal_places": 2,
+    "min_value": 0,
+    "localize": True,
+    "widget": forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control-sm"}),
+}
+
+
+class CrossCheckForm(forms.Form):
+    """One choice per member: which member cross-checks it (empty: nobody yet)."""
+
+    def __init__(self, *args, members, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        choices = [("", _("— chưa phân công —"))] + [(str(a.pk), a.name) for a in members]
+        self.members = members
+        for agency in members:
+            self.fields[f"reviewer_{agency.pk}"] = forms.ChoiceField(
+                label=agency.name,
+                choices=choices,
+                required=False,
+                initial=str(current.get(agency.pk, "")),
+            )
+
+    def pairs(self):
+        """(reviewer, reviewed) ids of the filled choices."""
+        out = []
+        for agency in self.members:
+            value = self.cleaned_data.get(f"reviewer_{agency.pk}")
+            if value:
+                out.append((int(value), agency.pk))
+        return out
+
+
+class ReviewLineForm(forms.Form):
+    points = forms.DecimalField(label=_("Điểm chấm chéo"), **POINTS_FIELD)
+    note = forms.CharField(
+        label=_("Nhận xét"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi khác điểm tự chấm."),
+    )
+
+
+class ExplanationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Giải trình"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AgreedLineForm(forms.Form):
+    points = forms.DecimalField(label=_("Điểm thống nhất"), **POINTS_FIELD)
+    note = forms.CharField(
+        label=_("Ghi chú"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BoardLineForm(forms.Form):
+    points = forms.DecimalField(label=_("Điểm điều chỉnh"), **POINTS_FIELD)
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+LAYER_FORMS = {
+    "review": ReviewLineForm,
+    "explanation": ExplanationForm,
+    "agreed": AgreedLineForm,
+    "board": BoardLineForm,
+}
+
+
+class GridFilterForm(forms.Form):
+    LAYERS = [
+        ("all", _("Tất cả các lớp")),
+        ("self", _("Tự chấm")),
+        ("review", _("Chấm chéo")),
+        ("agreed", _("Thống nhất")),
+        ("board", _("Ban TĐKT")),
+        ("final", _("Điểm cuối cùng")),
+    ]
+
+    group = forms.ChoiceField(label=_("Nhóm tiêu chí"), required=False)
+    layer = forms.ChoiceField(label=_("Lớp điểm"), choices=LAYERS, required=False)
+    diff = forms.BooleanField(label=_("Chỉ dòng có chênh lệch"), required=False)
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("Mọi nhóm"))] + [
+            (str(g.pk), f"{g.code}. {g.title}") for g in groups
+        ]

@@ -1,0 +1,378 @@
+"""Every review page × every persona, the happy paths, and constant query counts."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from blocs.models import AgencyRole
+from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine
+from campaigns.services import review as services
+from campaigns.tests import review_helpers as h
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+OFFICERS = {"board", "secretariat", "secretariat_officer", "deputy"}
+MEMBERS = {"member_head", "member_officer", "last_year_leader"}
+
+
+@pytest.fixture
+def world(bloc_world):
+    """The 2026 annual period under review: E's card reviewed by D, F's card still a draft."""
+    w = bloc_world
+    w.e, w.f = w.agencies[4], w.agencies[5]
+    table = h.make_table(w.term)
+    w.period = h.make_period(w.term)
+    w.cards = h.make_cards(w.period, table, w.agencies[:5])
+    w.cards.update(h.make_cards(w.period, table, [w.f], status=Scorecard.Status.DRAFT))
+    services.assign_cross_checks(
+        period=w.period, pairs=services.proposed_rotation(w.period), by=w.secretariat
+    )
+    assert CrossCheck.objects.get(period=w.period, reviewed=w.e).reviewer == w.d
+    return w
+
+
+def url(w, name, **kwargs):
+    base = {"bloc_code": w.bloc.code, "year": w.term.year}
+    if name not in ("ranking_index",):
+        base["kind"] = "annual"
+    return reverse(f"campaigns:{name}", kwargs={**base, **kwargs})
+
+
+def client_for(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def expect(response, code):
+    if code == "login":
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == code, response.content[:500]
+
+
+def read_expectation(persona, allowed):
+    if persona == "anonymous":
+        return "login"
+    if persona == "outsider":
+        return 404
+    return 200 if persona in allowed else None
+
+
+ALL = sorted(OFFICERS | MEMBERS | {"outsider", "anonymous"})
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_ranking_page_is_readable_and_members_wait_for_agreement(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(url(world, "ranking"))
+    expect(response, read_expectation(persona, OFFICERS | MEMBERS))
+    if response.status_code == 200:
+        published = "Bảng xếp hạng được công bố cho các đơn vị" not in response.content.decode()
+        assert published == (persona in OFFICERS)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_ranking_index_redirects_readers(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(url(world, "ranking_index"))
+    if persona == "anonymous":
+        expect(response, "login")
+    elif persona == "outsider":
+        expect(response, 404)
+    else:
+        assert response.status_code == 302 and response["Location"] == url(world, "ranking")
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_export_only_once_published_to_members(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(
+        url(world, "ranking_export", fmt="json")
+    )
+    expected = read_expectation(persona, OFFICERS) or 403
+    expect(response, expected)
+    if expected == 200:
+        document = json.loads(response.content)
+        assert document["period"] == "annual" and len(document["rows"]) == 5
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_explain_page_for_own_agency_or_officers(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(
+        url(world, "ranking_explain", agency_id=world.d.pk)
+    )
+    expected = read_expectation(persona, OFFICERS | {"member_head", "member_officer"}) or 404
+    expect(response, expected)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_grid_is_for_secretariat_deputy_and_board(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(url(world, "review_grid"))
+    expect(response, read_expectation(persona, OFFICERS) or 403)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_review_home_is_readable(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(url(world, "review_home"))
+    expect(response, read_expectation(persona, OFFICERS | MEMBERS))
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_assigned_reviewer_sees_the_scorecard_others_do_not(client, world, persona):
+    response = client_for(client, world.personas[persona]).get(
+        url(world, "review_scorecard", agency_id=world.e.pk)
+    )
+    expected = read_expectation(persona, OFFICERS | {"member_head", "member_officer"}) or 404
+    expect(response, expected)
+
+
+@pytest.mark.parametrize("persona", ["member_head", "member_officer", "last_year_leader"])
+def test_member_cannot_see_another_members_draft_or_unassigned_card(client, world, persona):
+    c = client_for(client, world.personas[persona])
+    expect(c.get(url(world, "review_scorecard", agency_id=world.f.pk)), 404)
+
+
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("ranking", {}),
+        ("review_grid", {}),
+        ("review_home", {}),
+        ("ranking_export", {"fmt": "csv"}),
+    ],
+)
+def test_read_pages_refuse_post(client, world, name, kwargs):
+    client.force_login(world.secretariat)
+    expect(client.post(url(world, name, **kwargs)), 405)
+
+
+@pytest.mark.parametrize("name", ["crosscheck_assign", "crosscheck_auto", "period_agree"])
+def test_writes_refuse_get(client, world, name):
+    client.force_login(world.secretariat)
+    expect(client.get(url(world, name)), 405)
+
+
+def write_expectation(persona, allowed):
+    if persona == "anonymous":
+        return "login"
+    if persona == "outsider":
+        return 404
+    return 302 if persona in allowed else 403
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_secretariat_assigns_cross_checks(client, world, persona):
+    w = world
+    data = {f"reviewer_{a.pk}": "" for a in w.agencies}
+    data[f"reviewer_{w.d.pk}"] = str(w.a.pk)
+    response = client_for(client, w.personas[persona]).post(url(w, "crosscheck_assign"), data)
+    expected = write_expectation(persona, {"secretariat", "secretariat_officer"})
+    expect(response, expected)
+    count = CrossCheck.objects.filter(period=w.period).count()
+    assert count == (1 if expected == 302 else 6)
+
+
+def test_reciprocal_assignment_is_refused_with_a_message(client, world):
+    w = world
+    client.force_login(w.secretariat)
+    data = {f"reviewer_{a.pk}": "" for a in w.agencies}
+    data[f"reviewer_{w.d.pk}"] = str(w.e.pk)
+    data[f"reviewer_{w.e.pk}"] = str(w.d.pk)
+    response = client.post(url(w, "crosscheck_assign"), data, follow=True)
+    assert "không được chấm chéo lẫn nhau" in response.content.decode()
+    assert CrossCheck.objects.filter(period=w.period).count() == 6
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_secretariat_runs_the_automatic_assignment(client, world, persona):
+    CrossCheck.objects.filter(period=world.period).delete()
+    response = client_for(client, world.personas[persona]).post(url(world, "crosscheck_auto"))
+    expected = write_expectation(persona, {"secretariat", "secretariat_officer"})
+    expect(response, expected)
+    assert CrossCheck.objects.filter(period=world.period).exists() == (expected == 302)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_secretariat_agrees_the_period(client, world, persona):
+    response = client_for(client, world.personas[persona]).post(url(world, "period_agree"))
+    expected = write_expectation(persona, {"secretariat", "secretariat_officer"})
+    expect(response, expected)
+    world.period.refresh_from_db()
+    assert (world.period.status == Period.Status.AGREED) == (expected == 302)
+
+
+def line_url(w, agency, layer, code="1.1"):
+    ln = ScoreLine.objects.get(scorecard=w.cards[agency], criterion__code=code)
+    return ln, url(w, "review_line", agency_id=agency.pk, line_id=ln.pk, layer=layer)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_the_assigned_reviewer_enters_review_points(client, world, persona):
+    w = world
+    ln, target = line_url(w, w.e, "review")
+    response = client_for(client, w.personas[persona]).post(
+        target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-note": "Thiếu minh chứng"}
+    )
+    # Officers and the assigned reviewer see E's card; only D (its reviewer) may score it.
+    if persona == "anonymous":
+        expect(response, "login")
+    elif persona in ("outsider", "last_year_leader"):
+        expect(response, 404)
+    elif persona in ("member_head", "member_officer"):
+        expect(response, 302)
+    else:
+        expect(response, 403)
+    ln.refresh_from_db()
+    assert (ln.review_points == D("20")) == (persona in ("member_head", "member_officer"))
+
+
+def test_review_note_required_when_points_differ_keeps_what_was_typed(client, world):
+    w = world
+    ln, target = line_url(w, w.e, "review")
+    client.force_login(w.member_head)
+    response = client.post(target, {f"l{ln.pk}-points": "19,5", f"l{ln.pk}-note": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "cần ghi nhận xét" in body and 'value="19,5"' in body
+    ln.refresh_from_db()
+    assert ln.review_points is None
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_the_member_explains_its_own_line(client, world, persona):
+    w = world
+    ln, target = line_url(w, w.d, "explanation")
+    response = client_for(client, w.personas[persona]).post(
+        target, {f"l{ln.pk}-text": "Đã bổ sung văn bản số 12"}
+    )
+    if persona == "anonymous":
+        expect(response, "login")
+    elif persona in ("outsider", "last_year_leader"):
+        expect(response, 404)
+    elif persona in ("member_head", "member_officer"):
+        expect(response, 302)
+    else:
+        expect(response, 403)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_secretariat_records_agreed_points(client, world, persona):
+    w = world
+    ln, target = line_url(w, w.d, "agreed")
+    response = client_for(client, w.personas[persona]).post(
+        target, {f"l{ln.pk}-points": "23", f"l{ln.pk}-note": ""}
+    )
+    if persona == "anonymous":
+        expect(response, "login")
+    elif persona in ("outsider", "last_year_leader"):
+        expect(response, 404)
+    elif persona in ("secretariat", "secretariat_officer"):
+        expect(response, 302)
+    else:
+        expect(response, 403)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_the_board_adjusts_after_agreement(client, world, persona):
+    w = world
+    services.agree_period(period=w.period, by=w.secretariat)
+    ln, target = line_url(w, w.d, "board")
+    response = client_for(client, w.personas[persona]).post(
+        target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-reason": "Sai số liệu báo cáo"}
+    )
+    if persona == "anonymous":
+        expect(response, "login")
+    elif persona in ("outsider", "last_year_leader"):
+        expect(response, 404)
+    elif persona == "board":
+        expect(response, 302)
+    else:
+        expect(response, 403)
+    ln.refresh_from_db()
+    assert ln.agreed_points == D("24")
+    assert (ln.board_points == D("20")) == (persona == "board")
+
+
+def test_agreed_period_refuses_member_layers(client, world):
+    w = world
+    services.agree_period(period=w.period, by=w.secretariat)
+    client.force_login(w.member_head)
+    ln, target = line_url(w, w.e, "review")
+    expect(client.post(target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-note": "x"}), 403)
+    client.force_login(w.secretariat)
+    ln, target = line_url(w, w.d, "agreed")
+    expect(client.post(target, {f"l{ln.pk}-points": "20"}), 403)
+
+
+def test_layers_shown_side_by_side_with_authors(client, world):
+    w = world
+    ln, _ = line_url(w, w.e, "review")
+    services.record_review(line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head)
+    services.record_agreed(line=ln, points="22", note="Hội nghị", by=w.secretariat)
+    client.force_login(w.board)
+    body = client.get(url(w, "review_scorecard", agency_id=w.e.pk)).content.decode()
+    assert "Thủ trưởng D" in body and "Thủ trưởng B" in body
+    assert "24,00" in body and "20,00" in body and "22,00" in body
+
+
+def test_grid_filters_by_layer_and_differences(client, world):
+    w = world
+    ln, _ = line_url(w, w.e, "review")
+    services.record_review(line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head)
+    client.force_login(w.secretariat)
+    body = client.get(url(w, "review_grid") + "?layer=review&diff=on").content.decode()
+    assert w.e.abbreviation in body and w.d.abbreviation not in body
+    assert "20,00" in body
+
+
+# --- Constant query counts ---------------------------------------------------------------------
+
+
+def big_world(council, n):
+    bloc = factories.BlocFactory(council=council)
+    agencies = [
+        factories.AgencyFactory(council=council, name=f"Cơ quan số {i:02d} khối {bloc.pk}")
+        for i in range(n)
+    ]
+    term = factories.make_term(
+        bloc=bloc, year=2026, agencies=agencies, leader=agencies[0], deputy=agencies[1]
+    )
+    user = factories.UserFactory()
+    factories.give_role(user, agencies[0], AgencyRole.Role.HEAD)
+    table = h.make_table(term, groups=3, leaves=3, leaf_max="10")
+    period = h.make_period(term)
+    h.make_cards(period, table, agencies)
+    services.assign_cross_checks(period=period, pairs=services.proposed_rotation(period), by=user)
+    services.agree_period(period=period, by=user)
+    ln = ScoreLine.objects.filter(scorecard__period=period).select_related("criterion").first()
+    services.adjust_by_board(line=ln, points="5", reason="Kiểm tra", by=user)
+    return bloc, term, agencies, user
+
+
+def count_queries(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["review_grid", "ranking", "ranking_explain"])
+def test_pages_run_a_constant_number_of_queries(
+    client, council, page, django_assert_max_num_queries
+):
+    counts = []
+    for n in (4, 40):
+        bloc, term, agencies, user = big_world(council, n)
+        client.force_login(user)
+        kwargs = {"bloc_code": bloc.code, "year": 2026, "kind": "annual"}
+        if page == "ranking_explain":
+            kwargs["agency_id"] = agencies[-1].pk
+        path = reverse(f"campaigns:{page}", kwargs=kwargs)
+        counts.append(count_queries(client, path))
+        with django_assert_max_num_queries(14):
+            client.get(path)
+    assert counts[0] == counts[1], counts
