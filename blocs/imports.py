@@ -301,8 +301,8 @@ def _build_template(year):
     kinds.error = _("Hãy chọn một trong: %(choices)s.") % {"choices": ", ".join(KIND_LABELS)}
     sheet.add_data_validation(kinds)
     kinds.add("D2:D501")
-    for row in range(2, 502):
-        sheet.cell(row=row, column=6).number_format = "@"
+    # Dates typed as text keep the dd/mm/yyyy the instructions ask for.
+    sheet.column_dimensions["F"].number_format = "@"
 
     notes = workbook.create_sheet(_("Hướng dẫn"))
     lines = [

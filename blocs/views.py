@@ -202,7 +202,7 @@ def member_manage(request, bloc_code, year):
     """The secretariat's member list: add an agency, or pick a member to leave the bloc."""
     term, access = get_term_for_user(request, bloc_code, year, write=True)
     memberships = _load_memberships(term)
-    form = AddMemberForm(request.POST or None, term=term)
+    form = AddMemberForm(request.POST if request.method == "POST" else None, term=term)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.add_member(
@@ -246,7 +246,9 @@ def member_remove(request, bloc_code, year, membership_id):
     if membership is None:
         raise Http404(_("Không tìm thấy thành viên này."))
     membership.term = term
-    form = RemoveMemberForm(request.POST or None, membership=membership)
+    form = RemoveMemberForm(
+        request.POST if request.method == "POST" else None, membership=membership
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_member(
@@ -283,7 +285,7 @@ def term_open_next(request, bloc_code, year):
     leader, deputy, source = services.proposal_for_next_year(term=term)
     members = _current_members(term).filter(active=True)
     form = LeadershipForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         members=members,
         initial={"leader": leader, "deputy": deputy},
     )
@@ -344,8 +346,8 @@ def election_record(request, bloc_code, year):
             "deputy_votes": election.deputy_votes,
         }
     form = ElectionForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         members=_current_members(term),
         initial=initial,
     )
@@ -400,7 +402,7 @@ def leadership_edit(request, bloc_code, year):
     term, access = get_term_for_user(request, bloc_code, year, write="can_set_leadership")
     _load_memberships(term)
     form = LeadershipForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         members=_current_members(term),
         initial={"leader": term.leader, "deputy": term.deputy},
     )
@@ -437,7 +439,7 @@ def rotation_edit(request, bloc_code, year):
     not_member = _("Không còn là thành viên năm %(year)s") % {"year": term.year}
     agencies = [(s.agency, "" if s.agency_id in current_ids else not_member) for s in slots]
     agencies += [(a, _("Chưa có trong thứ tự")) for a in current if a.pk not in in_rotation]
-    form = RotationForm(request.POST or None, agencies=agencies)
+    form = RotationForm(request.POST if request.method == "POST" else None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         services.set_rotation(bloc=term.bloc, agencies=form.ordered_agencies(), by=request.user)
         messages.success(request, _("Đã lưu thứ tự luân phiên khối trưởng."))
@@ -483,7 +485,10 @@ def term_activate(request, bloc_code, year):
 def member_import(request, bloc_code, year):
     """Upload the Excel list of members; nothing is imported unless every row is valid."""
     term, access = get_term_for_user(request, bloc_code, year, write="can_import_members")
-    form = MemberImportForm(request.POST or None, request.FILES or None)
+    form = MemberImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     errors = []
     if request.method == "POST" and form.is_valid():
         result = imports.read_member_file(form.cleaned_data["file"], term=term)
