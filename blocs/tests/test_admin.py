@@ -1,0 +1,77 @@
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from blocs import services
+from blocs.models import AgencyNameChange, LeadershipElection
+
+pytestmark = pytest.mark.django_db
+
+BLOCS_MODELS = [m for m in admin.site._registry if m._meta.app_label == "blocs"]
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("quantri", "quantri@example.vn", "x")
+
+
+@pytest.fixture
+def full_world(bloc_world):
+    """The persona world plus a rename and an election, so that every changelist has rows."""
+    services.rename_agency(
+        agency=bloc_world.d,
+        name="Cơ quan D đổi tên",
+        abbreviation="CQDDT",
+        changed_on=datetime.date(2026, 2, 1),
+    )
+    services.record_election(
+        term=bloc_world.term,
+        by=bloc_world.secretariat,
+        held_on=datetime.date(2026, 12, 1),
+        leader=bloc_world.c,
+        deputy=bloc_world.d,
+        voters=6,
+        leader_votes=5,
+        deputy_votes=5,
+    )
+    assert AgencyNameChange.objects.exists() and LeadershipElection.objects.exists()
+    return bloc_world
+
+
+def test_every_blocs_model_is_in_the_admin():
+    names = {m.__name__ for m in BLOCS_MODELS}
+    assert names >= {
+        "User",
+        "Council",
+        "Agency",
+        "AgencyNameChange",
+        "Bloc",
+        "RotationSlot",
+        "BlocTerm",
+        "Membership",
+        "LeadershipElection",
+        "AgencyRole",
+        "BoardOfficer",
+    } - {"RotationSlot"}
+
+
+@pytest.mark.parametrize("model", BLOCS_MODELS, ids=lambda m: m.__name__)
+def test_admin_changelist_and_change_page_load(client, superuser, full_world, model):
+    client.force_login(superuser)
+    opts = model._meta
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    obj = model._default_manager.order_by("pk").first()
+    change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+    assert change.status_code == 200
+    add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+
+
+def test_admin_search_works_on_agencies_and_terms(client, superuser, full_world):
+    client.force_login(superuser)
+    for name in ("agency", "blocterm", "membership"):
+        response = client.get(reverse(f"admin:blocs_{name}_changelist"), {"q": "thử"})
+        assert response.status_code == 200

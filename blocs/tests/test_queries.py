@@ -1,0 +1,52 @@
+"""Member lists run a constant number of queries, whatever the size of the bloc."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from blocs.models import AgencyRole, BoardOfficer
+from blocs.tests.helpers import build_bloc
+from tests.factories import AgencyFactory, CouncilFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["blocs:term_detail", "blocs:member_manage", "blocs:board_overview"]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _url(name, bloc):
+    if name == "blocs:board_overview":
+        return reverse(name)
+    return reverse(name, args=[bloc.code, 2026])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_runs_the_same_queries_for_4_and_40_members(client, name):
+    counts = {}
+    for size in (4, 40):
+        council = CouncilFactory()
+        bloc, agencies, _terms = build_bloc(council=council, members=size)
+        # One agency outside the bloc, so that the add-member form has choices to list.
+        AgencyFactory(council=council)
+        # The secretariat sees every action button, the board sees the overview.
+        user = AgencyRole.objects.filter(agency=agencies[1]).first().user
+        if name == "blocs:board_overview":
+            user = UserFactory()
+            BoardOfficer.objects.create(user=user, council=council)
+        client.force_login(user)
+        counts[size] = _count(client, _url(name, bloc))
+    assert counts[4] == counts[40], counts
+
+
+def test_term_detail_stays_within_its_query_budget(client, council, django_assert_max_num_queries):
+    bloc, agencies, _terms = build_bloc(council=council, members=40)
+    client.force_login(AgencyRole.objects.filter(agency=agencies[1]).first().user)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("blocs:term_detail", args=[bloc.code, 2026]))
