@@ -241,6 +241,10 @@ class DeadlineExtension(models.Model):
     def __str__(self):
         return f"{self.agency} → {format_deadline(self.until)}"
 
+    @property
+    def until_label(self):
+        return format_deadline(self.until)
+
 
 class Scorecard(models.Model):
     """One agency's scores in one period, under one version of the criteria table."""

@@ -661,11 +661,11 @@ def _ancestors_of(criterion, parents) -> tuple:
 
 
 def group_maxima(specs) -> dict:
-    """The sum of the scored leaves' maxima under each group, by group id."""
+    """The sum of the leaves' maxima under each group, by group id."""
     by_id = {s.id: s for s in specs}
     out = {s.id: Decimal("0") for s in specs if s.kind == scoring.GROUP}
     for s in specs:
-        if s.kind != scoring.SCORED:
+        if s.kind == scoring.GROUP:
             continue
         parent, seen = s.parent_id, set()
         while parent is not None and parent in by_id and parent not in seen:
