@@ -8,7 +8,9 @@ POINTS_FIELD = {
     "decimal_places": 2,
     "min_value": 0,
     "localize": True,
-    "widget": forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control-sm"}),
+    "widget": forms.TextInput(
+        attrs={"inputmode": "decimal", "class": "form-control form-control-sm"}
+    ),
 }
 
 
@@ -26,6 +28,7 @@ class CrossCheckForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=str(current.get(agency.pk, "")),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
 
     def pairs(self):
@@ -44,14 +47,16 @@ class ReviewLineForm(forms.Form):
         label=_("Nhận xét"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
         help_text=_("Bắt buộc khi khác điểm tự chấm."),
     )
 
 
 class ExplanationForm(forms.Form):
     text = forms.CharField(
-        label=_("Giải trình"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Giải trình"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
 
 
@@ -61,14 +66,16 @@ class AgreedLineForm(forms.Form):
         label=_("Ghi chú"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
 
 
 class BoardLineForm(forms.Form):
     points = forms.DecimalField(label=_("Điểm điều chỉnh"), **POINTS_FIELD)
     reason = forms.CharField(
-        label=_("Lý do điều chỉnh"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Lý do điều chỉnh"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
 
 
@@ -90,9 +97,22 @@ class GridFilterForm(forms.Form):
         ("final", _("Điểm cuối cùng")),
     ]
 
-    group = forms.ChoiceField(label=_("Nhóm tiêu chí"), required=False)
-    layer = forms.ChoiceField(label=_("Lớp điểm"), choices=LAYERS, required=False)
-    diff = forms.BooleanField(label=_("Chỉ dòng có chênh lệch"), required=False)
+    group = forms.ChoiceField(
+        label=_("Nhóm tiêu chí"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    layer = forms.ChoiceField(
+        label=_("Lớp điểm"),
+        choices=LAYERS,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    diff = forms.BooleanField(
+        label=_("Chỉ dòng có chênh lệch"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, groups=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,99 @@
+"""The grid at 14 agencies × 80 criteria and the ranking chart, in Debian's Chromium."""
+
+import os
+from decimal import Decimal
+
+import pytest
+
+from blocs.models import AgencyRole, BoardOfficer
+from campaigns.models import Criterion, ScoreLine
+from campaigns.services import review as services
+from campaigns.tests import review_helpers as h
+from tests import factories
+from tests.browser import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def wide_world():
+    council = factories.CouncilFactory()
+    bloc = factories.BlocFactory(council=council, name="Khối các cơ quan Đảng tỉnh (thử)")
+    names = [
+        "Văn phòng Tỉnh ủy",
+        "Ban Tổ chức Tỉnh ủy",
+        "Ủy ban Kiểm tra Tỉnh ủy",
+        "Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        "Ban Nội chính Tỉnh ủy",
+        "Báo Quảng Trị",
+        "Trường Chính trị Lê Duẩn",
+        "Đảng ủy các cơ quan Đảng tỉnh",
+        "Ban Bảo vệ sức khỏe cán bộ tỉnh",
+        "Nhà xuất bản Quảng Trị",
+        "Hội Nông dân tỉnh",
+        "Hội Cựu chiến binh tỉnh",
+        "Tỉnh đoàn",
+        "Hội Liên hiệp Phụ nữ tỉnh",
+    ]
+    agencies = [
+        factories.AgencyFactory(council=council, name=n, abbreviation=f"DV{i:02d}")
+        for i, n in enumerate(names)
+    ]
+    term = factories.make_term(
+        bloc=bloc, year=2026, agencies=agencies, leader=agencies[0], deputy=agencies[1]
+    )
+    user = factories.UserFactory(username="thuky.thu", full_name="Thư ký khối")
+    factories.give_role(user, agencies[0], AgencyRole.Role.HEAD)
+    board = factories.UserFactory(username="ban.thu", full_name="Cán bộ Ban TĐKT")
+    BoardOfficer.objects.create(user=board, council=council)
+    # 4 groups of 19 leaves + bonus + penalty + 4 group rows = 80 criteria rows, 78 leaves.
+    table = h.make_table(term, groups=4, leaves=19, leaf_max="1.25")
+    table.base_max = Decimal("95")
+    table.save(update_fields=["base_max"])
+    assert Criterion.objects.filter(table=table).count() == 82
+    period = h.make_period(term)
+    cards = h.make_cards(period, table, agencies)
+    services.assign_cross_checks(period=period, pairs=services.proposed_rotation(period), by=user)
+    lines = list(
+        ScoreLine.objects.filter(scorecard__period=period).select_related("criterion", "scorecard")
+    )
+    for i, ln in enumerate(lines):
+        if ln.criterion.kind == Criterion.Kind.SCORED:
+            ln.self_points = ln.criterion.max_points - Decimal("0.25") * (i % 3)
+            if i % 7 == 0:
+                ln.review_points = ln.self_points - Decimal("0.25")
+        elif ln.criterion.kind == Criterion.Kind.BONUS:
+            ln.self_points = Decimal(i % 4)
+        else:
+            ln.self_points = Decimal(i % 3)
+    ScoreLine.objects.bulk_update(lines, ["self_points", "review_points"])
+    services.agree_period(period=period, by=user)
+    first = ScoreLine.objects.filter(scorecard=cards[agencies[3]], criterion__code="1.1").first()
+    first = ScoreLine.objects.select_related("criterion", "scorecard").get(pk=first.pk)
+    services.adjust_by_board(line=first, points="0.5", reason="Sai số liệu", by=board)
+    return bloc, user
+
+
+def test_grid_and_ranking_chart_render(page, tmp_path):
+    bloc, user = wide_world()
+    login(page, user.username, factories.PASSWORD)
+    base = f"{page.base_url}/blocs/{bloc.code}/2026/"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base + "review/annual/grid/")
+    assert page.locator("table.grid-table tbody tr").count() == 14
+    assert page.locator("table.grid-table thead th").count() == 2 + 78
+    # The header stays on top and the agency column on the left while scrolling the grid.
+    page.locator(".grid-wrap").evaluate("el => { el.scrollTop = 400; el.scrollLeft = 900; }")
+    header = page.locator("table.grid-table thead th").first.bounding_box()
+    wrap = page.locator(".grid-wrap").bounding_box()
+    assert abs(header["y"] - wrap["y"]) < 3 and abs(header["x"] - wrap["x"]) < 3
+    out = SHOTS or str(tmp_path)
+    page.screenshot(path=os.path.join(out, "review_grid.png"))
+    page.goto(base + "ranking/annual/")
+    assert page.locator("figure.ranking-chart svg rect").count() >= 14
+    page.get_by_role("link", name="Tiêu chí").count()
+    page.screenshot(path=os.path.join(out, "ranking_chart.png"), full_page=True)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    assert info.value.suggested_filename.endswith(".xlsx")
