@@ -47,7 +47,11 @@ class CampaignForm(forms.Form):
 
 
 class PledgeDraftForm(forms.Form):
-    title = forms.CharField(label=_("Tiêu đề"), max_length=255)
+    title = forms.CharField(
+        label=_("Tiêu đề"),
+        max_length=255,
+        error_messages={"required": _("Hãy nhập tiêu đề giao ước.")},
+    )
     slogan = forms.CharField(label=_("Khẩu hiệu thi đua"), max_length=500, required=False)
     legal_bases = forms.CharField(
         label=_("Căn cứ"),
@@ -59,6 +63,7 @@ class PledgeDraftForm(forms.Form):
         label=_("Nội dung giao ước"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Mỗi dòng một nội dung cam kết; thứ tự các dòng là thứ tự đánh số."),
+        error_messages={"required": _("Giao ước cần ít nhất một nội dung cam kết.")},
     )
 
     def clean_commitments(self):
