@@ -52,7 +52,7 @@ def _views(w):
                     "ends_on": "30/06/2026",
                 },
                 MANAGERS,
-                None,
+                "patch",
             ),
             ("campaign_detail", [campaign], "get", None, READERS, "post"),
             ("campaign_edit", [campaign], "get", None, MANAGERS, "delete"),
