@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from blocs import demo as blocs_demo
 from campaigns.demo import pledges as pledges_demo
+from campaigns.demo import review as review_demo
 from campaigns.demo import scoring as scoring_demo
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
 
     def app_seeds(self):
         """Each app's demo data, lowest app first (blocs → campaigns → awards → reports)."""
-        return [pledges_demo.seed, scoring_demo.seed]
+        return [pledges_demo.seed, scoring_demo.seed, review_demo.seed]
 
     def app_scales(self):
-        return [pledges_demo.seed_scale, scoring_demo.seed_scale]
+        return [pledges_demo.seed_scale, scoring_demo.seed_scale, review_demo.seed_scale]
