@@ -1,0 +1,194 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import (
+    CriteriaTable,
+    Criterion,
+    CrossCheck,
+    DeadlineExtension,
+    Evidence,
+    Period,
+    Scorecard,
+    ScorecardEvent,
+    ScoreLine,
+    ScoreLineChange,
+)
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ("order", "code", "parent", "kind", "title", "max_points", "evidence_required")
+    raw_id_fields = ("parent",)
+    show_change_link = True
+
+
+@admin.register(CriteriaTable)
+class CriteriaTableAdmin(admin.ModelAdmin):
+    list_display = (
+        "term",
+        "version",
+        "status",
+        "base_max",
+        "bonus_cap",
+        "penalty_cap",
+        "adopted_at",
+    )
+    list_filter = ("status", "term__year", "term__bloc")
+    search_fields = ("title", "term__bloc__name", "term__bloc__code")
+    raw_id_fields = ("term", "supersedes", "adopted_by")
+    readonly_fields = ("created_at",)
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("term__bloc")
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "kind", "max_points", "evidence_required", "table")
+    list_filter = ("kind", "evidence_required", "table__term__year")
+    search_fields = ("code", "title", "table__term__bloc__name")
+    raw_id_fields = ("table", "parent")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("table__term__bloc")
+
+
+class DeadlineExtensionInline(admin.TabularInline):
+    model = DeadlineExtension
+    extra = 0
+    raw_id_fields = ("agency", "granted_by")
+    readonly_fields = ("granted_at",)
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "self_deadline", "review_deadline", "status")
+    list_filter = ("kind", "status", "term__year")
+    search_fields = ("term__bloc__name", "term__bloc__code")
+    raw_id_fields = ("term", "agreed_by")
+    inlines = [DeadlineExtensionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("term__bloc")
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    list_display = ("agency", "period", "until", "reason", "granted_by", "granted_at")
+    list_filter = ("period__term__year", "period__kind")
+    search_fields = ("agency__name", "reason")
+    raw_id_fields = ("period", "agency", "granted_by")
+    readonly_fields = ("granted_at",)
+
+
+class ScoreLineInline(admin.TabularInline):
+    model = ScoreLine
+    extra = 0
+    fields = (
+        "criterion",
+        "self_points",
+        "review_points",
+        "agreed_points",
+        "board_points",
+        "board_reason",
+    )
+    raw_id_fields = ("criterion",)
+    show_change_link = True
+
+
+class ScorecardEventInline(admin.TabularInline):
+    model = ScorecardEvent
+    extra = 0
+    readonly_fields = ("kind", "reason", "by", "at")
+    can_delete = False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ("agency", "period", "table", "status", "submitted_at")
+    list_filter = ("status", "period__kind", "period__term__year", "period__term__bloc")
+    search_fields = ("agency__name", "agency__abbreviation")
+    raw_id_fields = ("period", "agency", "table", "submitted_by")
+    inlines = [ScoreLineInline, ScorecardEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "period__term__bloc", "table")
+
+
+class ScoreLineChangeInline(admin.TabularInline):
+    model = ScoreLineChange
+    extra = 0
+    readonly_fields = ("layer", "old_value", "new_value", "note", "changed_by", "changed_at")
+    can_delete = False
+
+
+@admin.register(ScoreLine)
+class ScoreLineAdmin(admin.ModelAdmin):
+    list_display = (
+        "scorecard",
+        "criterion",
+        "self_points",
+        "review_points",
+        "agreed_points",
+        "board_points",
+    )
+    list_filter = ("scorecard__period__term__year", "scorecard__period__kind")
+    search_fields = ("scorecard__agency__name", "criterion__code")
+    raw_id_fields = ("scorecard", "criterion", "reviewer")
+    inlines = [ScoreLineChangeInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("scorecard__agency", "scorecard__period__term__bloc", "criterion")
+        )
+
+
+@admin.register(ScoreLineChange)
+class ScoreLineChangeAdmin(admin.ModelAdmin):
+    list_display = ("line", "layer", "old_value", "new_value", "changed_by", "changed_at")
+    list_filter = ("layer",)
+    search_fields = ("line__scorecard__agency__name", "line__criterion__code", "note")
+    raw_id_fields = ("line", "changed_by")
+    readonly_fields = ("changed_at",)
+
+
+@admin.register(ScorecardEvent)
+class ScorecardEventAdmin(admin.ModelAdmin):
+    list_display = ("scorecard", "kind", "by", "at", "reason")
+    list_filter = ("kind",)
+    raw_id_fields = ("scorecard", "by")
+    readonly_fields = ("at",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = (
+        "original_name",
+        "scorecard",
+        "criterion",
+        "size",
+        "content_type",
+        "uploaded_at",
+        "is_current",
+    )
+    list_filter = ("content_type", "scorecard__period__term__year")
+    search_fields = ("original_name", "sha256", "scorecard__agency__name")
+    raw_id_fields = ("scorecard", "criterion", "uploaded_by", "replaced_by")
+    readonly_fields = ("sha256", "size", "content_type", "uploaded_at")
+
+    @admin.display(boolean=True, description=_("đang dùng"))
+    def is_current(self, obj):
+        return obj.is_current
+
+
+@admin.register(CrossCheck)
+class CrossCheckAdmin(admin.ModelAdmin):
+    list_display = ("period", "reviewer", "reviewed", "assigned_by", "assigned_at")
+    list_filter = ("period__term__year", "period__kind")
+    search_fields = ("reviewer__name", "reviewed__name")
+    raw_id_fields = ("period", "reviewer", "reviewed", "assigned_by")
+    readonly_fields = ("assigned_at",)

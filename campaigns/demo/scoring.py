@@ -28,6 +28,7 @@ from campaigns.models import (
     ScoreLine,
     ScoreLineChange,
 )
+from campaigns.services.scoring import history_value
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_2026 = "UBKTTU"
@@ -308,7 +309,7 @@ def _fill_cards(period, table, *, draft_abbr=None, with_evidence=True, with_hist
                     line=line,
                     layer=ScoreLineChange.Layer.SELF,
                     old_value="",
-                    new_value=str(line.self_points),
+                    new_value=history_value(line.self_points),
                     changed_by=officer,
                 )
                 for line in lines

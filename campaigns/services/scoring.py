@@ -57,6 +57,14 @@ def parse_points(text) -> Decimal | None:
     return value
 
 
+def history_value(value) -> str:
+    """A value as written in the history: plain digits, no trailing zeros, "" for empty."""
+    if value is None:
+        return ""
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def criterion_label(criterion) -> str:
     return _("Tiêu chí %(code)s “%(title)s”") % {"code": criterion.code, "title": criterion.title}
 
@@ -426,14 +434,14 @@ def save_self_scores(*, scorecard: Scorecard, by, entries: dict) -> int:
                 ScoreLineChange(
                     line=line,
                     layer=ScoreLineChange.Layer.SELF,
-                    old_value="" if line.self_points is None else str(line.self_points),
-                    new_value="" if points is None else str(points),
+                    old_value=history_value(line.self_points),
+                    new_value=history_value(points),
                     note=note,
                     changed_by=by,
                 )
             )
         elif line.self_note != note:
-            value = "" if points is None else str(points)
+            value = history_value(points)
             changes.append(
                 ScoreLineChange(
                     line=line,
