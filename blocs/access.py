@@ -96,6 +96,9 @@ class TermAccess:
 
     @property
     def role_label(self) -> str:
+        if self.is_secretariat and self.term.is_closed:
+            # A closed year is read-only: its leader no longer acts as the secretariat.
+            return _("Đơn vị khối trưởng năm %(year)s") % {"year": self.term.year}
         if self.is_secretariat:
             return _("Thư ký khối (đơn vị khối trưởng)")
         if self.is_deputy:

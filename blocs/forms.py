@@ -1,5 +1,7 @@
 import datetime
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -180,6 +182,14 @@ class ElectionForm(LeadershipForm):
         self.member_count = members.count()
         self.fields["leader"].label = _("Khối trưởng được bầu cho năm sau")
         self.fields["deputy"].label = _("Khối phó được bầu cho năm sau")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("held_on", css_class="col-md-5")),
+            Row(Column("leader"), Column("deputy")),
+            Row(Column("voters"), Column("leader_votes"), Column("deputy_votes")),
+            "minutes",
+        )
 
     def clean_voters(self):
         voters = self.cleaned_data["voters"]

@@ -1,9 +1,12 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,8 +22,14 @@ from blocs.forms import (
 )
 from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, LeadershipElection, Membership
 from blocs.services import member_count_warning
+from blocs.vnsort import vietnamese_sort_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _bloc_order(bloc):
+    """Blocs in Vietnamese alphabetical order (the database collation puts Đ after Z)."""
+    return (vietnamese_sort_key(bloc.name), bloc.pk)
 
 
 def _terms_with_lead(queryset):
@@ -51,7 +60,7 @@ def dashboard(request):
         "blocs/dashboard.html",
         {
             "roles": roles,
-            "terms": list(latest.values()),
+            "terms": sorted(latest.values(), key=lambda t: _bloc_order(t.bloc)),
             "councils": board_councils(request.user),
         },
     )
@@ -61,10 +70,10 @@ def dashboard(request):
 @require_GET
 def bloc_list(request):
     """The blocs the user may see, each with its latest term's leader and deputy."""
-    blocs = Bloc.objects.visible_to(request.user).select_related("council").order_by("name", "id")
+    blocs = sorted(Bloc.objects.visible_to(request.user).select_related("council"), key=_bloc_order)
     terms = _terms_with_lead(
         BlocTerm.objects.visible_to(request.user)
-        .filter(bloc__in=blocs)
+        .filter(bloc__in=[b.pk for b in blocs])
         .order_by("bloc_id", "-year")
     )
     latest = {}
@@ -94,16 +103,21 @@ def term_detail(request, bloc_code, year):
         Membership.objects.filter(term=term)
         .select_related("agency")
         .prefetch_related(
+            "agency__name_changes",
             Prefetch(
                 "agency__roles",
                 queryset=AgencyRole.objects.select_related("user")
                 .filter(role=AgencyRole.Role.HEAD)
                 .order_by("id"),
-            )
+            ),
         )
         .order_by("agency__sort_key", "id")
     )
     term._prefetched_objects_cache = {"memberships": memberships}
+    # Earlier years show each agency under the name it bore then (renames keep history).
+    as_of = min(timezone.localdate(), datetime.date(term.year, 12, 31))
+    for m in memberships:
+        m.name_then = m.agency.name_on(as_of)
     current = [m for m in memberships if m.left_on is None]
     history = list(_terms_with_lead(BlocTerm.objects.filter(bloc=term.bloc).order_by("-year")))
     elections = {
@@ -140,10 +154,9 @@ def board_overview(request):
     councils = list(board_councils(request.user))
     if not councils:
         raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
-    blocs = list(
-        Bloc.objects.filter(council__in=councils)
-        .select_related("council")
-        .order_by("council_id", "name", "id")
+    blocs = sorted(
+        Bloc.objects.filter(council__in=councils).select_related("council"),
+        key=lambda b: (b.council_id, *_bloc_order(b)),
     )
     terms = _terms_with_lead(
         BlocTerm.objects.filter(bloc__in=blocs)
