@@ -1,0 +1,244 @@
+"""Benchmarks of the review pages and the ranking export, printed for the record.
+
+Run by ``make bench`` against the database in ``DATABASE_URL`` (the embedded SQLite file
+otherwise). Builds, once, a bloc of 14 agencies × 80 criteria and the ``seed_demo --scale 50``
+data, then measures the grid, the ranking page, the explanation page and ``export_ranking``:
+SQL query count, median time of 5 runs and peak Python memory (tracemalloc). Nothing here is
+asserted: the figures are for people to compare.
+"""
+
+import datetime
+import io
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khoithidua.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from blocs import demo as blocs_demo  # noqa: E402
+from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, Membership, User  # noqa: E402
+from campaigns.models import (  # noqa: E402
+    CriteriaTable,
+    Criterion,
+    Period,
+    Scorecard,
+    ScoreLine,
+)
+from campaigns.services import review as services  # noqa: E402
+
+RUNS = 5
+WIDE_CODE = "bench-14x80"
+SCALE = int(os.environ.get("BENCH_SCALE", "50"))
+
+
+@transaction.atomic
+def build_wide_bloc():
+    """A bloc of 14 agencies and an 80-leaf table, reviewed and agreed (idempotent)."""
+    council = blocs_demo.seed()["council"]
+    bloc, _ = Bloc.objects.get_or_create(
+        code=WIDE_CODE,
+        defaults={"council": council, "name": "Khối đo hiệu năng 14 × 80"},
+    )
+    term = BlocTerm.objects.filter(bloc=bloc, year=2026).first()
+    if term is None:
+        agencies = [
+            blocs_demo.ensure_agency(
+                council, f"Cơ quan đo hiệu năng {i:02d}", f"BENCH{i:02d}", Agency.Kind.STATE
+            )
+            for i in range(1, 15)
+        ]
+        term = BlocTerm.objects.create(bloc=bloc, year=2026, status=BlocTerm.Status.ACTIVE)
+        Membership.objects.bulk_create(
+            Membership(term=term, agency=a, joined_on=datetime.date(2026, 1, 1)) for a in agencies
+        )
+        Membership.objects.filter(term=term, agency=agencies[0]).update(role="leader")
+        Membership.objects.filter(term=term, agency=agencies[1]).update(role="deputy")
+    user, _ = User.objects.get_or_create(username="bench.thuky", defaults={"full_name": "Bench"})
+    leader = Membership.objects.get(term=term, role="leader").agency
+    AgencyRole.objects.get_or_create(user=user, agency=leader, defaults={"role": "head"})
+    if not CriteriaTable.objects.filter(term=term).exists():
+        table = CriteriaTable.objects.create(
+            term=term, version=1, status=CriteriaTable.Status.ADOPTED
+        )
+        order = 0
+        for g in range(1, 11):
+            order += 1
+            group = Criterion.objects.create(
+                table=table, code=str(g), title=f"Nhóm {g}", kind="group", order=order
+            )
+            for i in range(1, 8):
+                order += 1
+                Criterion.objects.create(
+                    table=table,
+                    parent=group,
+                    code=f"{g}.{i}",
+                    title=f"Tiêu chí {g}.{i}",
+                    kind="scored",
+                    max_points=Decimal("1.5") if i < 7 else Decimal("1"),
+                    order=order,
+                )
+        for kind, code in (("bonus", "T"), ("penalty", "TR")):
+            for i in range(1, 6):
+                order += 1
+                Criterion.objects.create(
+                    table=table,
+                    code=f"{code}.{i}",
+                    title=f"{kind} {i}",
+                    kind=kind,
+                    max_points=2,
+                    order=order,
+                )
+        now = timezone.now()
+        period = Period.objects.create(
+            term=term,
+            kind="annual",
+            self_deadline=now,
+            review_deadline=now + datetime.timedelta(days=7),
+            status=Period.Status.REVIEWING,
+        )
+        leaves = [c for c in table.criteria.all() if c.kind != "group"]
+        agencies = [m.agency for m in Membership.objects.filter(term=term)]
+        for n, agency in enumerate(agencies):
+            card = Scorecard.objects.create(
+                period=period, agency=agency, table=table, status=Scorecard.Status.SUBMITTED
+            )
+            ScoreLine.objects.bulk_create(
+                ScoreLine(
+                    scorecard=card,
+                    criterion=c,
+                    self_points=c.max_points - Decimal("0.25") * ((n + k) % 3)
+                    if c.kind == "scored"
+                    else Decimal((n + k) % 2),
+                    review_points=c.max_points - Decimal("0.25") * ((n + k) % 4)
+                    if c.kind == "scored"
+                    else None,
+                )
+                for k, c in enumerate(leaves)
+            )
+        services.assign_cross_checks(
+            period=period, pairs=services.proposed_rotation(period), by=user
+        )
+        services.agree_period(period=period, by=user)
+    return term, user
+
+
+def measure(label, fn):
+    """Query count of one run, median time of RUNS runs, peak traced memory of one run."""
+    # The query log is a bounded deque: once full (after seeding) its length stops growing.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    queries = len(ctx.captured_queries)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    fn()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    median = statistics.median(times) * 1000
+    print(f"{label:<48} {queries:>6} {median:>10.1f} {peak / 1024 / 1024:>10.2f}")
+
+
+def page(client, path):
+    def run():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        b"".join(response) if response.streaming else response.content
+
+    return run
+
+
+def export(code, year, kind, fmt):
+    def run():
+        out = io.StringIO()
+        if fmt == "xlsx":
+            call_command(
+                "export_ranking",
+                code,
+                str(year),
+                kind,
+                "--format",
+                fmt,
+                "--output",
+                os.devnull,
+                stderr=io.StringIO(),
+            )
+        else:
+            call_command("export_ranking", code, str(year), kind, "--format", fmt, stdout=out)
+
+    return run
+
+
+def main():
+    setup_test_environment()
+    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+    call_command("migrate", verbosity=0, interactive=False)
+    start = time.perf_counter()
+    call_command("seed_demo", scale=SCALE, stdout=io.StringIO())
+    print(f"seed_demo --scale {SCALE}: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    term, user = build_wide_bloc()
+    print(f"bloc 14 × 80: {time.perf_counter() - start:.1f} s")
+    client = Client()
+    client.force_login(user)
+    admin = User.objects.get(username="admin")
+    admin_client = Client()
+    admin_client.force_login(admin)
+    print(f"\n{'measure':<48} {'queries':>6} {'median ms':>10} {'peak MiB':>10}")
+    wide = {"bloc_code": WIDE_CODE, "year": 2026, "kind": "annual"}
+    first = Scorecard.objects.filter(period__term=term).order_by("agency__sort_key").first()
+    measure("grid 14 × 80", page(client, reverse("campaigns:review_grid", kwargs=wide)))
+    measure(
+        "grid 14 × 80, differences only",
+        page(client, reverse("campaigns:review_grid", kwargs=wide) + "?diff=on"),
+    )
+    measure("ranking page 14 × 80", page(client, reverse("campaigns:ranking", kwargs=wide)))
+    measure(
+        "explain page 14 × 80",
+        page(
+            client,
+            reverse("campaigns:ranking_explain", kwargs={**wide, "agency_id": first.agency_id}),
+        ),
+    )
+    for fmt in ("json", "csv", "xlsx"):
+        measure(f"export_ranking 14 × 80 --format {fmt}", export(WIDE_CODE, 2026, "annual", fmt))
+    scaled = Bloc.objects.filter(code__startswith="khoi-mo-rong-").order_by("code").first()
+    if scaled and Period.objects.filter(term__bloc=scaled, kind="annual").exists():
+        kwargs = {"bloc_code": scaled.code, "year": 2026, "kind": "annual"}
+        measure(
+            f"grid {scaled.code} (12 × 80)",
+            page(admin_client, reverse("campaigns:review_grid", kwargs=kwargs)),
+        )
+        measure(
+            f"ranking page {scaled.code}",
+            page(admin_client, reverse("campaigns:ranking", kwargs=kwargs)),
+        )
+        measure(f"export_ranking {scaled.code} json", export(scaled.code, 2026, "annual", "json"))
+    else:
+        print("(no scale blocs with scoring data: the scoring demo did not fill them)")
+    total_lines = ScoreLine.objects.count()
+    print(f"\nscore lines in the database: {total_lines}")
+
+
+if __name__ == "__main__":
+    main()
