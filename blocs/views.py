@@ -510,9 +510,10 @@ def member_import(request, bloc_code, year):
             form.add_error(
                 "file",
                 _(
-                    "Tệp có %(n)s lỗi; chưa nhập dòng nào. Hãy sửa các dòng dưới đây rồi tải lên lại."
+                    "Tệp “%(name)s” có %(n)s lỗi; chưa nhập dòng nào. "
+                    "Hãy sửa các dòng được liệt kê rồi tải tệp lên lại."
                 )
-                % {"n": len(errors)},
+                % {"name": form.cleaned_data["file"].name, "n": len(errors)},
             )
         else:
             try:

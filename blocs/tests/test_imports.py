@@ -153,7 +153,7 @@ def test_upload_with_two_bad_rows_reports_both_and_imports_nothing(client, bloc_
         "Dòng 5: ngày tham gia “32/01/2026” không hợp lệ, hãy ghi theo dạng dd/mm/yyyy.",
         f"Dòng 5: tên viết tắt {bloc_world.d.abbreviation} đang được dùng cho đơn vị khác: “{bloc_world.d.name}”.",
     ]
-    assert "Tệp có 3 lỗi; chưa nhập dòng nào." in html
+    assert "Tệp “thanh-vien.xlsx” có 3 lỗi; chưa nhập dòng nào." in html
     assert "Dòng 3: thiếu tên cơ quan/đơn vị." in html
     assert Agency.objects.count() == agencies_before
     assert Membership.objects.filter(term=bloc_world.term).count() == 6
