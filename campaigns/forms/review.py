@@ -47,7 +47,13 @@ class ReviewLineForm(forms.Form):
         label=_("Nhận xét"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 1,
+                "class": "form-control form-control-sm",
+                "placeholder": _("Nhận xét (bắt buộc khi khác điểm tự chấm)"),
+            }
+        ),
         help_text=_("Bắt buộc khi khác điểm tự chấm."),
     )
 
@@ -56,7 +62,7 @@ class ExplanationForm(forms.Form):
     text = forms.CharField(
         label=_("Giải trình"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
     )
 
 
@@ -66,7 +72,7 @@ class AgreedLineForm(forms.Form):
         label=_("Ghi chú"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
     )
 
 
@@ -75,7 +81,7 @@ class BoardLineForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do điều chỉnh"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
     )
 
 

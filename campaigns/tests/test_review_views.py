@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blocs.models import AgencyRole
-from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine
+from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange
 from campaigns.services import review as services
 from campaigns.tests import review_helpers as h
 from tests import factories
@@ -376,3 +376,48 @@ def test_pages_run_a_constant_number_of_queries(
         with django_assert_max_num_queries(14):
             client.get(path)
     assert counts[0] == counts[1], counts
+
+
+def test_members_see_the_ranking_and_other_explanations_once_agreed(client, world):
+    w = world
+    services.agree_period(period=w.period, by=w.secretariat)
+    client.force_login(w.last_year_leader)
+    body = client.get(url(w, "ranking")).content.decode()
+    assert "Bảng xếp hạng được công bố cho các đơn vị" not in body
+    assert w.d.name in body and "<svg" in body
+    expect(client.get(url(w, "ranking_explain", agency_id=w.d.pk)), 200)
+    expect(client.get(url(w, "ranking_export", fmt="xlsx")), 200)
+    # F's card is still a draft: it is not ranked and its page stays closed to other members.
+    expect(client.get(url(w, "review_scorecard", agency_id=w.f.pk)), 404)
+
+
+def test_self_review_agreed_96_91_93_shown_with_authors_and_history(client, bloc_world):
+    w = bloc_world
+    table = h.make_table(w.term, groups=1, leaves=1, leaf_max="100")
+    period = h.make_period(w.term)
+    cards = h.make_cards(period, table, points={w.d: {"1.1": "96"}})
+    ln = h.line(cards[w.d], "1.1")
+    ScoreLineChange.objects.create(
+        line=ln, layer="self", old_value="", new_value="96", changed_by=w.member_officer
+    )
+    h.assign(period, [(w.c, w.d)], w.secretariat)
+    client.force_login(w.deputy)
+
+    def target(layer):
+        return url(w, "review_line", agency_id=w.d.pk, line_id=ln.pk, layer=layer)
+
+    expect(
+        client.post(target("review"), {f"l{ln.pk}-points": "91", f"l{ln.pk}-note": "Thiếu"}), 302
+    )
+    client.force_login(w.secretariat)
+    expect(
+        client.post(
+            target("agreed"),
+            {f"l{ln.pk}-points": "93", f"l{ln.pk}-note": "Hội nghị"},
+        ),
+        302,
+    )
+    body = client.get(url(w, "review_scorecard", agency_id=w.d.pk)).content.decode()
+    for value, author in (("96", "Cán bộ D"), ("91,00", "Thủ trưởng C"), ("93,00", "Thủ trưởng B")):
+        assert value in body and author in body
+    assert [c.layer for c in ln.changes.order_by("id")] == ["self", "review", "agreed"]

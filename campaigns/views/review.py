@@ -457,7 +457,21 @@ CHART_COLOURS = ["#8b1a1a", "#b8860b", "#2f6f4e", "#3c5a99", "#7a4a8c", "#5a6b8c
 def ranking_chart(data, ranked):
     """Geometry of a horizontal bar chart of totals, with each agency's group sums beneath."""
     criteria = data.main_criteria
-    groups = [c for c in criteria if c.kind == Criterion.Kind.GROUP and c.parent_id is None]
+    parents = {c.pk: c.parent_id for c in criteria}
+    # Only groups of scored criteria make up the base; bonus and penalty groups would mislead.
+    scored_tops = set()
+    for c in criteria:
+        if c.kind == Criterion.Kind.SCORED:
+            top, seen = c.pk, set()
+            while parents.get(top) is not None and top not in seen:
+                seen.add(top)
+                top = parents[top]
+            scored_tops.add(top)
+    groups = [
+        c
+        for c in criteria
+        if c.kind == Criterion.Kind.GROUP and c.parent_id is None and c.pk in scored_tops
+    ]
     label_w, bar_w, row_h = 220, 520, 34
     top = max([r.row.total for r in ranked] + [Decimal("1")])
     cards = {c.scorecard.agency_id: c for c in data.cards}
@@ -490,7 +504,7 @@ def ranking_chart(data, ranked):
             }
         )
     legend = [
-        {"label": f"{g.code}. {g.title}"[:40], "colour": CHART_COLOURS[i % len(CHART_COLOURS)]}
+        {"label": f"{g.code}. {g.title}"[:60], "colour": CHART_COLOURS[i % len(CHART_COLOURS)]}
         for i, g in enumerate(groups)
     ]
     return {
@@ -577,6 +591,7 @@ def ranking_explain(request, bloc_code, year, kind, agency_id):
     if card is None:
         raise Http404(_("Không tìm thấy phiếu chấm điểm."))
     ranked = next((r for r in data.ranked if r.agency_id == agency_id), None)
+    before = next((r for r in data.ranked_before_board if r.agency_id == agency_id), None)
     names = {c.scorecard.agency_id: c.scorecard.agency for c in data.cards}
     criteria = data.criteria.get(card.scorecard.table_id, [])
     depth, parents = {}, {c.pk: c.parent_id for c in criteria}
@@ -619,6 +634,7 @@ def ranking_explain(request, bloc_code, year, kind, agency_id):
             "lines": lines,
             "totals": card.totals,
             "ranked": ranked,
+            "before": before,
             "shared": [names.get(i) for i in (ranked.shared_with if ranked else ())],
             "decisions": decisions,
             "bands": bands,
