@@ -5,13 +5,16 @@ all, members have signed (Ủy ban Kiểm tra Tỉnh ủy has not: log in as ubk
 """
 
 import datetime
+import hashlib
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from blocs.models import AgencyRole, BlocTerm
 from campaigns.models import (
     Campaign,
+    CampaignAttachment,
     Commitment,
     Pledge,
     PledgeEvent,
@@ -65,11 +68,11 @@ def seed_scale(objects: dict, blocs: list) -> None:
     with transaction.atomic():
         for bloc in blocs:
             for term in BlocTerm.objects.filter(bloc=bloc).select_related("bloc"):
-                _campaign(term, objects["admin"])
+                _campaign(term, objects["admin"], attach=False)
 
 
-def _campaign(term, by):
-    Campaign.objects.get_or_create(
+def _campaign(term, by, *, attach=True):
+    campaign, _created = Campaign.objects.get_or_create(
         term=term,
         kind=Campaign.Kind.ANNUAL,
         defaults={
@@ -83,6 +86,18 @@ def _campaign(term, by):
             "created_by": by,
         },
     )
+    if attach and not campaign.attachments.exists():
+        plan = (
+            f"KẾ HOẠCH\nTổ chức phong trào thi đua năm {term.year} của {term.bloc.name}\n"
+        ).encode()
+        CampaignAttachment.objects.create(
+            campaign=campaign,
+            file=ContentFile(plan, name=f"ke-hoach-thi-dua-{term.year}.txt"),
+            original_name=f"ke-hoach-thi-dua-{term.year}.txt",
+            sha256=hashlib.sha256(plan).hexdigest(),
+            size=len(plan),
+            uploaded_by=by,
+        )
 
 
 def _at(year, month, day, hour, minute):
@@ -105,16 +120,14 @@ def _pledge(term, *, by, unsigned):
         Commitment(pledge=pledge, order=i, text=text.format(year=year))
         for i, text in enumerate(COMMITMENTS, start=1)
     )
-    PledgeEvent.objects.create(pledge=pledge, by=by, to_status=Pledge.Status.DRAFT)
     opened_at = _at(year, 2, 24, 8, 30)
+    _event(pledge, by, "", Pledge.Status.DRAFT, _at(year, 2, 10, 15, 0))
     pledge.members = member_snapshot(term)
     pledge.content_hash = pledge.compute_hash()
     pledge.status = Pledge.Status.OPEN
     pledge.opened_at = opened_at
     pledge.save(update_fields=["members", "content_hash", "status", "opened_at"])
-    PledgeEvent.objects.create(
-        pledge=pledge, by=by, from_status=Pledge.Status.DRAFT, to_status=Pledge.Status.OPEN
-    )
+    _event(pledge, by, Pledge.Status.DRAFT, Pledge.Status.OPEN, opened_at)
     heads = {
         r.agency_id: r.user
         for r in AgencyRole.objects.filter(
@@ -146,13 +159,15 @@ def _pledge(term, *, by, unsigned):
         pledge.status = Pledge.Status.SIGNED
         pledge.signed_at = max(s.signed_at for s in signatures)
         pledge.save(update_fields=["status", "signed_at"])
-        PledgeEvent.objects.create(
-            pledge=pledge,
-            by=by,
-            from_status=Pledge.Status.OPEN,
-            to_status=Pledge.Status.SIGNED,
-            note="Tất cả đơn vị đã ký.",
-        )
+        _event(pledge, by, Pledge.Status.OPEN, Pledge.Status.SIGNED, pledge.signed_at)
+
+
+def _event(pledge, by, from_status, to_status, at):
+    event = PledgeEvent.objects.create(
+        pledge=pledge, by=by, from_status=from_status, to_status=to_status
+    )
+    # ``at`` is stamped on creation; the demo back-dates it to the demo calendar.
+    PledgeEvent.objects.filter(pk=event.pk).update(at=at)
 
 
 def _titles(term, *, by):

@@ -6,6 +6,7 @@ where they are: they prove what was signed then, not what is in force now.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ from campaigns.models import (
     PledgeSignature,
     TitleRegistration,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class PledgeError(ValidationError):
@@ -299,6 +302,8 @@ def sign_pledge(
         )
     if pledge.status == Pledge.Status.SIGNED:
         raise PledgeError(_("Giao ước đã được tất cả các đơn vị ký."))
+    if pledge.term.is_closed:
+        raise PledgeError(_("Năm thi đua đã kết thúc."))
     if (shown_hash or "").strip().lower() != pledge.content_hash:
         raise PledgeError(
             _(
@@ -421,8 +426,17 @@ def _mail_heads(pledge: Pledge, agency_ids, *, kind: str, note: str = "") -> int
                 )
             )
     if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        transaction.on_commit(lambda: _send(messages))
     return len(messages)
+
+
+def _send(messages) -> None:
+    # The change is already committed: a mail server that is down must not turn it into an
+    # error page, so the failure is logged for the administrator instead.
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except Exception:
+        logger.exception("could not send %s pledge emails", len(messages))
 
 
 def remind_unsigned(*, pledge: Pledge, by=None) -> int:
