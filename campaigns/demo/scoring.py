@@ -221,15 +221,16 @@ def _png(seed: int) -> bytes:
 _PDF_CACHE = {}
 
 
-def _pdf(agency_name: str, title: str, period_label: str) -> bytes:
-    key = (agency_name, title, period_label)
+def _pdf(agency_name: str, period_label: str) -> bytes:
+    """A one-page report of the agency for the period, rendered once and reused for its lines."""
+    key = (agency_name, period_label)
     if key not in _PDF_CACHE:
         from weasyprint import HTML
 
         html = (
             "<style>@page{size:A5;margin:15mm} body{font-family:serif;font-size:11pt}</style>"
-            f"<p><b>{agency_name.upper()}</b></p><h3>BÁO CÁO MINH CHỨNG</h3>"
-            f"<p>{title}</p><p>{period_label}</p>"
+            f"<p><b>{agency_name.upper()}</b></p><h3>BÁO CÁO</h3>"
+            f"<p>Kết quả thực hiện nhiệm vụ và phong trào thi đua – {period_label}</p>"
             "<p>Tài liệu minh chứng được tạo tự động cho dữ liệu trình diễn.</p>"
         )
         _PDF_CACHE[key] = HTML(string=html).write_pdf()
@@ -329,7 +330,7 @@ def _fill_cards(period, table, *, draft_abbr=None, with_evidence=True, with_hist
                     content, kind = _png(index + position), "png"
                     name = f"anh-minh-chung-{c.code}.png"
                 else:
-                    content, kind = _pdf(agency.name, f"{c.code}. {c.title}", label), "pdf"
+                    content, kind = _pdf(agency.name, label), "pdf"
                     name = f"bao-cao-{c.code}-{agency.abbreviation.lower()}.pdf"
                 _evidence(card, c, content, name, kind, officer, at)
 
