@@ -421,3 +421,32 @@ def test_self_review_agreed_96_91_93_shown_with_authors_and_history(client, bloc
     for value, author in (("96", "Cán bộ D"), ("91,00", "Thủ trưởng C"), ("93,00", "Thủ trưởng B")):
         assert value in body and author in body
     assert [c.layer for c in ln.changes.order_by("id")] == ["self", "review", "agreed"]
+
+
+def test_reviewer_sees_self_score_and_evidence_of_the_assigned_card(client, world):
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import Criterion, Evidence
+
+    w = world
+    evidence = Evidence(
+        scorecard=w.cards[w.e],
+        criterion=Criterion.objects.get(table=w.cards[w.e].table, code="1.1"),
+        original_name="bao-cao-quy-iv.pdf",
+        sha256="0" * 64,
+        size=4,
+        content_type="application/pdf",
+        uploaded_by=w.secretariat,
+    )
+    evidence.file.save("bao-cao.pdf", ContentFile(b"%PDF"), save=True)
+    client.force_login(w.member_officer)
+    body = client.get(url(w, "review_scorecard", agency_id=w.e.pk)).content.decode()
+    assert "bao-cao-quy-iv.pdf" in body and "24,00" in body
+    link = reverse(
+        "campaigns:evidence_download",
+        kwargs={"bloc_code": w.bloc.code, "year": 2026, "evidence_id": evidence.pk},
+    )
+    assert link in body
+    response = client.get(link)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"
+    response.close()
