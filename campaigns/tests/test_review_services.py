@@ -207,3 +207,10 @@ def test_export_formats(bloc_world, tmp_path, capsys):
     sheet = load_workbook(out).active
     assert sheet.max_row == 1 + Membership.objects.filter(term=w.term).count()
     assert sheet["A2"].value == 1
+
+
+def test_export_of_a_missing_period_is_a_clear_error(bloc_world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No annual period"):
+        call_command("export_ranking", bloc_world.bloc.code, "2026", "annual")

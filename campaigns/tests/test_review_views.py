@@ -360,7 +360,9 @@ def count_queries(client, path):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("page", ["review_grid", "ranking", "ranking_explain"])
+@pytest.mark.parametrize(
+    "page", ["review_grid", "ranking", "ranking_explain", "review_scorecard", "review_home"]
+)
 def test_pages_run_a_constant_number_of_queries(
     client, council, page, django_assert_max_num_queries
 ):
@@ -369,7 +371,7 @@ def test_pages_run_a_constant_number_of_queries(
         bloc, term, agencies, user = big_world(council, n)
         client.force_login(user)
         kwargs = {"bloc_code": bloc.code, "year": 2026, "kind": "annual"}
-        if page == "ranking_explain":
+        if page in ("ranking_explain", "review_scorecard"):
             kwargs["agency_id"] = agencies[-1].pk
         path = reverse(f"campaigns:{page}", kwargs=kwargs)
         counts.append(count_queries(client, path))
