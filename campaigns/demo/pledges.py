@@ -39,6 +39,13 @@ COMMITMENTS = [
     "Tham gia đầy đủ các hoạt động của Khối; thực hiện chế độ báo cáo, chấm điểm thi đua "
     "đúng thời gian quy định.",
 ]
+# The decree in force when each pledge was signed (Nghị định 98/2023 until 30/6/2025).
+DECREE = {
+    2025: "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định "
+    "chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
+    2026: "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều "
+    "của Luật Thi đua, khen thưởng;",
+}
 TITLES = {
     "VPTU": ["province_flag", "excellent_collective"],
     "BNCTU": ["province_flag", "excellent_collective"],
@@ -58,6 +65,7 @@ def seed(objects: dict) -> None:
         party = {t.year: t for t in BlocTerm.objects.filter(bloc=objects["party_bloc"])}
         if 2025 in party:
             _pledge(party[2025], by=objects["admin"], unsigned=set())
+            _titles(party[2025], by=objects["admin"])
         if 2026 in party:
             _pledge(party[2026], by=objects["admin"], unsigned=UNSIGNED_2026)
             _titles(party[2026], by=objects["admin"])
@@ -113,7 +121,13 @@ def _pledge(term, *, by, unsigned):
         version=1,
         title=f"Giao ước thi đua năm {year}",
         slogan=SLOGAN,
-        legal_bases=term.legal_bases,
+        legal_bases="\n".join(
+            [
+                "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+                DECREE.get(year, DECREE[2026]),
+                f"Căn cứ Quy chế hoạt động của {term.bloc.name} năm {year}.",
+            ]
+        ),
         created_by=by,
     )
     Commitment.objects.bulk_create(
