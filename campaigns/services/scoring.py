@@ -603,6 +603,7 @@ class Row:
     typed_points: str | None = None
     typed_note: str | None = None
     ancestors: tuple = ()
+    negative: bool = False
 
     @property
     def is_group(self):
@@ -631,6 +632,7 @@ def scorecard_rows(scorecard: Scorecard, *, values=None):
         penalty_cap=table.penalty_cap,
     )
     maxima = group_maxima(specs)
+    negatives = penalty_groups(specs)
     step = scorecard.period.term.score_step
     parents = {c.pk: c.parent_id for c in criteria}
     rows = []
@@ -644,6 +646,7 @@ def scorecard_rows(scorecard: Scorecard, *, values=None):
         if row.is_group:
             row.group_sum = totals.group_sums.get(criterion.pk, Decimal("0"))
             row.group_max = maxima.get(criterion.pk)
+            row.negative = criterion.pk in negatives
         else:
             row.evidence = [e for e in files if e.criterion_id == criterion.pk and e.is_current]
             row.old_evidence = [
@@ -666,6 +669,21 @@ def _ancestors_of(criterion, parents) -> tuple:
         out.append(node)
         node = parents.get(node)
     return tuple(out)
+
+
+def penalty_groups(specs) -> set:
+    """Ids of the groups whose leaves are all penalties (shown with a minus sign)."""
+    kinds = {}
+    by_id = {s.id: s for s in specs}
+    for s in specs:
+        if s.kind == scoring.GROUP:
+            continue
+        parent, seen = s.parent_id, set()
+        while parent is not None and parent in by_id and parent not in seen:
+            seen.add(parent)
+            kinds.setdefault(parent, set()).add(s.kind)
+            parent = by_id[parent].parent_id
+    return {gid for gid, found in kinds.items() if found == {scoring.PENALTY}}
 
 
 def group_maxima(specs) -> dict:
@@ -699,3 +717,38 @@ def scorecard_totals(scorecard: Scorecard, layer: str = "self") -> scoring.Total
         bonus_cap=table.bonus_cap,
         penalty_cap=table.penalty_cap,
     )
+
+
+def self_totals_for(cards) -> dict:
+    """The self-score totals of many cards in two queries, by card id."""
+    cards = list(cards)
+    if not cards:
+        return {}
+    tables = {c.table_id: c.table for c in cards}
+    specs = {}
+    for criterion in Criterion.objects.filter(table_id__in=tables).order_by("order", "pk"):
+        specs.setdefault(criterion.table_id, []).append(
+            scoring.CriterionSpec(
+                id=criterion.pk,
+                parent_id=criterion.parent_id,
+                kind=criterion.kind,
+                max_points=criterion.max_points,
+                code=criterion.code,
+            )
+        )
+    values = {}
+    for card_id, criterion_id, points in ScoreLine.objects.filter(
+        scorecard__in=[c.pk for c in cards]
+    ).values_list("scorecard_id", "criterion_id", "self_points"):
+        values.setdefault(card_id, {})[criterion_id] = points
+    out = {}
+    for card in cards:
+        table = tables[card.table_id]
+        out[card.pk] = scoring.compute_totals(
+            specs.get(card.table_id, []),
+            values.get(card.pk, {}),
+            base_max=table.base_max,
+            bonus_cap=table.bonus_cap,
+            penalty_cap=table.penalty_cap,
+        )
+    return out

@@ -542,3 +542,18 @@ def test_the_scoring_page_runs_the_same_number_of_queries_for_20_and_120_criteri
         card.delete()
     assert counts[20] == counts[120], counts
     assert counts[20] <= 15, counts
+
+
+def test_the_period_page_runs_the_same_number_of_queries_for_2_and_6_cards(client, world):
+    client.force_login(world.secretariat)
+    url = reverse("campaigns:period_list", args=_term_args(world))
+    counts = []
+    for agencies in (world.agencies[:1], world.agencies[1:]):
+        for agency in agencies:
+            services.open_scorecard(period=world.semi, agency=agency)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert response.content.decode().count("Xem phiếu") == 7

@@ -106,7 +106,9 @@ def criteria_create(request, bloc_code, year):
 def _table_context(request, term, access, table, **extra):
     criteria = list(table.criteria.all())
     rows = services.tree_order(criteria)
-    maxima = services.group_maxima(services.specs_of(criteria))
+    specs = services.specs_of(criteria)
+    maxima = services.group_maxima(specs)
+    negatives = services.penalty_groups(specs)
     editable = access.can_manage and not table.is_frozen
     versions = list(
         CriteriaTable.objects.filter(term=term).select_related("adopted_by").order_by("-version")
@@ -116,7 +118,7 @@ def _table_context(request, term, access, table, **extra):
         "access": access,
         "section": "criteria",
         "table": table,
-        "rows": [(c, depth, maxima.get(c.pk)) for c, depth in rows],
+        "rows": [(c, depth, maxima.get(c.pk), c.pk in negatives) for c, depth in rows],
         "versions": versions,
         "editable": editable,
         "problems": services.adoption_problems(table, criteria) if editable else [],
@@ -357,6 +359,14 @@ def period_list(request, bloc_code, year):
         ).values_list("period_id", "reviewed_id")
     )
     now = timezone.now()
+    visible_cards = [
+        c
+        for c in cards.values()
+        if privileged
+        or c.agency_id in access.member_agency_ids
+        or (c.period_id, c.agency_id) in reviewed
+    ]
+    totals = services.self_totals_for(visible_cards)
     sections = []
     for kind, label in Period.Kind.choices:
         period = periods.get(kind)
@@ -383,6 +393,7 @@ def period_list(request, bloc_code, year):
                         if now > deadline
                         else False,
                         "can_open": card is None and access.can_draft_for(m.agency_id),
+                        "totals": totals.get(card.pk) if card and visible else None,
                     }
                 )
         sections.append(
