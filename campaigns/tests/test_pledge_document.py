@@ -115,3 +115,12 @@ def test_document_keeps_pointing_to_its_version_after_a_new_one(client, signed_w
     assert document.params["pledge_id"] == signed_world.pledge.pk
     content = client.get(reverse("reports:verify", args=[document.verification_code])).content
     assert "đã bị thu hồi" in content.decode()
+
+
+def test_verify_page_says_which_signatures_came_after_the_document(client, signed_world):
+    document = _render(signed_world.term)
+    _sign(signed_world.pledge, signed_world.deputy, signed_world.c)
+    content = client.get(reverse("reports:verify", args=[document.verification_code])).content
+    content = content.decode()
+    assert "Chữ ký của Cơ quan C thử" in content
+    assert "ký sau khi văn bản này được tạo" in content

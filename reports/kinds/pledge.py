@@ -107,19 +107,20 @@ def _verify_checks(document):
         )
     for signature in pledge.signatures.select_related("agency").order_by("signed_at", "id"):
         ok = signature.content_hash == recomputed == pledge.content_hash
+        detail = (
+            gettext("%(who)s ký lúc %(at)s trên đúng nội dung này")
+            % {
+                "who": signature.signer_label,
+                "at": timezone.localtime(signature.signed_at).strftime("%d/%m/%Y %H:%M"),
+            }
+            if ok
+            else gettext("chữ ký thuộc nội dung khác (mã băm %(h)s)")
+            % {"h": signature.content_hash}
+        )
+        if document.finished_at and signature.signed_at > document.finished_at:
+            detail += gettext(" (ký sau khi văn bản này được tạo, nên không có trong văn bản)")
         checks.append(
-            (
-                gettext("Chữ ký của %(agency)s") % {"agency": signature.agency.name},
-                ok,
-                gettext("%(who)s ký lúc %(at)s trên đúng nội dung này")
-                % {
-                    "who": signature.signer_label,
-                    "at": timezone.localtime(signature.signed_at).strftime("%d/%m/%Y %H:%M"),
-                }
-                if ok
-                else gettext("chữ ký thuộc nội dung khác (mã băm %(h)s)")
-                % {"h": signature.content_hash},
-            )
+            (gettext("Chữ ký của %(agency)s") % {"agency": signature.agency.name}, ok, detail)
         )
     if pledge.status == Pledge.Status.VOID:
         checks.append(
