@@ -371,3 +371,29 @@ def test_pledge_page_runs_a_constant_number_of_queries(
     client.force_login(bloc_world.secretariat)
     with django_assert_max_num_queries(25):
         assert client.get(_url(bloc_world, "pledge_detail")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "campaign",
+        "campaignattachment",
+        "pledge",
+        "pledgesignature",
+        "pledgeevent",
+        "titleregistration",
+    ],
+)
+def test_admin_lists_and_searches_every_pledge_model(admin_client, world, model):
+    url = reverse(f"admin:campaigns_{model}_changelist")
+    assert admin_client.get(url, {"q": "Cơ quan"}).status_code == 200
+    obj = {
+        "campaign": world.campaign,
+        "campaignattachment": world.campaign.attachments.first(),
+        "pledge": world.pledge,
+        "pledgeevent": world.pledge.events.first(),
+        "titleregistration": world.registration,
+    }.get(model)
+    if obj is not None:
+        change = reverse(f"admin:campaigns_{model}_change", args=[obj.pk])
+        assert admin_client.get(change).status_code == 200
