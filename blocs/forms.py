@@ -239,7 +239,7 @@ class RotationForm(forms.Form):
                 error_messages={
                     "required": _("Hãy nhập thứ tự cho %(agency)s.") % {"agency": agency.name},
                 },
-                widget=forms.NumberInput(attrs={"class": "rotation-position"}),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
             )
 
     def clean(self):
@@ -259,6 +259,15 @@ class RotationForm(forms.Form):
             else:
                 seen[position] = agency
         return cleaned
+
+    def full_clean(self):
+        super().full_clean()
+        # The table layout prints each error under its agency; tie it to the input for readers.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-describedby"] = f"id_{name}-error"
+                attrs["class"] += " is-invalid"
 
     def ordered_agencies(self):
         """The agencies in the chosen order (call after ``is_valid``)."""
