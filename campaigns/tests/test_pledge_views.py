@@ -397,3 +397,20 @@ def test_admin_lists_and_searches_every_pledge_model(admin_client, world, model)
     if obj is not None:
         change = reverse(f"admin:campaigns_{model}_change", args=[obj.pk])
         assert admin_client.get(change).status_code == 200
+
+
+def test_user_with_tuq_authority_signs_through_the_page_with_the_prefix(client, bloc_world):
+    from blocs.models import AgencyRole
+    from tests.factories import UserFactory, give_role
+
+    pledge = make_open(bloc_world)
+    authorised = UserFactory(full_name="Chánh Văn phòng E", job_title="Chánh Văn phòng")
+    give_role(authorised, bloc_world.agencies[4], AgencyRole.Role.OFFICER, authority="TUQ.")
+    client.force_login(authorised)
+    page = client.get(_url(bloc_world, "pledge_sign")).content.decode()
+    assert "bạn ký với thẩm quyền TUQ." in page
+    response = client.post(
+        _url(bloc_world, "pledge_sign"), _sign_data(pledge, bloc_world.agencies[4])
+    )
+    assert response.status_code == 302
+    assert PledgeSignature.objects.get().signer_label == "TUQ. Chánh Văn phòng E"

@@ -190,9 +190,13 @@ def pledge_detail(request, bloc_code, year):
                     "required": m["id"] in required,
                 }
             )
-    registrations = TitleRegistration.objects.filter(term=term).select_related(
-        "agency", "registered_by"
-    )
+    registrations = {}
+    for r in (
+        TitleRegistration.objects.filter(term=term)
+        .select_related("agency")
+        .order_by("agency__sort_key", "agency_id", "title", "id")
+    ):
+        registrations.setdefault(r.agency, []).append(r)
     registrable = _registrable_agencies(access, term)
     signable = _signable_agencies(access, pledge) if pledge and pledge.is_open else []
     unsigned = [r for r in rows if r["required"] and not r["signature"]]
@@ -209,7 +213,7 @@ def pledge_detail(request, bloc_code, year):
             "unsigned_count": len(unsigned),
             "signed_count": sum(1 for r in rows if r["signature"]),
             "events": events,
-            "registrations": registrations,
+            "registrations": list(registrations.items()),
             "title_form": TitleRegistrationForm(agencies=registrable) if registrable else None,
             "can_withdraw_ids": {a.pk for a in registrable},
             "signable": signable,
@@ -401,9 +405,10 @@ def pledge_sign(request, bloc_code, year):
                 },
             )
             return _back_to_pledge(term)
-    roles = {
-        r.agency_id: r
-        for r in AgencyRole.objects.filter(user=request.user, agency__in=agencies).order_by("id")
+    authorities = {
+        r.agency_id: r.signing_authority
+        for r in AgencyRole.objects.filter(user=request.user, agency__in=agencies).order_by("-id")
+        if r.role != AgencyRole.Role.HEAD and r.signing_authority
     }
     return render(
         request,
@@ -415,8 +420,7 @@ def pledge_sign(request, bloc_code, year):
             "commitments": list(pledge.commitments.all()),
             "form": form,
             "signed_ids": signed,
-            "agencies": agencies,
-            "roles": roles,
+            "agencies": [(a, authorities.get(a.pk, "")) for a in agencies],
         },
     )
 
