@@ -78,8 +78,16 @@ def celery_worker_process():
         )
     from khoithidua.celery import app
 
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
-    app.conf.update(task_always_eager=False, broker_url=TEST_REDIS_URL, task_default_queue=queue)
+    # Celery reads CELERY_BROKER_URL from the environment before its own settings, so the
+    # test's broker goes into the write/read URLs, which take precedence over it.
+    keys = ("task_always_eager", "broker_write_url", "broker_read_url", "task_default_queue")
+    saved = {k: app.conf.get(k) for k in keys}
+    app.conf.update(
+        task_always_eager=False,
+        broker_write_url=TEST_REDIS_URL,
+        broker_read_url=TEST_REDIS_URL,
+        task_default_queue=queue,
+    )
     _reset_producer_pool(app)
     yield {"queue": queue, "log": log}
     process.terminate()
@@ -97,7 +105,8 @@ def _reset_producer_pool(app):
 
     pools.reset()
     app._pool = None
-    app.amqp._producer_pool = None
+    # The routing table (default queue) is built once per app; rebuild it from the new conf.
+    app.__dict__.pop("amqp", None)
 
 
 def wait_for(predicate, timeout=60):
