@@ -10,6 +10,7 @@ from blocs.models import (
     BlocTerm,
     BoardOfficer,
     Council,
+    LeadershipChange,
     LeadershipElection,
     Membership,
     RotationSlot,
@@ -143,3 +144,19 @@ class AgencyNameChangeAdmin(admin.ModelAdmin):
     list_display = ("agency", "old_name", "new_name", "changed_on", "recorded_by")
     search_fields = ("old_name", "new_name", "agency__name")
     list_filter = ("changed_on",)
+
+
+@admin.register(LeadershipChange)
+class LeadershipChangeAdmin(admin.ModelAdmin):
+    """The history of the lead is a record: it is read here, never edited."""
+
+    list_display = ("term", "changed_at", "source", "old_leader", "new_leader", "changed_by")
+    list_filter = ("source", "term__bloc", "term__year")
+    search_fields = ("term__bloc__name", "reason", "new_leader__name", "old_leader__name")
+    list_select_related = ("term__bloc", "old_leader", "new_leader", "changed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

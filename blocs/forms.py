@@ -146,6 +146,17 @@ class LeadershipForm(forms.Form):
         return cleaned
 
 
+class LeadershipChangeForm(LeadershipForm):
+    """Change the lead of a running year: the reason is kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        max_length=255,
+        error_messages={"required": _("Hãy ghi lý do thay đổi khối trưởng, khối phó.")},
+        help_text=_("Ví dụ: theo Thông báo số …/TB-BTĐKT; đơn vị khối trưởng hợp nhất."),
+    )
+
+
 MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
 

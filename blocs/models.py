@@ -447,6 +447,77 @@ class LeadershipElection(models.Model):
             raise ValidationError(errors)
 
 
+class LeadershipChange(models.Model):
+    """Who changed a term's leader or deputy, when, from what to what and why.
+
+    The secretariat's rights follow the leader, so every change of the lead is kept.
+    """
+
+    class Source(models.TextChoices):
+        OPENING = "opening", _("Mở năm thi đua")
+        ELECTION = "election", _("Theo kết quả bầu")
+        MANUAL = "manual", _("Thay đổi trực tiếp")
+        MERGER = "merger", _("Do hợp nhất đơn vị")
+
+    term = models.ForeignKey(
+        BlocTerm,
+        on_delete=models.CASCADE,
+        related_name="leadership_changes",
+        verbose_name=_("năm thi đua"),
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
+    old_leader = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("khối trưởng cũ"),
+    )
+    old_deputy = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("khối phó cũ"),
+    )
+    new_leader = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("khối trưởng mới"),
+    )
+    new_deputy = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("khối phó mới"),
+    )
+    reason = models.CharField(_("lý do"), max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thay đổi"),
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thay đổi khối trưởng, khối phó")
+        verbose_name_plural = _("lịch sử thay đổi khối trưởng, khối phó")
+        ordering = ["term", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.term}: {self.old_leader or '—'} → {self.new_leader or '—'}"
+
+
 class AgencyRole(models.Model):
     """A user's role in an agency: the head (thủ trưởng) or an emulation officer."""
 

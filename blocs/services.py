@@ -12,6 +12,7 @@ from blocs.models import (
     AgencyNameChange,
     Bloc,
     BlocTerm,
+    LeadershipChange,
     LeadershipElection,
     Membership,
     RotationSlot,
@@ -59,12 +60,53 @@ def proposal_for_next_year(*, term: BlocTerm):
     return agencies.get(leader_id), agencies.get(deputy_id), source
 
 
+def _lead_of(term: BlocTerm) -> tuple[int | None, int | None]:
+    """The (leader id, deputy id) of ``term`` as stored now."""
+    roles = dict(
+        Membership.objects.filter(term=term)
+        .exclude(role=Membership.Role.MEMBER)
+        .values_list("role", "agency_id")
+    )
+    return roles.get(Membership.Role.LEADER), roles.get(Membership.Role.DEPUTY)
+
+
+def _record_lead_change(*, term, old, new, by, source, reason="") -> LeadershipChange | None:
+    """Keep who changed the lead, from what to what; nothing when it did not change."""
+    if old == new:
+        return None
+    change = LeadershipChange(
+        term=term,
+        source=source,
+        old_leader_id=old[0],
+        old_deputy_id=old[1],
+        new_leader_id=new[0],
+        new_deputy_id=new[1],
+        reason=reason,
+        changed_by=by,
+    )
+    change.full_clean()
+    change.save()
+    return change
+
+
 @transaction.atomic
-def set_leadership(*, term: BlocTerm, leader: Agency, deputy: Agency) -> BlocTerm:
-    """Make ``leader`` and ``deputy`` (both current members) the term's lead."""
+def set_leadership(
+    *,
+    term: BlocTerm,
+    leader: Agency,
+    deputy: Agency,
+    by=None,
+    reason: str = "",
+    source: str = LeadershipChange.Source.MANUAL,
+) -> BlocTerm:
+    """Make ``leader`` and ``deputy`` (both current members) the term's lead, and log it."""
     if leader == deputy:
         raise ValidationError(_("Khối trưởng và khối phó phải là hai đơn vị khác nhau."))
     memberships = {m.agency_id: m for m in Membership.objects.select_for_update().filter(term=term)}
+    old = (
+        next((a for a, m in memberships.items() if m.role == Membership.Role.LEADER), None),
+        next((a for a, m in memberships.items() if m.role == Membership.Role.DEPUTY), None),
+    )
     for agency, label in ((leader, _("Khối trưởng")), (deputy, _("Khối phó"))):
         m = memberships.get(agency.pk)
         if m is None or m.left_on is not None:
@@ -93,6 +135,11 @@ def set_leadership(*, term: BlocTerm, leader: Agency, deputy: Agency) -> BlocTer
         if m.role != role:
             m.role = role
             m.save(update_fields=["role"])
+    _record_lead_change(
+        term=term, old=old, new=(leader.pk, deputy.pk), by=by, source=source, reason=reason
+    )
+    # Drop a stale prefetch so that term.leader / term.deputy show the new lead.
+    getattr(term, "_prefetched_objects_cache", {}).pop("memberships", None)
     return term
 
 
@@ -117,7 +164,13 @@ def open_next_term(
     year = current.year + 1
     if BlocTerm.objects.filter(bloc=bloc, year=year).exists():
         raise ValidationError(_("Năm %(year)s đã được mở.") % {"year": year})
-    proposed_leader, proposed_deputy, _source = proposal_for_next_year(term=current)
+    proposed_leader, proposed_deputy, source = proposal_for_next_year(term=current)
+    if (leader or proposed_leader, deputy or proposed_deputy) != (proposed_leader, proposed_deputy):
+        reason = _("Chọn khi mở năm, khác đề xuất")
+    elif source == "election":
+        reason = _("Theo kết quả bầu tại hội nghị tổng kết năm %(year)s") % {"year": current.year}
+    else:
+        reason = _("Theo thứ tự luân phiên")
     leader = leader or proposed_leader
     deputy = deputy or proposed_deputy
     term = BlocTerm(
@@ -140,7 +193,14 @@ def open_next_term(
         if m.left_on is None and m.agency.active
     )
     if leader and deputy:
-        set_leadership(term=term, leader=leader, deputy=deputy)
+        set_leadership(
+            term=term,
+            leader=leader,
+            deputy=deputy,
+            by=by,
+            reason=reason,
+            source=LeadershipChange.Source.OPENING,
+        )
     return term
 
 
@@ -183,7 +243,14 @@ def record_election(
             following.memberships.filter(left_on__isnull=True).values_list("agency_id", flat=True)
         )
         if leader.pk in members and deputy.pk in members:
-            set_leadership(term=following, leader=leader, deputy=deputy)
+            set_leadership(
+                term=following,
+                leader=leader,
+                deputy=deputy,
+                by=by,
+                reason=_("Theo kết quả bầu ngày %(day)s") % {"day": held_on.strftime("%d/%m/%Y")},
+                source=LeadershipChange.Source.ELECTION,
+            )
     return election
 
 
@@ -279,12 +346,13 @@ def merge_agencies(*, source: Agency, target: Agency, merged_on, by=None) -> Age
     if not target.active:
         raise ValidationError(_("Đơn vị tiếp nhận đã ngừng hoạt động."))
     source = Agency.objects.select_for_update().get(pk=source.pk)
-    open_memberships = (
+    open_memberships = list(
         Membership.objects.select_for_update()
         .filter(agency=source, left_on__isnull=True)
         .exclude(term__status=BlocTerm.Status.CLOSED)
         .select_related("term")
     )
+    leads_before = {m.term_id: _lead_of(m.term) for m in open_memberships}
     for m in open_memberships:
         role = m.role
         target_m = Membership.objects.filter(term=m.term, agency=target).first()
@@ -306,8 +374,16 @@ def merge_agencies(*, source: Agency, target: Agency, merged_on, by=None) -> Age
                     target_m.save(update_fields=["role"])
             except IntegrityError:
                 target_m.role = Membership.Role.MEMBER
-    for term in {m.term for m in open_memberships}:
+    for term in {m.term_id: m.term for m in open_memberships}.values():
         _fill_vacant_lead(term)
+        _record_lead_change(
+            term=term,
+            old=leads_before[term.pk],
+            new=_lead_of(term),
+            by=by,
+            source=LeadershipChange.Source.MERGER,
+            reason=_("%(source)s hợp nhất vào %(target)s") % {"source": source, "target": target},
+        )
     for slot in RotationSlot.objects.filter(agency=source):
         if RotationSlot.objects.filter(bloc=slot.bloc, agency=target).exists():
             slot.delete()

@@ -15,12 +15,21 @@ from blocs.access import board_councils, get_bloc_for_user, get_term_for_user
 from blocs.forms import (
     AddMemberForm,
     ElectionForm,
+    LeadershipChangeForm,
     LeadershipForm,
     MemberImportForm,
     RemoveMemberForm,
     RotationForm,
 )
-from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, LeadershipElection, Membership
+from blocs.models import (
+    Agency,
+    AgencyRole,
+    Bloc,
+    BlocTerm,
+    LeadershipChange,
+    LeadershipElection,
+    Membership,
+)
 from blocs.services import member_count_warning
 from blocs.vnsort import vietnamese_sort_key
 
@@ -126,6 +135,9 @@ def term_detail(request, bloc_code, year):
             "leader", "deputy"
         )
     }
+    lead_changes = LeadershipChange.objects.filter(term=term).select_related(
+        "old_leader", "old_deputy", "new_leader", "new_deputy", "changed_by"
+    )
     readable_years = set(
         BlocTerm.objects.visible_to(request.user)
         .filter(bloc=term.bloc)
@@ -143,6 +155,7 @@ def term_detail(request, bloc_code, year):
             "history": [(t, elections.get(t.pk)) for t in history],
             "election": elections.get(term.pk),
             "readable_years": readable_years,
+            "lead_changes": lead_changes,
         },
     )
 
@@ -414,7 +427,7 @@ def leadership_edit(request, bloc_code, year):
     """Change the leader and the deputy of a planning or active year."""
     term, access = get_term_for_user(request, bloc_code, year, write="can_set_leadership")
     _load_memberships(term)
-    form = LeadershipForm(
+    form = LeadershipChangeForm(
         request.POST if request.method == "POST" else None,
         members=_current_members(term),
         initial={"leader": term.leader, "deputy": term.deputy},
@@ -422,7 +435,11 @@ def leadership_edit(request, bloc_code, year):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_leadership(
-                term=term, leader=form.cleaned_data["leader"], deputy=form.cleaned_data["deputy"]
+                term=term,
+                leader=form.cleaned_data["leader"],
+                deputy=form.cleaned_data["deputy"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             _add_service_error(form, exc)

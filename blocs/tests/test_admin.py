@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from blocs import services
-from blocs.models import AgencyNameChange, LeadershipElection
+from blocs.models import AgencyNameChange, LeadershipChange, LeadershipElection
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,11 @@ def full_world(bloc_world):
         leader_votes=5,
         deputy_votes=5,
     )
+    services.set_leadership(
+        term=bloc_world.term, leader=bloc_world.c, deputy=bloc_world.b, by=bloc_world.board
+    )
     assert AgencyNameChange.objects.exists() and LeadershipElection.objects.exists()
+    assert LeadershipChange.objects.exists()
     return bloc_world
 
 
@@ -54,6 +58,7 @@ def test_every_blocs_model_is_in_the_admin():
         "LeadershipElection",
         "AgencyRole",
         "BoardOfficer",
+        "LeadershipChange",
     } - {"RotationSlot"}
 
 
@@ -67,7 +72,8 @@ def test_admin_changelist_and_change_page_load(client, superuser, full_world, mo
     change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
     assert change.status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    assert add.status_code == 200
+    # The history of the lead is read-only: it has no add page.
+    assert add.status_code == (403 if model is LeadershipChange else 200)
 
 
 def test_admin_search_works_on_agencies_and_terms(client, superuser, full_world):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from blocs import services
-from blocs.models import BlocTerm, LeadershipElection, Membership, RotationSlot
+from blocs.models import BlocTerm, LeadershipChange, LeadershipElection, Membership, RotationSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -109,11 +109,18 @@ def test_rights_move_when_the_board_changes_the_leader(client, bloc_world):
     world = bloc_world
     client.force_login(world.board)
     response = client.post(
-        _url("blocs:leadership_edit", world), {"leader": world.d.pk, "deputy": world.b.pk}
+        _url("blocs:leadership_edit", world),
+        {"leader": world.d.pk, "deputy": world.b.pk, "reason": "Thông báo 15/TB-BTĐKT"},
     )
     assert response.status_code == 302
     term = _term(world, 2026)
     assert (term.leader, term.deputy) == (world.d, world.b)
+    change = LeadershipChange.objects.filter(term=term).latest("id")
+    assert (change.old_leader, change.old_deputy) == (world.b, world.c)
+    assert (change.new_leader, change.new_deputy) == (world.d, world.b)
+    assert (change.changed_by, change.reason) == (world.board, "Thông báo 15/TB-BTĐKT")
+    page = client.get(_url("blocs:term_detail", world)).content.decode()
+    assert "Thông báo 15/TB-BTĐKT" in page
     client.force_login(world.secretariat)
     assert client.get(_url("blocs:member_manage", world)).status_code == 403
     client.force_login(world.member_head)
@@ -321,3 +328,54 @@ def test_activating_an_active_year_says_why_it_cannot(client, bloc_world):
     client.force_login(bloc_world.secretariat)
     response = client.post(_url("blocs:term_activate", bloc_world), follow=True)
     assert "Chỉ năm thi đua đang chuẩn bị mới có thể bắt đầu." in response.content.decode()
+
+
+def test_changing_the_lead_requires_a_reason_and_keeps_the_choice(client, bloc_world):
+    logged = LeadershipChange.objects.count()
+    client.force_login(bloc_world.board)
+    response = client.post(
+        _url("blocs:leadership_edit", bloc_world),
+        {"leader": bloc_world.d.pk, "deputy": bloc_world.c.pk, "reason": "  "},
+    )
+    assert response.context["form"].errors["reason"] == [
+        "Hãy ghi lý do thay đổi khối trưởng, khối phó."
+    ]
+    assert f'<option value="{bloc_world.d.pk}" selected>' in response.content.decode()
+    assert LeadershipChange.objects.count() == logged
+
+
+def test_opening_the_next_year_logs_where_its_lead_came_from(bloc_world):
+    services.record_election(
+        term=bloc_world.term,
+        by=bloc_world.secretariat,
+        held_on=datetime.date(2026, 12, 18),
+        leader=bloc_world.d,
+        deputy=bloc_world.a,
+        voters=6,
+        leader_votes=4,
+        deputy_votes=4,
+    )
+    term = services.open_next_term(bloc=bloc_world.bloc, by=bloc_world.secretariat)
+    change = LeadershipChange.objects.get(term=term)
+    assert change.source == LeadershipChange.Source.OPENING
+    assert (change.old_leader, change.new_leader, change.new_deputy) == (
+        None,
+        bloc_world.d,
+        bloc_world.a,
+    )
+    assert change.reason == "Theo kết quả bầu tại hội nghị tổng kết năm 2026"
+    assert change.changed_by == bloc_world.secretariat
+
+
+def test_a_merger_of_the_leader_is_logged(bloc_world):
+    from tests.factories import AgencyFactory
+
+    target = AgencyFactory(council=bloc_world.council, name="Ban Hợp nhất")
+    services.merge_agencies(
+        source=bloc_world.b, target=target, merged_on=datetime.date(2026, 3, 1), by=None
+    )
+    change = LeadershipChange.objects.get(
+        term=bloc_world.term, source=LeadershipChange.Source.MERGER
+    )
+    assert (change.old_leader, change.new_leader) == (bloc_world.b, target)
+    assert "hợp nhất vào Ban Hợp nhất" in change.reason
