@@ -111,12 +111,15 @@ def _first_group_id(criteria):
     return None
 
 
-def load_period(period, *, include_drafts=False) -> PeriodData:
+def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
     """Load a period's scorecards, lines, criteria and cross-checks, and rank it.
 
     Four queries whatever the number of agencies or criteria. Draft scorecards are left out of
-    the ranking (they are nobody's score yet) unless ``include_drafts``.
+    the ranking (they are nobody's score yet) unless ``include_drafts``. ``meeting_votes`` maps
+    an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; the meeting
+    lives in the awards app, which passes them in (campaigns never imports awards).
     """
+    meeting_votes = meeting_votes or {}
     cards = list(
         Scorecard.objects.filter(period=period)
         .select_related("agency", "table")
@@ -184,6 +187,7 @@ def load_period(period, *, include_drafts=False) -> PeriodData:
                     penalty=totals.penalty,
                     total=totals.total,
                     first_group=totals.group_sums.get(first, Decimal("0")),
+                    meeting_votes=meeting_votes.get(sc.agency_id),
                 )
             )
     data.ranked = ranking.rank(rows, tie_breaks=term.tie_breaks, bands=term.bands)

@@ -214,3 +214,16 @@ def test_export_of_a_missing_period_is_a_clear_error(bloc_world):
 
     with pytest.raises(CommandError, match="No annual period"):
         call_command("export_ranking", bloc_world.bloc.code, "2026", "annual")
+
+
+def test_meeting_votes_passed_in_break_a_remaining_tie(bloc_world):
+    w = bloc_world
+    table = h.make_table(w.term)
+    period = h.make_period(w.term)
+    h.make_cards(period, table, [w.a, w.b])
+    period = Period.objects.select_related("term__bloc").get(pk=period.pk)
+    data = services.load_period(period)
+    assert [r.rank for r in data.ranked] == [1, 1]
+    data = services.load_period(period, meeting_votes={w.a.pk: 4, w.b.pk: 6})
+    assert [(r.agency_id, r.rank) for r in data.ranked] == [(w.b.pk, 1), (w.a.pk, 2)]
+    assert data.ranked[0].tie_break_label == "Nhiều phiếu bình xét hơn"
