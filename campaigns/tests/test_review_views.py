@@ -452,3 +452,25 @@ def test_reviewer_sees_self_score_and_evidence_of_the_assigned_card(client, worl
     response = client.get(link)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"
     response.close()
+
+
+def test_line_write_refuses_get_and_scorecard_page_refuses_post(client, world):
+    w = world
+    _ln, target = line_url(w, w.e, "review")
+    client.force_login(w.member_head)
+    expect(client.get(target), 405)
+    expect(client.post(url(w, "review_scorecard", agency_id=w.e.pk)), 405)
+    expect(client.post(url(w, "ranking_explain", agency_id=w.e.pk)), 405)
+    expect(client.post(url(w, "ranking_index")), 405)
+
+
+def test_unknown_layer_period_or_format_is_not_found(client, world):
+    w = world
+    ln, _target = line_url(w, w.e, "review")
+    client.force_login(w.secretariat)
+    expect(client.post(url(w, "review_line", agency_id=w.e.pk, line_id=ln.pk, layer="self")), 404)
+    expect(client.get(url(w, "ranking_export", fmt="pdf")), 404)
+    bad = reverse(
+        "campaigns:ranking", kwargs={"bloc_code": w.bloc.code, "year": 2026, "kind": "quarterly"}
+    )
+    expect(client.get(bad), 404)
