@@ -24,14 +24,25 @@ DEMO_PASSWORD = "khoithidua2026"
 FIRST_YEAR = 2024
 CURRENT_YEAR = 2026
 
-LEGAL_BASES = "\n".join(
-    [
-        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-        "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều "
-        "của Luật Thi đua, khen thưởng;",
-        "Căn cứ Quy chế hoạt động của Khối thi đua năm {year}.",
-    ]
-)
+
+# The decree detailing the law changed on 01/7/2025 (DESIGN.md "Rules as data"): Nghị định
+# 98/2023/NĐ-CP applied until 30/6/2025, Nghị định 152/2025/NĐ-CP after it.
+def legal_bases(year: int) -> str:
+    decree = (
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi "
+        "tiết thi hành một số điều của Luật Thi đua, khen thưởng;"
+        if year <= 2025
+        else "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều "
+        "của Luật Thi đua, khen thưởng;"
+    )
+    return "\n".join(
+        [
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+            decree,
+            f"Căn cứ Quy chế hoạt động của Khối thi đua năm {year}.",
+        ]
+    )
+
 
 PARTY_AGENCIES = [
     ("Văn phòng Tỉnh ủy", "VPTU"),
@@ -183,7 +194,7 @@ def create_first_term(bloc, agencies, *, year, leader, deputy, by):
         bloc=bloc,
         year=year,
         status=BlocTerm.Status.ACTIVE,
-        legal_bases=LEGAL_BASES.format(year=year),
+        legal_bases=legal_bases(year),
         opened_by=by,
     )
     term.full_clean()
@@ -291,9 +302,13 @@ def _seed_party_history(bloc, agencies, merged, joining, admin):
     services.close_term(term=second, by=admin)
     third = services.open_next_term(bloc=bloc, by=admin)
     services.activate_term(term=third, by=admin)
-    BlocTerm.objects.filter(pk__in=[second.pk, third.pk]).update(
-        legal_bases=LEGAL_BASES.format(year=CURRENT_YEAR)
-    )
+    _set_legal_bases(second, third)
+
+
+def _set_legal_bases(*terms):
+    """Opening a year copies last year's bases; give each year the ones in force then."""
+    for term in terms:
+        BlocTerm.objects.filter(pk=term.pk).update(legal_bases=legal_bases(term.year))
 
 
 def _seed_state_history(bloc, agencies, admin):
@@ -314,6 +329,7 @@ def _seed_state_history(bloc, agencies, admin):
     services.close_term(term=second, by=admin)
     third = services.open_next_term(bloc=bloc, by=admin)
     services.activate_term(term=third, by=admin)
+    _set_legal_bases(second, third)
 
 
 @transaction.atomic
