@@ -1,4 +1,4 @@
-"""The criteria table as an Excel workbook: the template, the export and the all-or-nothing import.
+"""Criteria tables and scorecards as Excel workbooks: the template, the exports, the import.
 
 One sheet, one row per criterion, the columns in ``COLUMNS``. Rows name their group by its code
 (column "Mã nhóm cha"), so a workbook can be edited freely and read back in any row order.
@@ -301,3 +301,61 @@ def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
             raise ImportFailed([_("Không xác định được nhóm cha của một số dòng.")])
         pending = later
     return len(created)
+
+
+def export_scorecard(card, rows, totals) -> bytes:
+    """One scorecard with its group sums and totals, as computed by ``campaigns.scoring``."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Phiếu chấm điểm")
+    sheet.append([f"{card.agency.name} – {card.period.get_kind_display()} {card.period.term.year}"])
+    sheet.append(
+        [
+            _("Bảng tiêu chí phiên bản %(v)s; trạng thái: %(s)s")
+            % {"v": card.table.version, "s": card.get_status_display()}
+        ]
+    )
+    sheet.append([])
+    header = [
+        _("Mã"),
+        _("Nội dung tiêu chí"),
+        _("Loại"),
+        _("Tối đa"),
+        _("Tự chấm"),
+        _("Giải trình"),
+    ]
+    sheet.append([str(h) for h in header])
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        c = row.criterion
+        if row.is_group:
+            values = [c.code, c.title, KIND_OUT[c.kind], row.group_max, row.group_sum, ""]
+        else:
+            line = row.line
+            values = [
+                c.code,
+                c.title,
+                KIND_OUT[c.kind],
+                c.max_points,
+                line.self_points if line else None,
+                line.self_note if line else "",
+            ]
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in values])
+        if row.is_group:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    sheet.append([])
+    for label, value in (
+        (_("Điểm chuẩn"), totals.base),
+        (_("Điểm thưởng (sau khi áp trần)"), totals.bonus),
+        (_("Điểm trừ (sau khi áp trần)"), totals.penalty),
+        (_("Tổng điểm"), totals.total),
+    ):
+        sheet.append(["", str(label), "", "", float(value), ""])
+        sheet[sheet.max_row][1].font = Font(bold=True)
+    for letter, width in zip("ABCDEF", (8, 70, 12, 10, 10, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

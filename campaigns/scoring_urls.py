@@ -29,5 +29,6 @@ urlpatterns = [
     path(CARD, views.scorecard_detail, name="scorecard_detail"),
     path(CARD + "reopen/", views.scorecard_reopen, name="scorecard_reopen"),
     path(CARD + "history/", views.scorecard_history, name="scorecard_history"),
+    path(CARD + "export.xlsx", views.scorecard_export, name="scorecard_export"),
     path(TERM + "evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
 ]

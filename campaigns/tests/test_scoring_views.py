@@ -268,6 +268,15 @@ VIEWS = {
         "manage_card",
         (302,),
     ),
+    "scorecard_export": (
+        "get",
+        lambda w: reverse(
+            "campaigns:scorecard_export", args=[*_term_args(w), "semiannual", w.card.pk]
+        ),
+        None,
+        "card",
+        (200,),
+    ),
     "evidence_download": (
         "get",
         lambda w: reverse("campaigns:evidence_download", args=[*_term_args(w), w.evidence.pk]),
@@ -557,3 +566,26 @@ def test_the_period_page_runs_the_same_number_of_queries_for_2_and_6_cards(clien
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert response.content.decode().count("Xem phiếu") == 7
+
+
+def test_the_scorecard_export_uses_the_same_totals_as_the_page(client, world):
+    from openpyxl import load_workbook
+
+    entries = {
+        world.leaf["1.1"].pk: (D("60"), ""),
+        world.leaf["1.2"].pk: (D("38"), ""),
+        world.leaf["2.1"].pk: (D("8"), ""),
+        world.leaf["2.2"].pk: (D("6"), ""),
+        world.leaf["3"].pk: (D("3"), ""),
+    }
+    services.save_self_scores(scorecard=world.card, by=world.member_officer, entries=entries)
+    client.force_login(world.member_officer)
+    url = reverse(
+        "campaigns:scorecard_export", args=[*_term_args(world), "semiannual", world.card.pk]
+    )
+    response = client.get(url)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[1]: row[4] for row in sheet.iter_rows(values_only=True) if row and len(row) > 4}
+    assert values["Tổng điểm"] == 105
+    assert values["Điểm thưởng (sau khi áp trần)"] == 10
+    assert values["Thực hiện nhiệm vụ chính trị, chuyên môn"] == 98

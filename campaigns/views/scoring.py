@@ -701,6 +701,18 @@ def scorecard_history(request, bloc_code, year, kind, scorecard_id):
 
 @login_required
 @require_GET
+def scorecard_export(request, bloc_code, year, kind, scorecard_id):
+    card, _access = _load_card(request, bloc_code, year, kind, scorecard_id)
+    rows, totals = services.scorecard_rows(card)
+    term = card.period.term
+    return _xlsx(
+        criteria_import.export_scorecard(card, rows, totals),
+        f"phieu-cham-{term.bloc.code}-{term.year}-{kind}-{card.agency.abbreviation.lower()}.xlsx",
+    )
+
+
+@login_required
+@require_GET
 def evidence_download(request, bloc_code, year, evidence_id):
     """Stream an evidence file to a reader of its scorecard; media is never served directly."""
     evidence, _access = get_evidence_for_user(request, evidence_id)
