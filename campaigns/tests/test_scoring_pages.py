@@ -191,3 +191,48 @@ def test_the_demo_data_is_complete_and_seeding_twice_changes_nothing():
         agency__abbreviation="UBKTTU",
     )
     assert draft.status == Scorecard.Status.DRAFT and draft.table.version == 2
+
+
+def test_the_secretariat_builds_and_adopts_a_table_through_the_pages(client, bloc_world):
+    w = bloc_world
+    args = [w.bloc.code, w.term.year]
+    client.force_login(w.secretariat)
+    response = client.post(reverse("campaigns:criteria_create", args=args), {"source": "blank"})
+    assert response.status_code == 302
+    add = reverse("campaigns:criterion_add", args=[*args, 1])
+    client.post(add, {"code": "1", "title": "Nhiệm vụ chuyên môn", "kind": "group"})
+    group = w.term.criteria_tables.get().criteria.get(code="1")
+    client.post(
+        add,
+        {
+            "parent": group.pk,
+            "code": "1.1",
+            "title": "Hoàn thành",
+            "kind": "scored",
+            "max_points": "60",
+            "evidence_required": "on",
+        },
+    )
+    response = client.post(add, {"code": "1.2", "title": "Thiếu điểm", "kind": "scored"})
+    assert response.status_code == 400
+    assert "Tiêu chí phải có điểm tối đa lớn hơn 0." in response.content.decode()
+    adopt = reverse("campaigns:criteria_adopt", args=[*args, 1])
+    page = client.post(adopt, follow=True).content.decode()
+    assert "Tổng điểm tối đa của các tiêu chí chấm điểm là 60, chưa bằng điểm chuẩn 100." in page
+    client.post(
+        add,
+        {
+            "parent": group.pk,
+            "code": "1.2",
+            "title": "Tham mưu",
+            "kind": "scored",
+            "max_points": "40",
+        },
+    )
+    page = client.post(adopt, follow=True).content.decode()
+    assert "Đã thông qua bảng tiêu chí phiên bản 1." in page
+    table = w.term.criteria_tables.get()
+    assert table.status == "adopted" and table.adopted_by == w.secretariat
+    # Frozen: a change needs a new version.
+    edit = reverse("campaigns:criterion_edit", args=[*args, 1, group.pk])
+    assert client.get(edit).status_code == 403
