@@ -255,7 +255,21 @@ def save_criterion(
     if order is not None:
         criterion.order = order
     criterion.full_clean()
-    criterion.save()
+    if criterion.pk:
+        criterion.save(
+            update_fields=[
+                "parent",
+                "code",
+                "title",
+                "kind",
+                "max_points",
+                "evidence_required",
+                "guidance",
+                "order",
+            ]
+        )
+    else:
+        criterion.save()
     return criterion
 
 
@@ -363,7 +377,10 @@ def save_period(*, term: BlocTerm, kind: str, self_deadline, review_deadline, by
     if review_deadline < self_deadline:
         raise ValidationError({"review_deadline": _("Hạn chấm chéo phải sau hạn tự chấm.")})
     period.full_clean()
-    period.save()
+    if period.pk:
+        period.save(update_fields=["self_deadline", "review_deadline"])
+    else:
+        period.save()
     return period
 
 
