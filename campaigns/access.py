@@ -13,19 +13,34 @@ from blocs.access import TermAccess, require, term_access
 from campaigns.models import CriteriaTable, CrossCheck, Evidence, Period, Scorecard
 
 
-def can_see_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
-    """Whether the reader may see this scorecard, its lines and its evidence."""
+def sees_every_scorecard(access: TermAccess) -> bool:
+    """The board, the secretariat, the deputy and administrators see every card of the term."""
+    return access.is_admin or access.is_board or access.is_secretariat or access.is_deputy
+
+
+def reviewer_agency_id(access: TermAccess, period_id, reviewed_id):
+    """The reader's agency assigned to cross-check ``reviewed_id`` in the period, if any."""
+    return (
+        CrossCheck.objects.filter(
+            period_id=period_id, reviewed_id=reviewed_id, reviewer_id__in=access.current_agency_ids
+        )
+        .values_list("reviewer_id", flat=True)
+        .first()
+    )
+
+
+def can_see_scorecard(access: TermAccess, scorecard: Scorecard, reviewer_id=None) -> bool:
+    """Whether the reader may see this scorecard, its lines and its evidence.
+
+    ``reviewer_id`` is the reader's assigned reviewer agency when the caller already knows it.
+    """
     if not access.can_read:
         return False
-    if access.is_admin or access.is_board or access.is_secretariat or access.is_deputy:
+    if sees_every_scorecard(access) or scorecard.agency_id in access.member_agency_ids:
         return True
-    if scorecard.agency_id in access.member_agency_ids:
+    if reviewer_id is not None:
         return True
-    return CrossCheck.objects.filter(
-        period_id=scorecard.period_id,
-        reviewed_id=scorecard.agency_id,
-        reviewer_id__in=access.current_agency_ids,
-    ).exists()
+    return reviewer_agency_id(access, scorecard.period_id, scorecard.agency_id) is not None
 
 
 def can_edit_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:

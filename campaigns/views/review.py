@@ -14,6 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blocs.access import get_term_for_user, require
 from campaigns import ranking as ranking_rules
+from campaigns.access import (
+    can_see_scorecard,
+    get_period_for_term,
+    reviewer_agency_id,
+    sees_every_scorecard,
+)
 from campaigns.forms.review import LAYER_FORMS, CrossCheckForm, GridFilterForm
 from campaigns.models import Criterion, CrossCheck, Evidence, Period, ScoreLine, ScoreLineChange
 from campaigns.scoring import CriterionSpec, clamp_leaf, compute_totals
@@ -33,48 +39,27 @@ LAYER_RIGHT_DENIED = {
 def _get_period(request, bloc_code, year, kind):
     """The term's period of ``kind`` the user may read (404 otherwise), with the term's rights."""
     term, access = get_term_for_user(request, bloc_code, year)
-    if kind not in Period.Kind.values:
-        raise Http404(_("Không tìm thấy kỳ chấm điểm này."))
-    try:
-        period = Period.objects.get(term=term, kind=kind)
-    except Period.DoesNotExist:
-        raise Http404(_("Kỳ chấm điểm này chưa được mở.")) from None
+    period = get_period_for_term(term, kind)
     period.term = term
     return term, access, period
 
 
-def _is_officer(access):
-    return access.is_admin or access.is_board or access.is_secretariat or access.is_deputy
-
-
-def _reviewer_agency_id(access, period, reviewed_id):
-    """The reader's agency assigned to cross-check ``reviewed_id`` in ``period``, if any."""
-    return (
-        CrossCheck.objects.filter(
-            period=period, reviewed_id=reviewed_id, reviewer_id__in=access.current_agency_ids
-        )
-        .values_list("reviewer_id", flat=True)
-        .first()
-    )
-
-
 def _get_scorecard(request, bloc_code, year, kind, agency_id):
-    """A scorecard the reader may see: its own agency, the secretariat, the deputy, the board,
-    or the agency assigned to cross-check it. Everybody else gets a 404."""
+    """A scorecard the reader may see (``campaigns.access.can_see_scorecard``), else 404."""
     term, access, period = _get_period(request, bloc_code, year, kind)
     card = period.scorecards.select_related("agency", "table").filter(agency_id=agency_id).first()
     if card is None:
         raise Http404(_("Không tìm thấy phiếu chấm điểm."))
     card.period = period
-    reviewer_id = _reviewer_agency_id(access, period, card.agency_id)
-    if not (_is_officer(access) or card.agency_id in access.member_agency_ids or reviewer_id):
+    reviewer_id = reviewer_agency_id(access, period.pk, card.agency_id)
+    if not can_see_scorecard(access, card, reviewer_id):
         raise Http404(_("Không tìm thấy phiếu chấm điểm."))
     return term, access, period, card, reviewer_id
 
 
 def can_see_ranking(access, period) -> bool:
     """Members see the ranking once scores are agreed; the officers see it as it forms."""
-    return _is_officer(access) or period.status == Period.Status.AGREED
+    return sees_every_scorecard(access) or period.status == Period.Status.AGREED
 
 
 def _layer_rights(access, period, card, reviewer_id):
@@ -114,7 +99,9 @@ def review_home(request, bloc_code, year, kind):
     visible = [
         c
         for c in cards
-        if _is_officer(access) or c.agency_id in access.member_agency_ids or c.agency_id in mine
+        if sees_every_scorecard(access)
+        or c.agency_id in access.member_agency_ids
+        or c.agency_id in mine
     ]
     return render(
         request,
@@ -128,7 +115,7 @@ def review_home(request, bloc_code, year, kind):
             "cards": visible,
             "mine": mine,
             "can_agree": access.can_manage and period.status != Period.Status.AGREED,
-            "can_grid": _is_officer(access),
+            "can_grid": sees_every_scorecard(access),
             "section": "ranking",
         },
     )
@@ -397,7 +384,10 @@ def _cell(line, layer):
 def review_grid(request, bloc_code, year, kind):
     """Agencies × criteria with every layer, filtered by group, layer and differences."""
     term, access, period = _get_period(request, bloc_code, year, kind)
-    require(_is_officer(access), _("Chỉ thư ký khối, khối phó và Ban TĐKT xem được bảng tổng hợp."))
+    require(
+        sees_every_scorecard(access),
+        _("Chỉ thư ký khối, khối phó và Ban TĐKT xem được bảng tổng hợp."),
+    )
     data = services.load_period(period, include_drafts=True)
     criteria = data.main_criteria
     groups = [c for c in criteria if c.kind == Criterion.Kind.GROUP and c.parent_id is None]
@@ -553,7 +543,7 @@ def ranking(request, bloc_code, year, kind):
             rows=[(r, before.get(r.agency_id)) for r in data.ranked],
             chart=ranking_chart(data, data.ranked),
             board_changed=data.has_board_changes,
-            can_grid=_is_officer(access),
+            can_grid=sees_every_scorecard(access),
         )
     return render(request, "campaigns/ranking_period.html", context)
 
