@@ -320,6 +320,7 @@ def assign_cross_checks(*, period: Period, pairs, by) -> list[CrossCheck]:
     names = {m.agency_id: m.agency.name for m in members}
     pairs = [(int(a), int(b)) for a, b in pairs]
     errors = crosscheck.check_assignment(list(names), pairs, names=names)
+    errors += _reviewed_already(period, dict((b, a) for a, b in pairs), names)
     if errors:
         raise ValidationError(errors)
     CrossCheck.objects.filter(period=period).delete()
@@ -329,6 +330,33 @@ def assign_cross_checks(*, period: Period, pairs, by) -> list[CrossCheck]:
     for check in checks:
         check.full_clean(validate_constraints=False)
     return CrossCheck.objects.bulk_create(checks)
+
+
+def _reviewed_already(period: Period, reviewer_of: dict, names: dict) -> list[str]:
+    """Refuse to take a card from the agency that already entered review points on it.
+
+    The review layer records its author; moving the card to another reviewer would leave
+    points under a reviewer who is no longer assigned.
+    """
+    done = (
+        ScoreLine.objects.filter(scorecard__period=period, review_points__isnull=False)
+        .values_list("scorecard__agency_id", "reviewer_id")
+        .distinct()
+    )
+    errors = []
+    for reviewed_id, reviewer_id in sorted(set(done)):
+        if reviewer_of.get(reviewed_id) != reviewer_id:
+            errors.append(
+                _(
+                    "%(reviewer)s đã chấm chéo %(reviewed)s; không thể đổi hoặc bỏ phân công "
+                    "này khi đã có điểm chấm chéo."
+                )
+                % {
+                    "reviewer": names.get(reviewer_id, reviewer_id),
+                    "reviewed": names.get(reviewed_id, reviewed_id),
+                }
+            )
+    return errors
 
 
 def proposed_rotation(period: Period, *, shift=1) -> list[tuple]:

@@ -110,6 +110,26 @@ def test_self_review_and_agreed_layers_are_kept_with_their_authors(bloc_world):
     assert history[1].note == "Thiếu minh chứng quý IV"
 
 
+def test_a_reviewed_card_cannot_be_moved_to_another_reviewer(bloc_world):
+    w = bloc_world
+    _, period, cards = _one_line_world(w)
+    h.assign(period, [(w.c, w.d)], w.secretariat)
+    line = h.line(cards[w.d], "1.1")
+    line.self_points = D("80")
+    line.save(update_fields=["self_points"])
+    services.record_review(line=line, points="80", note="", reviewer_id=w.c.pk, by=w.deputy)
+    with pytest.raises(ValidationError) as exc:
+        services.assign_cross_checks(period=period, pairs=[(w.a.pk, w.d.pk)], by=w.secretariat)
+    assert f"{w.c.name} đã chấm chéo {w.d.name}" in exc.value.messages[0]
+    assert list(CrossCheck.objects.filter(period=period).values_list("reviewer", "reviewed")) == [
+        (w.c.pk, w.d.pk)
+    ]
+    services.assign_cross_checks(
+        period=period, pairs=[(w.c.pk, w.d.pk), (w.a.pk, w.b.pk)], by=w.secretariat
+    )
+    assert CrossCheck.objects.filter(period=period).count() == 2
+
+
 def test_reviewer_not_assigned_is_refused(bloc_world):
     w = bloc_world
     _, period, cards = _one_line_world(w)
