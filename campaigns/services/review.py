@@ -339,7 +339,9 @@ def _reviewed_already(period: Period, reviewer_of: dict, names: dict) -> list[st
     points under a reviewer who is no longer assigned.
     """
     done = (
-        ScoreLine.objects.filter(scorecard__period=period, review_points__isnull=False)
+        ScoreLine.objects.filter(
+            scorecard__period=period, review_points__isnull=False, reviewer__isnull=False
+        )
         .values_list("scorecard__agency_id", "reviewer_id")
         .distinct()
     )
