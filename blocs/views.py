@@ -51,28 +51,22 @@ def _terms_with_lead(queryset):
     )
 
 
-@login_required
-@require_GET
-def dashboard(request):
-    """The page after login: the user's roles and the blocs they take part in."""
-    roles = AgencyRole.objects.filter(user=request.user).select_related("agency")
+def dashboard_context(user) -> dict:
+    """The user's roles and the latest year of each bloc they take part in (dashboard data)."""
+    roles = AgencyRole.objects.filter(user=user).select_related("agency")
     terms = _terms_with_lead(
-        BlocTerm.objects.visible_to(request.user)
+        BlocTerm.objects.visible_to(user)
         .select_related("bloc__council")
         .order_by("bloc__name", "bloc_id", "-year")
     )
     latest = {}
     for term in terms:
         latest.setdefault(term.bloc_id, term)
-    return render(
-        request,
-        "blocs/dashboard.html",
-        {
-            "roles": roles,
-            "terms": sorted(latest.values(), key=lambda t: _bloc_order(t.bloc)),
-            "councils": board_councils(request.user),
-        },
-    )
+    return {
+        "roles": roles,
+        "terms": sorted(latest.values(), key=lambda t: _bloc_order(t.bloc)),
+        "councils": board_councils(user),
+    }
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import LoginForm
-from blocs.views import dashboard
+from campaigns.views.dashboard import dashboard
 from khoithidua.views import healthz
 
 admin.site.site_header = _("Quản trị Khối thi đua")

@@ -1,0 +1,160 @@
+"""What a user has to do next across their blocs: the dashboard's to-do list.
+
+Reads only, in a fixed number of queries whatever the number of blocs, periods or agencies.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import AgencyRole, BlocTerm, Membership
+from campaigns.models import (
+    CrossCheck,
+    DeadlineExtension,
+    Period,
+    Pledge,
+    PledgeSignature,
+    Scorecard,
+)
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    detail: str
+    url: str
+    due: datetime | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.now()
+
+
+def _memberships(user):
+    """The user's agencies that are current members of a year still running."""
+    roles = {r.agency_id: r for r in AgencyRole.objects.filter(user=user)}
+    memberships = list(
+        Membership.objects.filter(
+            agency_id__in=roles,
+            left_on__isnull=True,
+            term__status__in=[BlocTerm.Status.PLANNING, BlocTerm.Status.ACTIVE],
+        ).select_related("term__bloc", "agency")
+    )
+    return roles, memberships
+
+
+def tasks_for(user) -> list[Task]:
+    """The pledges to sign, scorecards to fill and cross-checks to make, soonest first."""
+    if not user.is_authenticated:
+        return []
+    roles, memberships = _memberships(user)
+    if not memberships:
+        return []
+    terms = {m.term_id: m.term for m in memberships}
+    heads = {a for a, r in roles.items() if r.role == AgencyRole.Role.HEAD or r.signing_authority}
+    tasks = []
+    tasks += _pledges_to_sign(memberships, terms, heads)
+    tasks += _scorecards_to_fill(memberships, terms)
+    tasks += _cross_checks_to_make(memberships, terms)
+    far = timezone.now().replace(year=9999)
+    return sorted(tasks, key=lambda t: (t.due or far, t.title))
+
+
+def _pledges_to_sign(memberships, terms, heads):
+    pledges = list(Pledge.objects.filter(term_id__in=terms, status=Pledge.Status.OPEN))
+    signed = set(
+        PledgeSignature.objects.filter(pledge__in=pledges).values_list("pledge_id", "agency_id")
+    )
+    out = []
+    for pledge in pledges:
+        term = terms[pledge.term_id]
+        for m in memberships:
+            if (
+                m.term_id == pledge.term_id
+                and m.agency_id in heads
+                and m.agency_id in pledge.member_ids
+                and (pledge.pk, m.agency_id) not in signed
+            ):
+                out.append(
+                    Task(
+                        title=_("Ký giao ước thi đua năm %(year)s") % {"year": term.year},
+                        detail=f"{term.bloc.name} · {m.agency.name}",
+                        url=reverse("campaigns:pledge_detail", args=[term.bloc.code, term.year]),
+                    )
+                )
+    return out
+
+
+def _scorecards_to_fill(memberships, terms):
+    periods = list(
+        Period.objects.filter(
+            term_id__in=terms, status__in=[Period.Status.OPEN, Period.Status.REVIEWING]
+        )
+    )
+    cards = {
+        (c.period_id, c.agency_id): c
+        for c in Scorecard.objects.filter(period__in=periods).only(
+            "id", "period_id", "agency_id", "status"
+        )
+    }
+    extensions = {}
+    for e in DeadlineExtension.objects.filter(period__in=periods):
+        extensions.setdefault((e.period_id, e.agency_id), []).append(e)
+    out = []
+    for period in periods:
+        term = terms[period.term_id]
+        for m in memberships:
+            if m.term_id != period.term_id:
+                continue
+            card = cards.get((period.pk, m.agency_id))
+            if card is not None and card.status != Scorecard.Status.DRAFT:
+                continue
+            out.append(
+                Task(
+                    title=_("Tự chấm điểm: %(period)s %(year)s")
+                    % {"period": period.get_kind_display(), "year": term.year},
+                    detail=f"{term.bloc.name} · {m.agency.name}",
+                    url=reverse("campaigns:period_list", args=[term.bloc.code, term.year]),
+                    due=period.deadline_for(extensions.get((period.pk, m.agency_id), [])),
+                )
+            )
+    return out
+
+
+def _cross_checks_to_make(memberships, terms):
+    agencies = {m.agency_id for m in memberships}
+    checks = (
+        CrossCheck.objects.filter(
+            period__term_id__in=terms,
+            reviewer_id__in=agencies,
+            period__status__in=[Period.Status.OPEN, Period.Status.REVIEWING],
+        )
+        .select_related("period", "reviewed", "reviewer")
+        .order_by("period_id", "reviewed__sort_key")
+    )
+    checks = list(checks)
+    waiting = set(
+        Scorecard.objects.filter(
+            period_id__in={c.period_id for c in checks}, status=Scorecard.Status.SUBMITTED
+        ).values_list("period_id", "agency_id")
+    )
+    out = []
+    for check in checks:
+        if (check.period_id, check.reviewed_id) not in waiting:
+            continue
+        term = terms[check.period.term_id]
+        out.append(
+            Task(
+                title=_("Chấm chéo %(agency)s") % {"agency": check.reviewed.name},
+                detail=f"{term.bloc.name} · {check.period.get_kind_display()} {term.year}",
+                url=reverse(
+                    "campaigns:review_scorecard",
+                    args=[term.bloc.code, term.year, check.period.kind, check.reviewed_id],
+                ),
+                due=check.period.review_deadline,
+            )
+        )
+    return out
