@@ -122,7 +122,16 @@ def term_detail(request, bloc_code, year):
     for m in memberships:
         m.name_then = m.agency.name_on(as_of)
     current = [m for m in memberships if m.left_on is None]
-    history = list(_terms_with_lead(BlocTerm.objects.filter(bloc=term.bloc).order_by("-year")))
+    history = list(
+        _terms_with_lead(
+            BlocTerm.objects.filter(bloc=term.bloc).order_by("-year")
+        ).prefetch_related("memberships__agency__name_changes")
+    )
+    today = timezone.localdate()
+    for t in history:
+        year_end = min(today, datetime.date(t.year, 12, 31))
+        t.leader_name = t.leader.name_on(year_end) if t.leader else ""
+        t.deputy_name = t.deputy.name_on(year_end) if t.deputy else ""
     elections = {
         e.term_id: e
         for e in LeadershipElection.objects.filter(term__bloc=term.bloc).select_related(

@@ -67,3 +67,20 @@ def test_two_renames_give_each_period_its_own_name(bloc_world):
     assert agency.name_on(datetime.date(2025, 1, 1)) == first
     assert agency.name_on(datetime.date(2025, 12, 1)) == "Tên Hai"
     assert agency.name_on(datetime.date(2026, 7, 1)) == "Tên Ba"
+
+
+def test_the_lead_history_shows_each_year_under_the_name_it_bore_then(client, bloc_world):
+    # A (the 2025 leader) is renamed in 2026: the 2025 row of the history keeps the old name.
+    old_name = bloc_world.a.name
+    services.rename_agency(
+        agency=bloc_world.a,
+        name="Ban Mới Sau Sắp Xếp",
+        abbreviation="BMSSX",
+        changed_on=datetime.date(2026, 3, 1),
+        by=bloc_world.board,
+    )
+    client.force_login(bloc_world.secretariat)
+    response = client.get(reverse("blocs:term_detail", args=[bloc_world.bloc.code, 2026]))
+    rows = {t.year: t.leader_name for t, _election in response.context["history"]}
+    assert rows[2025] == old_name
+    assert rows[2026] == bloc_world.b.name
