@@ -6,6 +6,7 @@ import unicodedata
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from blocs import services
 from blocs.models import (
@@ -15,6 +16,7 @@ from blocs.models import (
     BlocTerm,
     BoardOfficer,
     Council,
+    LeadershipChange,
     Membership,
     RotationSlot,
     User,
@@ -259,10 +261,14 @@ def seed() -> dict:
             "doc_abbreviation": "KTĐTH",
         },
     )
+    seeded = []
     if not BlocTerm.objects.filter(bloc=party_bloc).exists():
         _seed_party_history(party_bloc, party, merged, joining, admin)
+        seeded.append(party_bloc)
     if not BlocTerm.objects.filter(bloc=state_bloc).exists():
         _seed_state_history(state_bloc, state, admin)
+        seeded.append(state_bloc)
+    _date_history(*seeded)
     return {
         "council": council,
         "party_bloc": party_bloc,
@@ -303,6 +309,17 @@ def _seed_party_history(bloc, agencies, merged, joining, admin):
     third = services.open_next_term(bloc=bloc, by=admin)
     services.activate_term(term=third, by=admin)
     _set_legal_bases(second, third)
+
+
+def _date_history(*blocs):
+    """Date the seeded lead changes when they would have happened, not when seeding ran."""
+    for change in LeadershipChange.objects.filter(term__bloc__in=blocs).select_related("term"):
+        if change.source == LeadershipChange.Source.MERGER:
+            day = datetime.date(2025, 3, 1)
+        else:
+            day = datetime.date(change.term.year - 1, 12, 29)
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        LeadershipChange.objects.filter(pk=change.pk).update(changed_at=moment)
 
 
 def _set_legal_bases(*terms):
