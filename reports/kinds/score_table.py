@@ -1,0 +1,102 @@
+"""Báo cáo kết quả chấm điểm, xếp hạng: a period's ranking as an official document."""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from campaigns import ranking as ranking_rules
+from campaigns.models import Criterion, Period
+from campaigns.scoring import leaf_ids_under
+from campaigns.services.review import load_period
+from reports.kinds.base import DocumentKind, register
+
+
+def _period(term, kind):
+    return Period.objects.filter(term=term, kind=kind).select_related("term__bloc").first()
+
+
+def _title_for(kind):
+    def title(term, params):
+        label = Period.Kind(kind).label
+        return gettext("Kết quả chấm điểm, xếp hạng thi đua %(period)s %(year)s của %(bloc)s") % {
+            "period": str(label).lower(),
+            "year": term.year,
+            "bloc": term.bloc.name,
+        }
+
+    return title
+
+
+def _band_ranges(bands):
+    """(label, minimum, the next band's minimum) from the highest band down."""
+    return [(b.label, b.min, bands[i - 1].min if i else None) for i, b in enumerate(bands)]
+
+
+def _context_for(kind):
+    def build(document):
+        period = _period(document.term, kind)
+        if period is None:
+            raise LookupError(
+                gettext("Năm %(year)s chưa có kỳ %(period)s.")
+                % {"year": document.term.year, "period": Period.Kind(kind).label}
+            )
+        data = load_period(period)
+        criteria = data.main_criteria
+        scored = {c.id for c in criteria if c.kind == Criterion.Kind.SCORED}
+        # Only groups of scored criteria get a column; bonus and penalty have their own.
+        groups = [
+            c
+            for c in criteria
+            if c.parent_id is None
+            and c.kind == Criterion.Kind.GROUP
+            and scored & set(leaf_ids_under(criteria, c.id))
+        ]
+        by_agency = {card.scorecard.agency_id: card for card in data.cards}
+        before = {r.agency_id: r for r in data.ranked_before_board}
+        rows = []
+        for r in data.ranked:
+            card = by_agency[r.agency_id]
+            earlier = before.get(r.agency_id)
+            rows.append(
+                {
+                    "ranked": r,
+                    "groups": [card.totals.group_sums.get(g.id) for g in groups],
+                    "before_board": earlier
+                    if earlier and earlier.row.total != r.row.total
+                    else None,
+                }
+            )
+        return {
+            "period": period,
+            "agreed": period.status == Period.Status.AGREED,
+            "groups": groups,
+            "rows": rows,
+            "chain": [
+                ranking_rules.RULE_LABELS[r]
+                for r in document.term.tie_breaks
+                if r in ranking_rules.RULE_LABELS
+            ],
+            "bands": _band_ranges(ranking_rules.parse_bands(document.term.bands)),
+            # Cell padding and borders take about 12 % of the width in a fixed layout.
+            "notes_width": 88 - 5 - 20 - 5 * len(groups) - 6 - 5.5 - 4.5 - 6 - 7.5,
+            "drafts": [
+                c.scorecard.agency
+                for c in data.cards
+                if c.scorecard.agency_id not in {r.agency_id for r in data.ranked}
+            ],
+        }
+
+    return build
+
+
+for _kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
+    register(
+        DocumentKind(
+            slug=f"score_table_{_kind}",
+            label=_("Báo cáo kết quả chấm điểm, xếp hạng (%(period)s)")
+            % {"period": Period.Kind(_kind).label},
+            type_code="BC",
+            template="reports/pdf/score_table.html",
+            build_context=_context_for(_kind),
+            title=_title_for(_kind),
+        )
+    )
