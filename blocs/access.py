@@ -24,6 +24,7 @@ from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -80,7 +81,8 @@ class TermAccess:
 
     @property
     def can_board_review(self) -> bool:
-        return self.is_board or self.is_admin
+        """Board adjustments and decisions: never on a closed year, whose results stand."""
+        return not self.term.is_closed and (self.is_board or self.is_admin)
 
     def can_draft_for(self, agency_id) -> bool:
         """Officers and heads prepare their own agency's work while it is a member."""
@@ -124,9 +126,11 @@ def term_access(user, term: BlocTerm) -> TermAccess:
     )
     member, current, heads = set(), set(), set()
     is_secretariat = is_deputy = False
+    today = timezone.localdate()
     for agency_id, membership_role, left_on, role, authority in rows:
         member.add(agency_id)
-        if left_on is not None:
+        # A departure recorded ahead of time takes effect on its date.
+        if left_on is not None and left_on <= today:
             continue
         current.add(agency_id)
         if role == AgencyRole.Role.HEAD or authority:

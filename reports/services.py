@@ -166,14 +166,19 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     return document
 
 
+@transaction.atomic
 def rerender_document(*, document: Document, by=None) -> Document:
-    """Queue a new rendering of a failed or finished document (same number, same file name)."""
+    """Queue a failed document again (same number, same file name).
+
+    A ready document is never rendered over: copies already handed out must keep verifying.
+    """
     from reports.tasks import render_document_task
 
-    Document.objects.filter(pk=document.pk).exclude(status=Document.Status.RENDERING).update(
+    queued = Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).update(
         status=Document.Status.PENDING, error=""
     )
-    transaction.on_commit(lambda: render_document_task.delay(document.pk, True))
+    if queued:
+        render_document_task.delay_on_commit(document.pk)
     document.refresh_from_db()
     return document
 

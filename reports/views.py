@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blocs.access import get_term_for_user, require
 from reports import services
-from reports.access import get_document_for_user
+from reports.access import can_read_document, get_document_for_user
 from reports.forms import DocumentRequestForm, VerifyUploadForm
 from reports.kinds import KINDS
 from reports.models import Document
@@ -22,7 +22,11 @@ def _requestable_kinds(access):
 def term_documents(request, bloc_code, year):
     """The documents of one bloc-year, and the form to ask for a new one."""
     term, access = get_term_for_user(request, bloc_code, year)
-    documents = Document.objects.filter(term=term).select_related("requested_by")
+    documents = [
+        d
+        for d in Document.objects.filter(term=term).select_related("requested_by")
+        if can_read_document(access, d)
+    ]
     kinds = _requestable_kinds(access)
     return render(
         request,
@@ -98,14 +102,28 @@ def document_download(request, document_id):
 @login_required
 @require_POST
 def document_rerender(request, document_id):
+    """Render a failed document again; a finished one stays as issued and a new one is made.
+
+    A ready document keeps its file, so that copies already handed out still verify.
+    """
     document, access = get_document_for_user(request, document_id)
     kind = KINDS.get(document.kind)
     require(bool(kind and kind.can_request(access)))
-    if document.status == Document.Status.RENDERING:
-        messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))
-    else:
+    if document.status == Document.Status.READY:
+        fresh = services.request_document(
+            term=document.term, kind=document.kind, by=request.user, params=document.params
+        )
+        messages.success(
+            request,
+            _("Đã tạo văn bản mới %(new)s từ dữ liệu hiện tại; văn bản %(old)s vẫn giữ nguyên.")
+            % {"new": fresh.number_label, "old": document.number_label},
+        )
+        return redirect(fresh)
+    if document.status == Document.Status.FAILED:
         services.rerender_document(document=document, by=request.user)
         messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
+    else:
+        messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))
     return redirect(document)
 
 

@@ -211,7 +211,8 @@ class Period(models.Model):
     def deadline_for(self, extensions) -> "timezone.datetime":
         """The self-score deadline of one agency, given its extensions (the latest grant wins)."""
         latest = max(extensions, key=lambda e: (e.granted_at, e.pk), default=None)
-        return latest.until if latest else self.self_deadline
+        # An extension only ever extends: a later move of the period's deadline still counts.
+        return max(latest.until, self.self_deadline) if latest else self.self_deadline
 
 
 class DeadlineExtension(models.Model):

@@ -17,8 +17,11 @@ class DocumentKind:
     template: str
     build_context: Callable  # (document) -> dict
     title: Callable  # (term, params) -> str
-    # Who may ask for one, given the user's TermAccess.
-    can_request: Callable = lambda access: access.can_manage or access.can_board_review
+    # Who may ask for one, given the user's TermAccess: the secretariat while the year runs,
+    # the board at any time (a document of a closed year changes no data).
+    can_request: Callable = lambda access: access.can_manage or access.is_board or access.is_admin
+    # Who may read one beyond the term's readers: (access, document) -> bool.
+    can_read: Callable | None = None
     params_form: type | None = None
     # Extra checks shown on /verify/<code>: (document) -> list of (label, ok, detail).
     verify_checks: Callable | None = None

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import ranking as ranking_rules
+from campaigns.access import sees_every_scorecard
 from campaigns.models import Criterion, Period
 from campaigns.scoring import leaf_ids_under
 from campaigns.services.review import load_period
@@ -88,6 +89,17 @@ def _context_for(kind):
     return build
 
 
+def _can_read_for(kind):
+    def can_read(access, document):
+        """Members read the ranking once the period is agreed, as on the ranking page."""
+        if sees_every_scorecard(access):
+            return True
+        period = _period(document.term, kind)
+        return period is not None and period.status == Period.Status.AGREED
+
+    return can_read
+
+
 for _kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
     register(
         DocumentKind(
@@ -98,5 +110,6 @@ for _kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
             template="reports/pdf/score_table.html",
             build_context=_context_for(_kind),
             title=_title_for(_kind),
+            can_read=_can_read_for(_kind),
         )
     )

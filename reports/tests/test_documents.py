@@ -175,3 +175,41 @@ def test_vietnamese_date_pads_days_and_first_two_months():
     assert services.vietnamese_date(datetime.date(2025, 8, 5)) == "ngày 05 tháng 8 năm 2025"
     assert services.vietnamese_date(datetime.date(2026, 2, 14)) == "ngày 14 tháng 02 năm 2026"
     assert services.vietnamese_date(datetime.date(2026, 12, 1)) == "ngày 01 tháng 12 năm 2026"
+
+
+def test_asking_again_for_a_ready_document_issues_a_new_one_and_keeps_the_old(
+    client, member_list, personas, django_capture_on_commit_callbacks
+):
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    old_hash = member_list.sha256
+    client.force_login(personas["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:document_rerender", args=[member_list.pk]))
+    fresh = Document.objects.exclude(pk=member_list.pk).get()
+    assert response["Location"] == fresh.get_absolute_url()
+    assert fresh.number == member_list.number + 1
+    member_list.refresh_from_db()
+    assert member_list.sha256 == old_hash
+    assert member_list.status == Document.Status.READY
+
+
+def test_a_failed_document_is_rendered_again_under_its_number(
+    client, member_list, personas, django_capture_on_commit_callbacks
+):
+    Document.objects.filter(pk=member_list.pk).update(status="failed", error="x")
+    client.force_login(personas["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:document_rerender", args=[member_list.pk]))
+    member_list.refresh_from_db()
+    assert member_list.status == Document.Status.READY
+    assert Document.objects.count() == 1
+
+
+def test_the_board_may_ask_for_documents_of_a_closed_year(client, bloc_world):
+    previous = bloc_world.previous_term
+    client.force_login(bloc_world.board)
+    url = reverse("reports:document_request", args=[previous.bloc.code, previous.year])
+    assert client.post(url, {"kind": "member_list"}).status_code == 302
+    client.force_login(bloc_world.last_year_leader)
+    assert client.post(url, {"kind": "member_list"}).status_code == 403

@@ -3,6 +3,7 @@
 import subprocess
 
 import pytest
+from django.urls import reverse
 
 from campaigns.models import Period
 from campaigns.tests import review_helpers as h
@@ -58,3 +59,45 @@ def test_a_missing_period_fails_the_document_with_a_clear_message(bloc_world):
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
     assert "chưa có kỳ Tổng kết năm" in document.error
+
+
+@pytest.fixture
+def provisional_table(bloc_world):
+    term = bloc_world.term
+    table = h.make_table(term)
+    period = h.make_period(term)
+    h.make_cards(period, table)
+    document = services.request_document(term=term, kind="score_table_annual")
+    services.render_document(document.pk)
+    return period, document
+
+
+@pytest.mark.parametrize(
+    "persona, before, after",
+    [
+        ("secretariat", 200, 200),
+        ("deputy", 200, 200),
+        ("board", 200, 200),
+        ("member_head", 404, 200),
+        ("member_officer", 404, 200),
+        ("outsider", 404, 404),
+    ],
+)
+def test_members_read_the_ranking_report_only_once_the_period_is_agreed(
+    client, bloc_world, provisional_table, persona, before, after
+):
+    period, document = provisional_table
+    client.force_login(bloc_world.personas[persona])
+    url = reverse("reports:document_detail", args=[document.pk])
+    listing = reverse("reports:term_documents", args=[bloc_world.bloc.code, 2026])
+    assert client.get(url).status_code == before
+    if persona != "outsider":
+        listed = document.number_label in client.get(listing).content.decode()
+        assert listed == (before == 200)
+    period.status = Period.Status.AGREED
+    period.save(update_fields=["status"])
+    assert client.get(url).status_code == after
+    # The download goes through the same check (closing a file response ends the request).
+    response = client.get(reverse("reports:document_download", args=[document.pk]))
+    response.close()
+    assert response.status_code == after
