@@ -1,9 +1,9 @@
 """Loaders for scoring objects: each checks the term's rights through ``blocs.access``.
 
 A scorecard is seen by its own agency's users, the secretariat, the deputy, the board (and
-administrators), and by the agency assigned to cross-check it in that period. Everybody else —
-other members included — gets a 404, so that one member's scores and evidence never leak to
-another before the review.
+administrators), and — once it is submitted — by the agency assigned to cross-check it in that
+period. Everybody else — other members included — gets a 404, so that one member's scores and
+evidence never leak to another before the review.
 """
 
 from django.http import Http404
@@ -38,19 +38,34 @@ def can_see_scorecard(access: TermAccess, scorecard: Scorecard, reviewer_id=None
         return False
     if sees_every_scorecard(access) or scorecard.agency_id in access.member_agency_ids:
         return True
+    # A draft is still the member's own working copy: the reviewer sees it once submitted.
+    if scorecard.status == Scorecard.Status.DRAFT:
+        return False
     if reviewer_id is not None:
         return True
     return reviewer_agency_id(access, scorecard.period_id, scorecard.agency_id) is not None
 
 
+def period_is_agreed(scorecard: Scorecard) -> bool:
+    return scorecard.period.status == Period.Status.AGREED
+
+
 def can_edit_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
-    """Officers and heads of the agency change a draft card."""
-    return scorecard.is_editable and access.can_draft_for(scorecard.agency_id)
+    """Officers and heads of the agency change a draft card until the period is agreed."""
+    return (
+        scorecard.is_editable
+        and not period_is_agreed(scorecard)
+        and access.can_draft_for(scorecard.agency_id)
+    )
 
 
 def can_submit_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
-    """Only the head (or one signing for the head) submits."""
-    return scorecard.is_editable and access.can_act_for(scorecard.agency_id)
+    """Only the head (or one signing for the head) submits, until the period is agreed."""
+    return (
+        scorecard.is_editable
+        and not period_is_agreed(scorecard)
+        and access.can_act_for(scorecard.agency_id)
+    )
 
 
 def can_reopen_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
@@ -73,6 +88,10 @@ def get_scorecard_for_user(request, scorecard_id, write=False):
     if not can_see_scorecard(access, scorecard):
         raise Http404(_("Không tìm thấy phiếu chấm điểm."))
     if write:
+        require(
+            not period_is_agreed(scorecard),
+            _("Kỳ chấm điểm đã thống nhất; không thể thay đổi nữa."),
+        )
         require(
             can_edit_scorecard(access, scorecard),
             _("Phiếu đã nộp hoặc bạn không thuộc đơn vị được chấm nên không thể sửa."),

@@ -273,7 +273,9 @@ def _is_cycle(row, by_code) -> bool:
 @transaction.atomic
 def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
     """Replace the rows of a draft table with the workbook's; nothing changes on any error."""
-    if table.is_frozen:
+    # Checked on the locked row: the table may have been adopted since the request read it.
+    locked = CriteriaTable.objects.select_for_update().get(pk=table.pk)
+    if locked.is_frozen:
         raise ImportFailed([_("Bảng tiêu chí đã thông qua không được sửa; hãy tạo phiên bản mới.")])
     rows = parse(data)
     table.criteria.all().delete()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -192,11 +192,22 @@ def _require_draft(table: CriteriaTable) -> None:
         )
 
 
+def lock_draft_table(table: CriteriaTable) -> CriteriaTable:
+    """Lock the table row and refuse if it is frozen (call inside a transaction).
+
+    The caller's copy was read at the start of the request; the adoption may have committed
+    since, so the check is made again on the locked row.
+    """
+    locked = CriteriaTable.objects.select_for_update().get(pk=table.pk)
+    _require_draft(locked)
+    return locked
+
+
 @transaction.atomic
 def update_table_settings(
     *, table: CriteriaTable, title: str, base_max, bonus_cap, penalty_cap, change_note: str = ""
 ) -> CriteriaTable:
-    _require_draft(table)
+    lock_draft_table(table)
     table.title, table.base_max, table.bonus_cap = title, base_max, bonus_cap
     table.penalty_cap, table.change_note = penalty_cap, change_note
     table.full_clean()
@@ -231,7 +242,7 @@ def save_criterion(
     order: int | None = None,
 ) -> Criterion:
     """Add a row to a draft table, or change one."""
-    _require_draft(table)
+    lock_draft_table(table)
     _check_parent(table, parent, kind, criterion)
     code = code.strip()
     if (
@@ -276,7 +287,7 @@ def save_criterion(
 @transaction.atomic
 def delete_criterion(*, criterion: Criterion) -> None:
     """Remove a row (and the rows under it) from a draft table."""
-    _require_draft(criterion.table)
+    lock_draft_table(criterion.table)
     criterion.delete()
 
 
@@ -384,9 +395,23 @@ def save_period(*, term: BlocTerm, kind: str, self_deadline, review_deadline, by
     return period
 
 
+def refuse_if_agreed(period: Period) -> None:
+    """Members' cards are closed once the period is agreed."""
+    if period.status == Period.Status.AGREED:
+        raise ValidationError(_("Kỳ chấm điểm đã thống nhất; không thể thay đổi nữa."))
+
+
+def _lock_period(period_id) -> Period:
+    """The period row, locked so that an agreement and a member's write never interleave."""
+    period = Period.objects.select_for_update().get(pk=period_id)
+    refuse_if_agreed(period)
+    return period
+
+
 @transaction.atomic
 def extend_deadline(*, period: Period, agency, until, reason: str, by) -> DeadlineExtension:
     """Give one agency a later self-score deadline; each grant is kept as the log."""
+    _lock_period(period.pk)
     if not Membership.objects.filter(term=period.term_id, agency=agency).exists():
         raise ValidationError({"agency": _("Đơn vị không thuộc khối trong năm này.")})
     if until <= period.self_deadline:
@@ -406,18 +431,31 @@ def effective_deadline(period: Period, agency_id):
 # Scorecards ----------------------------------------------------------------------------------
 
 
+def _existing_card(period, agency) -> Scorecard | None:
+    return Scorecard.objects.filter(period=period, agency=agency).first()
+
+
 @transaction.atomic
 def open_scorecard(*, period: Period, agency, by=None) -> Scorecard:
     """The agency's scorecard in ``period``, created with one line per leaf of the table."""
-    existing = Scorecard.objects.filter(period=period, agency=agency).first()
+    existing = _existing_card(period, agency)
     if existing is not None:
         return existing
+    refuse_if_agreed(Period.objects.get(pk=period.pk))
     table = current_table(period.term)
     if table is None:
         raise ValidationError(_("Bảng tiêu chí của năm chưa được thông qua nên chưa thể chấm."))
-    scorecard = Scorecard.objects.create(period=period, agency=agency, table=table)
-    leaves = table.criteria.exclude(kind=Criterion.Kind.GROUP).values_list("pk", flat=True)
-    ScoreLine.objects.bulk_create(ScoreLine(scorecard=scorecard, criterion_id=pk) for pk in leaves)
+    # Two clicks on "start" race to create the same card: the unique constraint decides, and
+    # the loser returns the winner's card.
+    try:
+        with transaction.atomic():
+            scorecard = Scorecard.objects.create(period=period, agency=agency, table=table)
+            leaves = table.criteria.exclude(kind=Criterion.Kind.GROUP).values_list("pk", flat=True)
+            ScoreLine.objects.bulk_create(
+                ScoreLine(scorecard=scorecard, criterion_id=pk) for pk in leaves
+            )
+    except IntegrityError:
+        return Scorecard.objects.get(period=period, agency=agency)
     return scorecard
 
 
@@ -427,7 +465,12 @@ def save_self_scores(*, scorecard: Scorecard, by, entries: dict) -> int:
 
     Returns the number of lines changed; each change is written to the line's history.
     """
-    scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    scorecard = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("period")
+        .get(pk=scorecard.pk)
+    )
+    refuse_if_agreed(scorecard.period)
     if not scorecard.is_editable:
         raise ValidationError(_("Phiếu đã nộp, không thể sửa."))
     lines = {
@@ -481,6 +524,7 @@ def attach_evidence(
     *, scorecard: Scorecard, criterion: Criterion, uploaded, by, replaces: Evidence | None = None
 ) -> Evidence:
     """Store a checked evidence file for a line; a replaced file stays in history."""
+    refuse_if_agreed(Period.objects.get(pk=scorecard.period_id))
     if not scorecard.is_editable:
         raise ValidationError(_("Phiếu đã nộp, không thể thêm minh chứng."))
     if criterion.table_id != scorecard.table_id or criterion.kind == Criterion.Kind.GROUP:
@@ -509,6 +553,7 @@ def attach_evidence(
 @transaction.atomic
 def withdraw_evidence(*, evidence: Evidence, by) -> Evidence:
     """Take a file off a draft line; the file itself is kept for the record."""
+    refuse_if_agreed(Period.objects.get(pk=evidence.scorecard.period_id))
     if not evidence.scorecard.is_editable:
         raise ValidationError(_("Phiếu đã nộp, không thể gỡ minh chứng."))
     if evidence.is_current:
@@ -561,6 +606,9 @@ def submission_problems(
 @transaction.atomic
 def submit_scorecard(*, scorecard: Scorecard, by, now=None) -> Scorecard:
     """Submit the self-score (the head only; checked by the caller's access rights)."""
+    # The period first, as ``agree_period`` locks it before the cards: a card submitted while
+    # the period is being agreed would otherwise enter the ranking without agreed points.
+    _lock_period(scorecard.period_id)
     scorecard = (
         Scorecard.objects.select_for_update(of=("self",))
         .select_related("period__term")
