@@ -398,11 +398,22 @@ def _log(line, layer, old, new, note, by):
 
 
 def _lock(line) -> ScoreLine:
-    return (
+    """Lock the period, then the line, and refuse once the period is agreed.
+
+    The period row is locked first (as ``agree_period`` does) so that a layer written while the
+    period is being agreed waits for the agreement and then sees it.
+    """
+    period_id = ScoreLine.objects.filter(pk=line.pk).values_list("scorecard__period_id", flat=True)[
+        0
+    ]
+    period = Period.objects.select_for_update(of=("self",)).select_related("term").get(pk=period_id)
+    line = (
         ScoreLine.objects.select_for_update(of=("self",))
-        .select_related("criterion", "scorecard__period__term")
+        .select_related("criterion", "scorecard")
         .get(pk=line.pk)
     )
+    line.scorecard.period = period
+    return line
 
 
 @transaction.atomic
@@ -454,6 +465,8 @@ def record_agreed(*, line: ScoreLine, points, note: str, by) -> ScoreLine:
     line = _lock(line)
     period = line.scorecard.period
     _refuse_if_agreed(period)
+    if line.scorecard.status == Scorecard.Status.DRAFT:
+        raise ValidationError(_("Phiếu chưa được nộp nên chưa thể ghi điểm thống nhất."))
     points = parse_points(points, criterion=line.criterion, step=period.term.score_step)
     old = line.agreed_points
     line.agreed_points, line.agreed_note = points, (note or "").strip()

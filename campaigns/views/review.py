@@ -70,7 +70,7 @@ def _layer_rights(access, period, card, reviewer_id):
         and card.status != card.Status.DRAFT
         and access.can_draft_for(reviewer_id),
         "explanation": open_ and access.can_draft_for(card.agency_id),
-        "agreed": open_ and access.can_manage,
+        "agreed": open_ and access.can_manage and card.status != card.Status.DRAFT,
         "board": access.can_board_review and period.status == Period.Status.AGREED,
     }
 
@@ -83,25 +83,30 @@ def _layer_rights(access, period, card, reviewer_id):
 def review_home(request, bloc_code, year, kind):
     """A period's cross-checks, the scorecards the reader may open and the agreement."""
     term, access, period = _get_period(request, bloc_code, year, kind)
+    return _review_home_page(request, term, access, period)
+
+
+def _review_home_page(request, term, access, period, *, form=None, status=200):
+    """The review home; ``form`` is a bound assignment form to show again with its errors."""
     members = [m.agency for m in services.current_members(term)]
     checks = list(
         CrossCheck.objects.filter(period=period)
         .select_related("reviewer", "reviewed")
         .order_by("reviewed__sort_key", "reviewed_id")
     )
-    form = None
-    if access.can_manage and period.status != Period.Status.AGREED:
+    if form is None and access.can_manage and period.status != Period.Status.AGREED:
         form = CrossCheckForm(
             members=members, current={c.reviewed_id: c.reviewer_id for c in checks}
         )
     cards = list(period.scorecards.select_related("agency").order_by("agency__sort_key", "id"))
     mine = {c.reviewed_id for c in checks if c.reviewer_id in access.current_agency_ids}
+    # The reviewer sees a card once it is submitted, as ``can_see_scorecard`` decides.
     visible = [
         c
         for c in cards
         if sees_every_scorecard(access)
         or c.agency_id in access.member_agency_ids
-        or c.agency_id in mine
+        or (c.agency_id in mine and c.status != c.Status.DRAFT)
     ]
     return render(
         request,
@@ -118,6 +123,7 @@ def review_home(request, bloc_code, year, kind):
             "can_grid": sees_every_scorecard(access),
             "section": "ranking",
         },
+        status=status,
     )
 
 
@@ -128,18 +134,18 @@ def crosscheck_assign(request, bloc_code, year, kind):
     require(access.can_manage, _("Chỉ thư ký khối được phân công chấm chéo."))
     members = [m.agency for m in services.current_members(term)]
     form = CrossCheckForm(request.POST, members=members)
-    back = redirect("campaigns:review_home", bloc_code=bloc_code, year=year, kind=kind)
-    if not form.is_valid():
-        messages.error(request, _("Dữ liệu phân công không hợp lệ."))
-        return back
-    try:
-        services.assign_cross_checks(period=period, pairs=form.pairs(), by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return back
-    messages.success(request, _("Đã lưu phân công chấm chéo."))
-    return back
+    if form.is_valid():
+        try:
+            services.assign_cross_checks(period=period, pairs=form.pairs(), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu phân công chấm chéo."))
+            return redirect("campaigns:review_home", bloc_code=bloc_code, year=year, kind=kind)
+    else:
+        form.add_error(None, _("Dữ liệu phân công không hợp lệ."))
+    # Shown again with what was chosen, so that one refused pair does not cost the others.
+    return _review_home_page(request, term, access, period, form=form, status=400)
 
 
 @login_required
