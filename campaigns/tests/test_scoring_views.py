@@ -189,7 +189,8 @@ VIEWS = {
         lambda w: reverse("campaigns:criteria_revise", args=[*_term_args(w), 1]),
         lambda w: {"change_note": "Thay đổi"},
         "manage",
-        (302,),
+        # The world already has a draft version: refused, the page comes back with the note.
+        (400,),
     ),
     "criteria_import": (
         "post",

@@ -152,9 +152,13 @@ def criteria_settings(request, bloc_code, year, version):
     require(not table.is_frozen, _("Bảng đã thông qua không được sửa; hãy tạo phiên bản mới."))
     form = TableSettingsForm(request.POST, instance=CriteriaTable.objects.get(pk=table.pk))
     if form.is_valid():
-        services.update_table_settings(table=table, **form.cleaned_data)
-        messages.success(request, _("Đã lưu thông tin bảng tiêu chí."))
-        return redirect("campaigns:criteria_detail", bloc_code, year, version)
+        try:
+            services.update_table_settings(table=table, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu thông tin bảng tiêu chí."))
+            return redirect("campaigns:criteria_detail", bloc_code, year, version)
     return render(
         request,
         "campaigns/criteria_detail.html",
@@ -238,8 +242,13 @@ def criterion_delete(request, bloc_code, year, version, criterion_id):
     criterion = Criterion.objects.filter(table=table, pk=criterion_id).first()
     if criterion is None:
         raise Http404(_("Không tìm thấy tiêu chí."))
-    services.delete_criterion(criterion=criterion)
-    messages.success(request, _("Đã xóa tiêu chí %(code)s.") % {"code": criterion.code})
+    try:
+        services.delete_criterion(criterion=criterion)
+    except ValidationError as exc:
+        for m in _messages_of(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã xóa tiêu chí %(code)s.") % {"code": criterion.code})
     return redirect("campaigns:criteria_detail", bloc_code, year, version)
 
 
@@ -268,17 +277,26 @@ def criteria_revise(request, bloc_code, year, version):
     term, access = get_term_for_user(request, bloc_code, year, write=True)
     table = get_table_for_term(term, version)
     form = NewVersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Phải ghi nội dung thay đổi để tạo phiên bản mới."))
-        return redirect("campaigns:criteria_detail", bloc_code, year, version)
-    try:
-        draft = services.start_new_version(
-            table=table, by=request.user, change_note=form.cleaned_data["change_note"]
-        )
-    except ValidationError as exc:
-        for m in _messages_of(exc):
+    draft = None
+    if form.is_valid():
+        try:
+            draft = services.start_new_version(
+                table=table, by=request.user, change_note=form.cleaned_data["change_note"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    else:
+        form.add_error(None, _("Phải ghi nội dung thay đổi để tạo phiên bản mới."))
+    if draft is None:
+        # Shown again with the change note as typed.
+        for m in form.non_field_errors():
             messages.error(request, m)
-        return redirect("campaigns:criteria_detail", bloc_code, year, version)
+        return render(
+            request,
+            "campaigns/criteria_detail.html",
+            _table_context(request, term, access, table, version_form=form, has_draft=False),
+            status=400,
+        )
     messages.success(
         request,
         _(
@@ -341,6 +359,11 @@ def criteria_import_view(request, bloc_code, year, version):
 def period_list(request, bloc_code, year):
     """Both periods of the term: deadlines, extensions and the state of every scorecard."""
     term, access = get_term_for_user(request, bloc_code, year)
+    return _period_list_page(request, term, access)
+
+
+def _period_list_page(request, term, access, *, bound_form=None, status=200):
+    """The periods page; ``bound_form`` is an extension form to show again with its errors."""
     periods = {p.kind: p for p in Period.objects.filter(term=term)}
     members = list(
         Membership.objects.filter(term=term).select_related("agency").order_by("agency__sort_key")
@@ -359,12 +382,13 @@ def period_list(request, bloc_code, year):
         ).values_list("period_id", "reviewed_id")
     )
     now = timezone.now()
+    # The reviewer sees a card once it is submitted, as ``can_see_scorecard`` decides.
     visible_cards = [
         c
         for c in cards.values()
         if privileged
         or c.agency_id in access.member_agency_ids
-        or (c.period_id, c.agency_id) in reviewed
+        or ((c.period_id, c.agency_id) in reviewed and c.status != Scorecard.Status.DRAFT)
     ]
     totals = services.self_totals_for(visible_cards)
     sections = []
@@ -381,7 +405,11 @@ def period_list(request, bloc_code, year):
                 visible = (
                     privileged
                     or m.agency_id in access.member_agency_ids
-                    or (period.pk, m.agency_id) in reviewed
+                    or (
+                        (period.pk, m.agency_id) in reviewed
+                        and card is not None
+                        and card.status != Scorecard.Status.DRAFT
+                    )
                 )
                 rows.append(
                     {
@@ -403,7 +431,11 @@ def period_list(request, bloc_code, year):
                 "period": period,
                 "rows": rows,
                 "extensions": [e for e in extensions if period and e.period_id == period.pk],
-                "extension_form": ExtensionForm(term=term, prefix=kind)
+                "extension_form": (
+                    bound_form
+                    if bound_form is not None and bound_form.prefix == kind
+                    else ExtensionForm(term=term, prefix=kind)
+                )
                 if period and access.can_manage
                 else None,
             }
@@ -418,6 +450,7 @@ def period_list(request, bloc_code, year):
             "sections": sections,
             "has_table": services.current_table(term) is not None,
         },
+        status=status,
     )
 
 
@@ -470,20 +503,21 @@ def period_extend(request, bloc_code, year, kind):
                 period=period, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,
                 _("Đã gia hạn tự chấm cho %(agency)s đến %(until)s.")
                 % {"agency": extension.agency, "until": format_deadline(extension.until)},
             )
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("campaigns:period_list", bloc_code, year)
+            return redirect("campaigns:period_list", bloc_code, year)
+    # Shown again with what was typed; the errors are also listed at the top of the page,
+    # as the form sits in a folded section.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return _period_list_page(request, term, access, bound_form=form, status=400)
 
 
 @login_required
