@@ -340,13 +340,30 @@ def sign_pledge(
             signature.save()
     except IntegrityError:
         raise PledgeError(_("Đơn vị đã ký phiên bản giao ước này.")) from None
-    signed = set(PledgeSignature.objects.filter(pledge=pledge).values_list("agency_id", flat=True))
-    if set(required_agency_ids(pledge)) <= signed:
-        pledge.status = Pledge.Status.SIGNED
-        pledge.signed_at = signature.signed_at
-        pledge.save(update_fields=["status", "signed_at"])
-        _record(pledge, by=user, from_status=Pledge.Status.OPEN, note=_("Tất cả đơn vị đã ký."))
+    refresh_pledge_status(pledge=pledge, by=user)
     return signature
+
+
+@transaction.atomic
+def refresh_pledge_status(*, pledge: Pledge, by=None) -> Pledge:
+    """Mark an open pledge signed once every member still required to sign has signed.
+
+    Besides the last signature, a member leaving the bloc can complete a pledge: the
+    remaining members have all signed, and nobody is left to sign and settle it.
+    """
+    pledge = _locked(pledge)
+    if pledge.status != Pledge.Status.OPEN:
+        return pledge
+    required = set(required_agency_ids(pledge))
+    signatures = PledgeSignature.objects.filter(pledge=pledge, agency_id__in=required)
+    signed = set(signatures.values_list("agency_id", flat=True))
+    if not required or not required <= signed:
+        return pledge
+    pledge.status = Pledge.Status.SIGNED
+    pledge.signed_at = max(signatures.values_list("signed_at", flat=True))
+    pledge.save(update_fields=["status", "signed_at"])
+    _record(pledge, by=by, from_status=Pledge.Status.OPEN, note=_("Tất cả đơn vị đã ký."))
+    return pledge
 
 
 def _already_signed(pledge: Pledge, agency_id: int) -> bool:
@@ -454,21 +471,35 @@ def remind_all_open_pledges() -> int:
         term__status=BlocTerm.Status.CLOSED
     )
     for pledge in pledges.select_related("term__bloc"):
-        sent += remind_unsigned(pledge=pledge)
+        # A member that left may have been the last one not to sign: settle before reminding.
+        pledge = refresh_pledge_status(pledge=pledge)
+        if pledge.status == Pledge.Status.OPEN:
+            sent += remind_unsigned(pledge=pledge)
     return sent
 
 
 # Title registrations --------------------------------------------------------------------------
 
 
+def _existing_registration(term, agency_id, title) -> TitleRegistration | None:
+    return TitleRegistration.objects.filter(term=term, agency_id=agency_id, title=title).first()
+
+
 @transaction.atomic
 def register_title(*, term: BlocTerm, agency_id: int, title: str, by) -> TitleRegistration:
-    """Record that a member aims for ``title`` this year."""
-    if TitleRegistration.objects.filter(term=term, agency_id=agency_id, title=title).exists():
-        raise PledgeError(_("Đơn vị đã đăng ký danh hiệu này."))
+    """Record that a member aims for ``title`` this year; registering it again changes nothing."""
+    existing = _existing_registration(term, agency_id, title)
+    if existing is not None:
+        return existing
     registration = TitleRegistration(term=term, agency_id=agency_id, title=title, registered_by=by)
-    registration.full_clean()
-    registration.save()
+    # The unique constraint is left to the database, which decides between two racing clicks;
+    # the second then gets the registration the first made.
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        return TitleRegistration.objects.get(term=term, agency_id=agency_id, title=title)
     return registration
 
 

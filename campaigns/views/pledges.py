@@ -161,6 +161,10 @@ def campaign_attachment(request, bloc_code, year, campaign_id, attachment_id):
 def pledge_detail(request, bloc_code, year):
     """The pledge text, its hash, who signed and who has not, registrations and history."""
     term, access = get_term_for_user(request, bloc_code, year)
+    # Settle an open pledge whose last unsigned member left the bloc since the last signature.
+    open_pledge = Pledge.objects.filter(term=term, status=Pledge.Status.OPEN).first()
+    if open_pledge is not None:
+        services.refresh_pledge_status(pledge=open_pledge)
     versions = list(Pledge.objects.filter(term=term).order_by("-version"))
     pledge = next((p for p in versions if p.status != Pledge.Status.VOID), None)
     wanted = request.GET.get("version", "")
