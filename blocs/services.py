@@ -456,7 +456,17 @@ def import_members(*, term: BlocTerm, rows, by=None) -> list[Membership]:
     memberships = []
     for row in rows:
         if row.agency_id:
-            agency = Agency.objects.get(pk=row.agency_id, council_id=term.bloc.council_id)
+            agency = Agency.objects.filter(
+                pk=row.agency_id, council_id=term.bloc.council_id
+            ).first()
+            if agency is None:
+                raise ValidationError(
+                    _("Dòng %(row)s: %(msg)s")
+                    % {
+                        "row": row.row,
+                        "msg": _("đơn vị không còn trong danh sách của hội đồng thi đua."),
+                    }
+                )
         else:
             agency = Agency(
                 council_id=term.bloc.council_id,
@@ -472,7 +482,13 @@ def import_members(*, term: BlocTerm, rows, by=None) -> list[Membership]:
                     _("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(exc.messages)}
                 ) from exc
             agency.save()
-        memberships.append(add_member(term=term, agency=agency, joined_on=row.joined_on, by=by))
+        try:
+            membership = add_member(term=term, agency=agency, joined_on=row.joined_on, by=by)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(exc.messages)}
+            ) from exc
+        memberships.append(membership)
     return memberships
 
 
