@@ -20,6 +20,18 @@ from blocs.models import (
 )
 
 PASSWORD = "mat-khau-thu-2026"
+# Every persona of the access matrices (see build_bloc_world); "anonymous" is no user at all.
+PERSONAS = (
+    "anonymous",
+    "outsider",
+    "board",
+    "secretariat",
+    "secretariat_officer",
+    "deputy",
+    "member_head",
+    "member_officer",
+    "last_year_leader",
+)
 _PASSWORD_HASH = None
 
 

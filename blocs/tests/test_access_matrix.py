@@ -8,20 +8,10 @@ from django.urls import reverse
 
 from blocs import services
 from blocs.models import BlocTerm, Membership
+from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "board",
-    "secretariat",
-    "secretariat_officer",
-    "deputy",
-    "member_head",
-    "member_officer",
-    "last_year_leader",
-    "outsider",
-    "anonymous",
-]
 SECRETARIAT = {"secretariat", "secretariat_officer"}
 
 # (url name, which URL arguments, method, rule, status when allowed)

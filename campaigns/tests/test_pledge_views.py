@@ -6,7 +6,7 @@ from django.urls import reverse
 from campaigns.models import Campaign, Pledge, PledgeSignature, TitleRegistration
 from campaigns.services import pledges as services
 from campaigns.tests.test_pledge_support import make_campaign, make_draft, make_open
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -79,17 +79,6 @@ def _views(w):
     )
 
 
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "board",
-    "secretariat",
-    "secretariat_officer",
-    "deputy",
-    "member_head",
-    "member_officer",
-    "last_year_leader",
-]
 VIEW_COUNT = 15
 
 

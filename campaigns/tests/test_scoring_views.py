@@ -16,6 +16,7 @@ from campaigns import criteria_import
 from campaigns.demo.scoring import make_table
 from campaigns.models import CriteriaTable, Evidence, Period, Scorecard
 from campaigns.services import scoring as services
+from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +31,6 @@ ROWS = [
     ("3", "", "penalty", "Nộp báo cáo chậm", 5, False),
 ]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PERSONAS = [
-    "anonymous",
-    "outsider",
-    "board",
-    "secretariat",
-    "secretariat_officer",
-    "deputy",
-    "member_head",
-    "member_officer",
-    "last_year_leader",
-]
 SEES_CARD = {
     "board",
     "secretariat",

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reports import services
+from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +41,7 @@ def login(client, user):
         client.force_login(user)
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "board",
-        "secretariat",
-        "secretariat_officer",
-        "deputy",
-        "member_head",
-        "member_officer",
-        "last_year_leader",
-        "outsider",
-        "anonymous",
-    ],
-)
+@pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
     "name", ["term_documents", "document_detail", "document_status", "document_download"]
 )
@@ -70,20 +58,7 @@ def test_read_views(client, personas, ready_document, persona, name):
         assert response.status_code == expected(persona, READERS)
 
 
-@pytest.mark.parametrize(
-    "persona",
-    [
-        "board",
-        "secretariat",
-        "secretariat_officer",
-        "deputy",
-        "member_head",
-        "member_officer",
-        "last_year_leader",
-        "outsider",
-        "anonymous",
-    ],
-)
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_request_document(client, personas, term, persona):
     login(client, personas[persona])
     url = reverse("reports:document_request", args=[term.bloc.code, term.year])
