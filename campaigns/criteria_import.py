@@ -8,8 +8,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -142,6 +144,16 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def _headers_in_every_language() -> list[list[str]]:
+    """The heading row as written in each interface language: a sheet exported in English
+    imports in Vietnamese and the other way round."""
+    headers = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            headers.append([str(label).lower() for _key, label, _width in COLUMNS])
+    return headers
+
+
 def parse(data: bytes) -> list[ParsedRow]:
     """Read and check every row; raise :class:`ImportFailed` listing every row at fault."""
     try:
@@ -155,8 +167,7 @@ def parse(data: bytes) -> list[ParsedRow]:
         values = list(values) + [None] * (len(COLUMNS) - len(values))
         if header is None:
             header = [_text(v).lower() for v in values[: len(COLUMNS)]]
-            expected = [str(label).lower() for _key, label, _width in COLUMNS]
-            if header != expected:
+            if header not in _headers_in_every_language():
                 raise ImportFailed(
                     [
                         _("Dòng 1: tiêu đề cột phải là: %(cols)s (hãy dùng tệp mẫu).")

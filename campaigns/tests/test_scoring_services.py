@@ -359,6 +359,18 @@ def test_the_exported_table_imports_back_unchanged(world):
     assert services.adoption_problems(draft) == []
 
 
+def test_a_table_exported_in_english_imports_in_vietnamese(world):
+    from django.utils import translation
+
+    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    with translation.override("en"):
+        data = criteria_import.export_table(world.table)
+    with translation.override("vi"):
+        count = criteria_import.import_table(table=draft, data=data, by=world.secretariat)
+    assert count == 7
+    assert services.adoption_problems(draft) == []
+
+
 def test_the_template_imports_as_a_valid_table(world):
     draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
     criteria_import.import_table(table=draft, data=criteria_import.template(), by=world.secretariat)
