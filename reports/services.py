@@ -36,14 +36,13 @@ def transient_errors():
 
 @transaction.atomic
 def request_document(
-    *, term: BlocTerm, kind: str, by=None, params=None, narrative=None, queue: bool = True
+    *, term: BlocTerm, kind: str, by=None, params=None, narrative=None
 ) -> Document:
-    """Create a numbered document row and queue its rendering once the row is committed.
+    """Create a numbered document row, pending.
 
-    With ``queue=False`` the caller renders it itself (the management command does).
+    The caller then queues its rendering (``reports.tasks.queue_render``, which waits for the
+    commit) or renders it itself (the management command does).
     """
-    from reports.tasks import render_document_task
-
     document_kind = get_kind(kind)
     # Lock the term so two requests never take the same number.
     BlocTerm.objects.select_for_update().filter(pk=term.pk).first()
@@ -62,8 +61,6 @@ def request_document(
     )
     document.full_clean()
     document.save()
-    if queue:
-        render_document_task.delay_on_commit(document.pk)
     return document
 
 
@@ -167,20 +164,17 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
 
 
 @transaction.atomic
-def rerender_document(*, document: Document, by=None) -> Document:
-    """Queue a failed document again (same number, same file name).
+def reset_failed_document(*, document: Document, by=None) -> bool:
+    """Make a failed document pending again (same number, same file name).
 
-    A ready document is never rendered over: copies already handed out must keep verifying.
+    Return whether it was reset: only then does the caller queue its rendering. A ready
+    document is never rendered over: copies already handed out must keep verifying.
     """
-    from reports.tasks import render_document_task
-
-    queued = Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).update(
+    reset = Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).update(
         status=Document.Status.PENDING, error=""
     )
-    if queued:
-        render_document_task.delay_on_commit(document.pk)
     document.refresh_from_db()
-    return document
+    return bool(reset)
 
 
 def verify_upload(*, document: Document, uploaded) -> bool:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blocs.access import get_term_for_user, require
-from reports import services
+from reports import services, tasks
 from reports.access import can_read_document, get_document_for_user
 from reports.forms import DocumentRequestForm, VerifyUploadForm
 from reports.kinds import KINDS
@@ -51,6 +51,7 @@ def document_request(request, bloc_code, year):
         messages.error(request, _("Loại văn bản không hợp lệ."))
         return redirect("reports:term_documents", bloc_code=bloc_code, year=year)
     document = services.request_document(term=term, kind=form.cleaned_data["kind"], by=request.user)
+    tasks.queue_render(document.pk)
     messages.success(
         request, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": document.number_label}
     )
@@ -113,6 +114,7 @@ def document_rerender(request, document_id):
         fresh = services.request_document(
             term=document.term, kind=document.kind, by=request.user, params=document.params
         )
+        tasks.queue_render(fresh.pk)
         messages.success(
             request,
             _("Đã tạo văn bản mới %(new)s từ dữ liệu hiện tại; văn bản %(old)s vẫn giữ nguyên.")
@@ -120,7 +122,8 @@ def document_rerender(request, document_id):
         )
         return redirect(fresh)
     if document.status == Document.Status.FAILED:
-        services.rerender_document(document=document, by=request.user)
+        if services.reset_failed_document(document=document, by=request.user):
+            tasks.queue_render(document.pk)
         messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
     else:
         messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports import services
+from reports import services, tasks
 from reports.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -58,12 +58,14 @@ def test_member_list_renders_in_the_party_layout(member_list, bloc_world):
     assert "Số 01-DS/KTĐ" in text
 
 
-def test_request_queues_on_commit_and_numbers_in_series(
+def test_queued_documents_render_on_commit_and_number_in_series(
     term, personas, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         first = services.request_document(term=term, kind="member_list", by=personas["board"])
+        tasks.queue_render(first.pk)
         second = services.request_document(term=term, kind="member_list", by=personas["board"])
+        tasks.queue_render(second.pk)
     assert len(callbacks) == 2
     first.refresh_from_db()
     second.refresh_from_db()
@@ -204,6 +206,19 @@ def test_a_failed_document_is_rendered_again_under_its_number(
     member_list.refresh_from_db()
     assert member_list.status == Document.Status.READY
     assert Document.objects.count() == 1
+
+
+def test_a_document_asked_for_on_the_page_is_rendered_after_commit(
+    client, term, personas, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["secretariat"])
+    url = reverse("reports:document_request", args=[term.bloc.code, term.year])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"kind": "member_list"})
+    document = Document.objects.get()
+    assert response["Location"] == document.get_absolute_url()
+    assert len(callbacks) == 1
+    assert document.status == Document.Status.READY
 
 
 def test_the_board_may_ask_for_documents_of_a_closed_year(client, bloc_world):

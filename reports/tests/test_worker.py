@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from conftest import require_services
-from reports import services
+from reports import services, tasks
 from reports.models import Document
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -122,6 +122,7 @@ def test_worker_renders_a_requested_document_through_redis(celery_worker_process
     document = services.request_document(
         term=bloc_world.term, kind="member_list", by=bloc_world.secretariat
     )
+    tasks.queue_render(document.pk)
     finished = wait_for(lambda: Document.objects.get(pk=document.pk).is_finished)
     log = celery_worker_process["log"].read_text()
     assert finished, f"the worker did not finish the document; worker log:\n{log}"

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"no term {bloc_code} {year}")
         params = dict(p.split("=", 1) for p in param)
         # Render here, whatever the broker: the command waits for its file.
-        document = services.request_document(term=term, kind=kind, params=params, queue=False)
+        document = services.request_document(term=term, kind=kind, params=params)
         services.render_document(document.pk)
         document = Document.objects.get(pk=document.pk)
         if document.status != Document.Status.READY:
