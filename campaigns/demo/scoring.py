@@ -8,20 +8,16 @@ edit it and as ubkttu.truong to submit it.
 
 import datetime
 import hashlib
-import struct
-import uuid
-import zlib
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from blocs.models import AgencyRole, BlocTerm, Membership
+from campaigns.demo import files
 from campaigns.models import (
     CriteriaTable,
     Criterion,
-    Evidence,
     Period,
     Scorecard,
     ScorecardEvent,
@@ -188,72 +184,6 @@ def _points(agency_index, criterion, seed_value) -> Decimal | None:
     return None
 
 
-def _png(seed: int) -> bytes:
-    """A small valid PNG (a coloured bar chart of a few bars)."""
-    width, height = 96, 48
-    colour = ((seed * 53) % 200, (seed * 97) % 200, 120)
-    rows = []
-    for y in range(height):
-        row = bytearray([0])
-        for x in range(width):
-            bar = (x // 16) % 6
-            top = 8 + ((seed + bar * 5) % 30)
-            row += bytes(colour) if y >= top and x % 16 < 12 else b"\xff\xff\xff"
-        rows.append(bytes(row))
-
-    def chunk(kind, data):
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
-        + chunk(b"IEND", b"")
-    )
-
-
-_PDF_CACHE = {}
-
-
-def _pdf(agency_name: str, period_label: str) -> bytes:
-    """A one-page report of the agency for the period, rendered once and reused for its lines."""
-    key = (agency_name, period_label)
-    if key not in _PDF_CACHE:
-        from weasyprint import HTML
-
-        html = (
-            "<style>@page{size:A5;margin:15mm} body{font-family:serif;font-size:11pt}</style>"
-            f"<p><b>{agency_name.upper()}</b></p><h3>BÁO CÁO</h3>"
-            f"<p>Kết quả thực hiện nhiệm vụ và phong trào thi đua – {period_label}</p>"
-            "<p>Tài liệu minh chứng được tạo tự động cho dữ liệu trình diễn.</p>"
-        )
-        _PDF_CACHE[key] = HTML(string=html).write_pdf()
-    return _PDF_CACHE[key]
-
-
-def _evidence(card, criterion, content: bytes, name: str, kind: str, by, at):
-    content_type = "application/pdf" if kind == "pdf" else "image/png"
-    evidence = Evidence(
-        scorecard=card,
-        criterion=criterion,
-        original_name=name,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        content_type=content_type,
-        uploaded_by=by,
-    )
-    evidence.file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(content), save=False)
-    evidence.save()
-    Evidence.objects.filter(pk=evidence.pk).update(uploaded_at=at)
-    return evidence
-
-
 def _staff(agency_ids):
     heads, officers = {}, {}
     for role in AgencyRole.objects.filter(agency_id__in=agency_ids).select_related("user"):
@@ -327,12 +257,12 @@ def _fill_cards(period, table, *, draft_abbr=None, with_evidence=True, with_hist
                     continue
                 at = submitted_at - datetime.timedelta(days=5)
                 if position % 3 == 2:
-                    content, kind = _png(index + position), "png"
+                    content, kind = files.png_bytes(index + position), "png"
                     name = f"anh-minh-chung-{c.code}.png"
                 else:
-                    content, kind = _pdf(agency.name, label), "pdf"
+                    content, kind = files.pdf_bytes(agency.name, label), "pdf"
                     name = f"bao-cao-{c.code}-{agency.abbreviation.lower()}.pdf"
-                _evidence(card, c, content, name, kind, officer, at)
+                files.save_evidence(card, c, content, name, kind, officer, at)
 
 
 def _period(term, kind, deadlines):
