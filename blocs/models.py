@@ -234,19 +234,6 @@ class RotationSlot(models.Model):
         return f"{self.position}. {self.agency}"
 
 
-def default_bands():
-    return [
-        {"code": "xuat_sac", "label": "Xuất sắc", "min": "95"},
-        {"code": "tot", "label": "Tốt", "min": "85"},
-        {"code": "kha", "label": "Khá", "min": "70"},
-        {"code": "trung_binh", "label": "Trung bình", "min": "0"},
-    ]
-
-
-def default_tie_breaks():
-    return ["fewer_penalty", "first_group", "meeting_votes"]
-
-
 class BlocTermQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Terms the user may read: board of the council, or a role in a member agency."""
@@ -273,10 +260,8 @@ class BlocTerm(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNING
     )
-    # Rules as data: the year's parameters, editable per term (DESIGN.md "Rules as data").
-    bands = models.JSONField(_("ngưỡng xếp loại"), default=default_bands)
-    tie_breaks = models.JSONField(_("tiêu chí phân định khi bằng điểm"), default=default_tie_breaks)
-    score_step = models.DecimalField(_("bước điểm"), max_digits=4, decimal_places=2, default="0.25")
+    # Rules as data (DESIGN.md): the scoring parameters live in ``campaigns.ScoringRules``;
+    # the quorum of the review meeting is kept here until the awards app owns the meeting.
     quorum = models.DecimalField(
         _("tỷ lệ có mặt tối thiểu"), max_digits=4, decimal_places=3, default="0.667"
     )

@@ -1,13 +1,13 @@
 """Ranking of a period as a pure function over plain values: no ORM inside.
 
 Ranking is standard competition ranking (1, 2, 2, 4) on the total. Agencies equal on total are
-separated by the term's tie-break chain (``BlocTerm.tie_breaks``), rule after rule: a rule that
+separated by the term's tie-break chain (``ScoringRules.tie_breaks``), rule after rule: a rule that
 splits a tied group records, for every member of that group, that it took part in a decision
 taken by that rule; the sub-groups it leaves are passed to the next rule. Agencies still equal
 when the chain is exhausted share the rank. A rule that cannot compare every member of a group
 (e.g. the meeting votes are not recorded yet) is skipped for that group.
 
-The classification band comes from the term's bands (``BlocTerm.bands``): the band with the
+The classification band comes from the term's bands (``ScoringRules.bands``): the band with the
 highest minimum not above the total.
 """
 
@@ -26,6 +26,21 @@ RULE_LABELS = {
     MEETING_VOTES: _("Nhiều phiếu bình xét hơn"),
 }
 SHARED_LABEL = _("Bằng điểm, không tiêu chí nào phân định: đồng hạng")
+
+
+def default_bands() -> list[dict]:
+    """Xuất sắc from 95, tốt from 85, khá from 70, else trung bình (DESIGN.md defaults)."""
+    return [
+        {"code": "xuat_sac", "label": "Xuất sắc", "min": "95"},
+        {"code": "tot", "label": "Tốt", "min": "85"},
+        {"code": "kha", "label": "Khá", "min": "70"},
+        {"code": "trung_binh", "label": "Trung bình", "min": "0"},
+    ]
+
+
+def default_tie_breaks() -> list[str]:
+    """Fewer penalty points, then the first criteria group, then the meeting's votes."""
+    return [FEWER_PENALTY, FIRST_GROUP, MEETING_VOTES]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from campaigns.models import (
     ScorecardEvent,
     ScoreLine,
     ScoreLineChange,
+    ScoringRules,
 )
 
 
@@ -192,3 +193,15 @@ class CrossCheckAdmin(admin.ModelAdmin):
     search_fields = ("reviewer__name", "reviewed__name")
     raw_id_fields = ("period", "reviewer", "reviewed", "assigned_by")
     readonly_fields = ("assigned_at",)
+
+
+@admin.register(ScoringRules)
+class ScoringRulesAdmin(admin.ModelAdmin):
+    list_display = ("term", "score_step", "changed_at", "changed_by")
+    list_filter = ("term__year",)
+    search_fields = ("term__bloc__name", "term__bloc__code")
+    raw_id_fields = ("term", "changed_by")
+    readonly_fields = ("changed_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("term__bloc")

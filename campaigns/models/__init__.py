@@ -1,4 +1,5 @@
 """Campaigns, pledges and signatures; criteria tables, periods, scorecards and reviews."""
 
 from campaigns.models.pledges import *  # noqa: F401,F403
+from campaigns.models.rules import *  # noqa: F401,F403
 from campaigns.models.scoring import *  # noqa: F401,F403

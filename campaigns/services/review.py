@@ -24,6 +24,7 @@ from campaigns.models import (
     Scorecard,
     ScoreLine,
     ScoreLineChange,
+    rules_for,
 )
 from campaigns.scoring import CriterionSpec, compute_totals
 
@@ -190,9 +191,10 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
                     meeting_votes=meeting_votes.get(sc.agency_id),
                 )
             )
-    data.ranked = ranking.rank(rows, tie_breaks=term.tie_breaks, bands=term.bands)
+    rules = rules_for(term)
+    data.ranked = ranking.rank(rows, tie_breaks=rules.tie_breaks, bands=rules.bands)
     data.ranked_before_board = ranking.rank(
-        rows_before, tie_breaks=term.tie_breaks, bands=term.bands
+        rows_before, tie_breaks=rules.tie_breaks, bands=rules.bands
     )
     return data
 
@@ -428,7 +430,9 @@ def record_review(*, line: ScoreLine, points, note: str, reviewer_id: int, by) -
         raise ValidationError(_("Đơn vị của bạn không được phân công chấm chéo phiếu này."))
     if card.status == Scorecard.Status.DRAFT:
         raise ValidationError(_("Phiếu chưa được nộp nên chưa thể chấm chéo."))
-    points = parse_points(points, criterion=line.criterion, step=card.period.term.score_step)
+    points = parse_points(
+        points, criterion=line.criterion, step=rules_for(card.period.term).score_step
+    )
     note = (note or "").strip()
     if points != line.self_points and not note:
         raise ValidationError(
@@ -467,7 +471,7 @@ def record_agreed(*, line: ScoreLine, points, note: str, by) -> ScoreLine:
     _refuse_if_agreed(period)
     if line.scorecard.status == Scorecard.Status.DRAFT:
         raise ValidationError(_("Phiếu chưa được nộp nên chưa thể ghi điểm thống nhất."))
-    points = parse_points(points, criterion=line.criterion, step=period.term.score_step)
+    points = parse_points(points, criterion=line.criterion, step=rules_for(period.term).score_step)
     old = line.agreed_points
     line.agreed_points, line.agreed_note = points, (note or "").strip()
     line.save(update_fields=["agreed_points", "agreed_note"])
@@ -526,7 +530,7 @@ def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Điều chỉnh điểm phải có lý do.")})
-    points = parse_points(points, criterion=line.criterion, step=period.term.score_step)
+    points = parse_points(points, criterion=line.criterion, step=rules_for(period.term).score_step)
     # The history shows the value the board changed (e.g. agreed 93 → 90), not just its layer.
     old = line.final_points
     line.board_points, line.board_reason = points, reason

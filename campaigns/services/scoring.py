@@ -29,6 +29,7 @@ from campaigns.models import (
     ScoreLine,
     ScoreLineChange,
     format_deadline,
+    rules_for,
 )
 
 
@@ -566,7 +567,7 @@ def submission_problems(
     *, scorecard: Scorecard, criteria, lines, evidence, deadline, now
 ) -> list[str]:
     """Why the card cannot be submitted, one message per line at fault (Vietnamese)."""
-    step = scorecard.period.term.score_step
+    step = rules_for(scorecard.period.term).score_step
     by_criterion = {line.criterion_id: line for line in lines}
     with_evidence = {e.criterion_id for e in evidence if e.is_current}
     problems = []
@@ -698,7 +699,7 @@ def scorecard_rows(scorecard: Scorecard, *, values=None):
     )
     maxima = group_maxima(specs)
     negatives = penalty_groups(specs)
-    step = scorecard.period.term.score_step
+    step = rules_for(scorecard.period.term).score_step
     parents = {c.pk: c.parent_id for c in criteria}
     rows = []
     for criterion, depth in tree_order(criteria):

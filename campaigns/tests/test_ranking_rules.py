@@ -6,13 +6,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blocs.models import default_bands, default_tie_breaks
 from campaigns.ranking import (
     FEWER_PENALTY,
     FIRST_GROUP,
     MEETING_VOTES,
     RankInput,
     classify,
+    default_bands,
+    default_tie_breaks,
     rank,
 )
 

@@ -21,7 +21,15 @@ from campaigns.access import (
     sees_every_scorecard,
 )
 from campaigns.forms.review import LAYER_FORMS, CrossCheckForm, GridFilterForm
-from campaigns.models import Criterion, CrossCheck, Evidence, Period, ScoreLine, ScoreLineChange
+from campaigns.models import (
+    Criterion,
+    CrossCheck,
+    Evidence,
+    Period,
+    ScoreLine,
+    ScoreLineChange,
+    rules_for,
+)
 from campaigns.scoring import CriterionSpec, clamp_leaf, compute_totals
 from campaigns.services import review as services
 
@@ -540,6 +548,7 @@ def ranking(request, bloc_code, year, kind):
         "section": "ranking",
         "visible": can_see_ranking(access, period),
         "periods": list(Period.objects.filter(term=term).order_by("kind")),
+        "tie_breaks": rules_for(term).tie_break_labels,
     }
     if context["visible"]:
         data = services.load_period(period)
@@ -616,7 +625,7 @@ def ranking_explain(request, bloc_code, year, kind, agency_id):
                 members.append({"agency": names.get(aid), "value": value, "me": aid == agency_id})
             decisions.append({"decision": d, "members": members})
     table = card.scorecard.table
-    bands = ranking_rules.parse_bands(term.bands)
+    rules = rules_for(term)
     return render(
         request,
         "campaigns/ranking_explain.html",
@@ -633,12 +642,8 @@ def ranking_explain(request, bloc_code, year, kind, agency_id):
             "before": before,
             "shared": [names.get(i) for i in (ranked.shared_with if ranked else ())],
             "decisions": decisions,
-            "bands": bands,
-            "tie_breaks": [
-                ranking_rules.RULE_LABELS[s]
-                for s in term.tie_breaks
-                if s in ranking_rules.RULE_LABELS
-            ],
+            "bands": rules.parsed_bands,
+            "tie_breaks": rules.tie_break_labels,
             "show_rank": can_see_ranking(access, period),
             "section": "ranking",
         },

@@ -45,6 +45,7 @@ from campaigns.models import (
     Scorecard,
     ScoreLineChange,
     format_deadline,
+    rules_for,
 )
 from campaigns.services import scoring as services
 
@@ -575,6 +576,7 @@ def _scorecard_page(request, card, access, *, form=None, evidence_errors=None, s
             row.typed_note = row.line.self_note if row.line else ""
         row.error = (form.errors.get(row.criterion.pk) if form else "") or ""
         row.evidence_error = evidence_errors.get(row.criterion.pk, "")
+    step = rules_for(card.period.term).score_step
     deadline = card.period.deadline_for(
         DeadlineExtension.objects.filter(period=card.period, agency=card.agency)
     )
@@ -597,8 +599,8 @@ def _scorecard_page(request, card, access, *, form=None, evidence_errors=None, s
             "can_reopen": can_reopen_scorecard(access, card),
             "reopen_form": ReopenForm() if can_reopen_scorecard(access, card) else None,
             "events": card.events.select_related("by"),
-            "step": services.points_label(card.period.term.score_step),
-            "step_raw": card.period.term.score_step,
+            "step": services.points_label(step),
+            "step_raw": step,
             "has_errors": bool(form and form.errors) or bool(evidence_errors),
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         },

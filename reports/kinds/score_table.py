@@ -3,9 +3,8 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import ranking as ranking_rules
 from campaigns.access import sees_every_scorecard
-from campaigns.models import Criterion, Period
+from campaigns.models import Criterion, Period, rules_for
 from campaigns.scoring import leaf_ids_under
 from campaigns.services.review import load_period
 from reports.kinds.base import DocumentKind, register
@@ -41,6 +40,7 @@ def _context_for(kind):
                 % {"year": document.term.year, "period": Period.Kind(kind).label}
             )
         data = load_period(period)
+        rules = rules_for(document.term)
         criteria = data.main_criteria
         scored = {c.id for c in criteria if c.kind == Criterion.Kind.SCORED}
         # Only groups of scored criteria get a column; bonus and penalty have their own.
@@ -71,12 +71,8 @@ def _context_for(kind):
             "agreed": period.status == Period.Status.AGREED,
             "groups": groups,
             "rows": rows,
-            "chain": [
-                ranking_rules.RULE_LABELS[r]
-                for r in document.term.tie_breaks
-                if r in ranking_rules.RULE_LABELS
-            ],
-            "bands": _band_ranges(ranking_rules.parse_bands(document.term.bands)),
+            "chain": rules.tie_break_labels,
+            "bands": _band_ranges(rules.parsed_bands),
             # Cell padding and borders take about 12 % of the width in a fixed layout.
             "notes_width": 88 - 5 - 20 - 5 * len(groups) - 6 - 5.5 - 4.5 - 6 - 7.5,
             "drafts": [

@@ -1,0 +1,95 @@
+"""The year's scoring parameters (DESIGN.md "Rules as data"): bands, tie-break chain, score step.
+
+A term without a row of its own scores under the rules of the bloc's previous year, or under the
+defaults of ``campaigns.ranking`` when there is none: opening a year carries the rules over.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import BlocTerm
+from campaigns import ranking
+
+__all__ = ["ScoringRules", "rules_for"]
+
+
+class ScoringRules(models.Model):
+    """How a term's scorecards are stepped, classified and ranked."""
+
+    term = models.OneToOneField(
+        BlocTerm,
+        on_delete=models.PROTECT,
+        related_name="scoring_rules",
+        verbose_name=_("năm thi đua"),
+    )
+    bands = models.JSONField(_("ngưỡng xếp loại"), default=ranking.default_bands)
+    tie_breaks = models.JSONField(
+        _("tiêu chí phân định khi bằng điểm"), default=ranking.default_tie_breaks
+    )
+    score_step = models.DecimalField(
+        _("bước điểm"), max_digits=4, decimal_places=2, default=Decimal("0.25")
+    )
+    changed_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người sửa"),
+    )
+
+    class Meta:
+        verbose_name = _("quy tắc chấm điểm của năm")
+        verbose_name_plural = _("quy tắc chấm điểm của năm")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score_step__gte=0), name="campaigns_scoringrules_step_nonnegative"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Quy tắc chấm điểm %(term)s") % {"term": self.term}
+
+    def clean(self):
+        try:
+            ranking.parse_bands(self.bands or [])
+        except (KeyError, TypeError, ArithmeticError):
+            raise ValidationError({"bands": _("Ngưỡng xếp loại không hợp lệ.")}) from None
+        unknown = [r for r in (self.tie_breaks or []) if r not in ranking.RULE_LABELS]
+        if unknown:
+            raise ValidationError(
+                {"tie_breaks": _("Không có tiêu chí phân định: %(r)s.") % {"r": ", ".join(unknown)}}
+            )
+
+    @property
+    def parsed_bands(self) -> list:
+        return ranking.parse_bands(self.bands or [])
+
+    @property
+    def tie_break_labels(self) -> list:
+        return [ranking.RULE_LABELS[r] for r in self.tie_breaks or [] if r in ranking.RULE_LABELS]
+
+
+def rules_for(term: BlocTerm) -> ScoringRules:
+    """The rules ``term`` scores under: its own, else its bloc's latest earlier year's, else the
+    defaults; an inherited row is returned unsaved, as a copy for this term."""
+    rows = list(
+        ScoringRules.objects.filter(term__bloc_id=term.bloc_id, term__year__lte=term.year)
+        .order_by("-term__year")
+        .only("term_id", "bands", "tie_breaks", "score_step")[:1]
+    )
+    if rows and rows[0].term_id == term.pk:
+        rows[0].term = term
+        return rows[0]
+    if rows:
+        found = rows[0]
+        return ScoringRules(
+            term=term, bands=found.bands, tie_breaks=found.tie_breaks, score_step=found.score_step
+        )
+    return ScoringRules(term=term)
