@@ -13,6 +13,8 @@ from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLine
 from campaigns.services import review as services
 from campaigns.tests import review_helpers as h
 from tests import factories
+from tests.factories import PERSONAS
+from tests.urlnames import url_names_of
 
 pytestmark = pytest.mark.django_db
 
@@ -327,6 +329,39 @@ def test_grid_filters_by_layer_and_differences(client, world):
     body = client.get(url(w, "review_grid") + "?layer=review&diff=on").content.decode()
     assert w.e.abbreviation in body and w.d.abbreviation not in body
     assert "20,00" in body
+
+
+# The tests that run each review view for every persona: the access matrix of this module.
+MATRIX = {
+    "review_home": [test_review_home_is_readable],
+    "crosscheck_assign": [test_only_secretariat_assigns_cross_checks],
+    "crosscheck_auto": [test_only_secretariat_runs_the_automatic_assignment],
+    "period_agree": [test_only_secretariat_agrees_the_period],
+    "review_grid": [test_grid_is_for_secretariat_deputy_and_board],
+    "review_scorecard": [test_assigned_reviewer_sees_the_scorecard_others_do_not],
+    "review_line": [
+        test_only_the_assigned_reviewer_enters_review_points,
+        test_only_the_member_explains_its_own_line,
+        test_only_secretariat_records_agreed_points,
+        test_only_the_board_adjusts_after_agreement,
+    ],
+    "ranking_index": [test_ranking_index_redirects_readers],
+    "ranking": [test_ranking_page_is_readable_and_members_wait_for_agreement],
+    "ranking_export": [test_export_only_once_published_to_members],
+    "ranking_explain": [test_explain_page_for_own_agency_or_officers],
+}
+
+
+def test_matrix_covers_every_review_view_for_every_persona():
+    assert {f"campaigns:{name}" for name in MATRIX} == url_names_of("campaigns.views.review")
+    for tests in MATRIX.values():
+        for test in tests:
+            [personas] = [
+                mark.args[1]
+                for mark in test.pytestmark
+                if mark.name == "parametrize" and mark.args[0] == "persona"
+            ]
+            assert sorted(personas) == sorted(PERSONAS), test.__name__
 
 
 # --- Constant query counts ---------------------------------------------------------------------

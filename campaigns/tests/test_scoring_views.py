@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -17,6 +17,7 @@ from campaigns.demo.scoring import make_table
 from campaigns.models import CriteriaTable, Evidence, Period, Scorecard
 from campaigns.services import scoring as services
 from tests.factories import PERSONAS
+from tests.urlnames import url_names_of
 
 pytestmark = pytest.mark.django_db
 
@@ -90,42 +91,42 @@ def _term_args(w):
     return [w.bloc.code, w.term.year]
 
 
-# name: (method, url builder, data builder, who succeeds, success codes)
+# name: (method, url builder, data builder, who succeeds, their status)
 VIEWS = {
     "criteria_list": (
         "get",
         lambda w: reverse("campaigns:criteria_list", args=_term_args(w)),
         None,
         "read",
-        (302,),
+        302,
     ),
     "criteria_detail": (
         "get",
         lambda w: reverse("campaigns:criteria_detail", args=[*_term_args(w), 1]),
         None,
         "read",
-        (200,),
+        200,
     ),
     "criteria_export": (
         "get",
         lambda w: reverse("campaigns:criteria_export", args=[*_term_args(w), 1]),
         None,
         "read",
-        (200,),
+        200,
     ),
     "criteria_template": (
         "get",
         lambda w: reverse("campaigns:criteria_template", args=_term_args(w)),
         None,
         "read",
-        (200,),
+        200,
     ),
     "criteria_create": (
         "post",
         lambda w: reverse("campaigns:criteria_create", args=_term_args(w)),
         lambda w: {"source": "blank"},
         "manage",
-        (302,),
+        302,
     ),
     "criteria_settings": (
         "post",
@@ -138,14 +139,14 @@ VIEWS = {
             "change_note": "x",
         },
         "manage",
-        (302,),
+        302,
     ),
     "criterion_add": (
         "get",
         lambda w: reverse("campaigns:criterion_add", args=[*_term_args(w), 2]),
         None,
         "manage",
-        (200,),
+        200,
     ),
     "criterion_edit": (
         "get",
@@ -155,7 +156,7 @@ VIEWS = {
         ),
         None,
         "manage",
-        (200,),
+        200,
     ),
     "criterion_delete": (
         "post",
@@ -165,14 +166,14 @@ VIEWS = {
         ),
         lambda w: {},
         "manage",
-        (302,),
+        302,
     ),
     "criteria_adopt": (
         "post",
         lambda w: reverse("campaigns:criteria_adopt", args=[*_term_args(w), 2]),
         lambda w: {},
         "manage",
-        (302,),
+        302,
     ),
     "criteria_revise": (
         "post",
@@ -180,28 +181,28 @@ VIEWS = {
         lambda w: {"change_note": "Thay đổi"},
         "manage",
         # The world already has a draft version: refused, the page comes back with the note.
-        (400,),
+        400,
     ),
     "criteria_import": (
         "post",
         lambda w: reverse("campaigns:criteria_import", args=[*_term_args(w), 2]),
         lambda w: {"file": _xlsx_upload()},
         "manage",
-        (302,),
+        302,
     ),
     "period_list": (
         "get",
         lambda w: reverse("campaigns:period_list", args=_term_args(w)),
         None,
         "read",
-        (200,),
+        200,
     ),
     "period_edit": (
         "get",
         lambda w: reverse("campaigns:period_edit", args=[*_term_args(w), "annual"]),
         None,
         "manage",
-        (200,),
+        200,
     ),
     "period_extend": (
         "post",
@@ -214,14 +215,14 @@ VIEWS = {
             "semiannual-reason": "Xin gia hạn",
         },
         "manage",
-        (302,),
+        302,
     ),
     "scorecard_open": (
         "post",
         lambda w: reverse("campaigns:scorecard_open", args=[*_term_args(w), "semiannual", w.d.pk]),
         lambda w: {},
         "own",
-        (302,),
+        302,
     ),
     "scorecard_detail": (
         "get",
@@ -230,7 +231,7 @@ VIEWS = {
         ),
         None,
         "card",
-        (200,),
+        200,
     ),
     "scorecard_save": (
         "post",
@@ -239,7 +240,7 @@ VIEWS = {
         ),
         lambda w: {"action": "save", f"points-{w.leaf['1.2'].pk}": "30"},
         "own_card",
-        (302,),
+        302,
     ),
     "scorecard_history": (
         "get",
@@ -248,7 +249,7 @@ VIEWS = {
         ),
         None,
         "card",
-        (200,),
+        200,
     ),
     "scorecard_reopen": (
         "post",
@@ -257,7 +258,7 @@ VIEWS = {
         ),
         lambda w: {"reason": "Bổ sung minh chứng"},
         "manage_card",
-        (302,),
+        302,
     ),
     "scorecard_export": (
         "get",
@@ -266,14 +267,14 @@ VIEWS = {
         ),
         None,
         "card",
-        (200,),
+        200,
     ),
     "evidence_download": (
         "get",
         lambda w: reverse("campaigns:evidence_download", args=[*_term_args(w), w.evidence.pk]),
         None,
         "card",
-        (200,),
+        200,
     ),
 }
 
@@ -304,7 +305,7 @@ def expected_status(rule, persona, success):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_permission_matrix(client, world, view, persona):
-    method, url_of, data_of, rule, codes = VIEWS[view]
+    method, url_of, data_of, rule, status = VIEWS[view]
     user = world.personas[persona]
     if user is not None:
         client.force_login(user)
@@ -316,15 +317,20 @@ def test_permission_matrix(client, world, view, persona):
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
         response.close()
-    expected = expected_status(rule, persona, codes[0])
+    expected = expected_status(rule, persona, status)
     assert response.status_code == expected, (view, persona, response.status_code)
     if persona == "anonymous":
         assert reverse("login") in response["Location"]
 
 
+def test_matrix_covers_every_scoring_view(world):
+    covered = {resolve(url_of(world)).view_name for _method, url_of, *_rest in VIEWS.values()}
+    assert covered == url_names_of("campaigns.views.scoring")
+
+
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_wrong_method_is_refused(client, world, view):
-    method, url_of, _data, _rule, _codes = VIEWS[view]
+    method, url_of, _data, _rule, _status = VIEWS[view]
     client.force_login(world.secretariat)
     url = url_of(world)
     if view in {
