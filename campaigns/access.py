@@ -1,4 +1,7 @@
-"""Loaders for scoring objects: each checks the term's rights through ``blocs.access``.
+"""Who may see and do what with scoring objects, and their loaders: the one place that decides.
+
+Every rule checks the term's rights through ``blocs.access``; views and document kinds only call
+these functions.
 
 A scorecard is seen by its own agency's users, the secretariat, the deputy, the board (and
 administrators), and — once it is submitted — by the agency assigned to cross-check it in that
@@ -8,8 +11,9 @@ evidence never leak to another before the review.
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from blocs.access import TermAccess, require, term_access
+from blocs.access import TermAccess, get_term_for_user, require, term_access
 from campaigns.models import CriteriaTable, CrossCheck, Evidence, Period, Scorecard
 
 
@@ -29,21 +33,53 @@ def reviewer_agency_id(access: TermAccess, period_id, reviewed_id):
     )
 
 
-def can_see_scorecard(access: TermAccess, scorecard: Scorecard, reviewer_id=None) -> bool:
-    """Whether the reader may see this scorecard, its lines and its evidence.
+def assigned_to_reader(access: TermAccess, **filters) -> set:
+    """(period id, reviewed agency id) of every cross-check given to the reader's agencies.
 
-    ``reviewer_id`` is the reader's assigned reviewer agency when the caller already knows it.
+    ``filters`` narrow the cross-checks (``period=…`` or ``period__term=…``); one query.
+    """
+    return set(
+        CrossCheck.objects.filter(reviewer_id__in=access.current_agency_ids, **filters).values_list(
+            "period_id", "reviewed_id"
+        )
+    )
+
+
+def sees_card(access: TermAccess, *, agency_id, status, assigned: bool) -> bool:
+    """The one rule of who sees a scorecard, its lines and its evidence.
+
+    Its own agency's users and those who see every card always; the agency assigned to
+    cross-check it (``assigned``) once it is submitted, as a draft is still the member's own
+    working copy.
     """
     if not access.can_read:
         return False
-    if sees_every_scorecard(access) or scorecard.agency_id in access.member_agency_ids:
+    if sees_every_scorecard(access) or agency_id in access.member_agency_ids:
         return True
-    # A draft is still the member's own working copy: the reviewer sees it once submitted.
-    if scorecard.status == Scorecard.Status.DRAFT:
+    return assigned and status != Scorecard.Status.DRAFT
+
+
+def can_see_scorecard(access: TermAccess, scorecard: Scorecard, reviewer_id=None) -> bool:
+    """Whether the reader may see this scorecard (``sees_card``), asking for the assignment only
+    when it matters; ``reviewer_id`` is the reader's reviewer agency when already known."""
+    if not access.can_read:
         return False
-    if reviewer_id is not None:
-        return True
-    return reviewer_agency_id(access, scorecard.period_id, scorecard.agency_id) is not None
+    needs_assignment = not (
+        sees_every_scorecard(access) or scorecard.agency_id in access.member_agency_ids
+    )
+    assigned = bool(reviewer_id) or (
+        needs_assignment
+        and scorecard.status != Scorecard.Status.DRAFT
+        and reviewer_agency_id(access, scorecard.period_id, scorecard.agency_id) is not None
+    )
+    return sees_card(
+        access, agency_id=scorecard.agency_id, status=scorecard.status, assigned=assigned
+    )
+
+
+def can_see_ranking(access: TermAccess, period: Period) -> bool:
+    """Members see the ranking once scores are agreed; the officers see it as it forms."""
+    return sees_every_scorecard(access) or period.status == Period.Status.AGREED
 
 
 def period_is_agreed(scorecard: Scorecard) -> bool:
@@ -70,6 +106,29 @@ def can_submit_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
 
 def can_reopen_scorecard(access: TermAccess, scorecard: Scorecard) -> bool:
     return access.can_manage and scorecard.status == Scorecard.Status.SUBMITTED
+
+
+LAYER_RIGHT_DENIED = {
+    "review": _lazy("Chỉ đơn vị được phân công chấm chéo phiếu này mới được chấm."),
+    "explanation": _lazy("Chỉ đơn vị có phiếu mới được giải trình."),
+    "agreed": _lazy("Chỉ thư ký khối được ghi điểm thống nhất."),
+    "board": _lazy("Chỉ Ban Thi đua – Khen thưởng được điều chỉnh điểm."),
+}
+
+
+def layer_rights(access: TermAccess, period: Period, card: Scorecard, reviewer_id) -> dict:
+    """Which layers of the card's lines the reader may write: review, explanation, agreed, board.
+
+    ``reviewer_id`` is the reader's agency assigned to cross-check the card, if any.
+    """
+    open_ = period.status != Period.Status.AGREED
+    submitted = card.status != Scorecard.Status.DRAFT
+    return {
+        "review": open_ and bool(reviewer_id) and submitted and access.can_draft_for(reviewer_id),
+        "explanation": open_ and access.can_draft_for(card.agency_id),
+        "agreed": open_ and access.can_manage and submitted,
+        "board": access.can_board_review and period.status == Period.Status.AGREED,
+    }
 
 
 def _scorecards():
@@ -129,3 +188,11 @@ def get_period_for_term(term, kind) -> Period:
         return Period.objects.get(term=term, kind=kind)
     except Period.DoesNotExist:
         raise Http404(_("Kỳ chấm điểm này chưa được mở.")) from None
+
+
+def get_period_for_user(request, bloc_code, year, kind):
+    """The term's period of ``kind`` the user may read (404 otherwise), with the term's rights."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    period = get_period_for_term(term, kind)
+    period.term = term
+    return term, access, period

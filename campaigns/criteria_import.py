@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from campaigns.models import CriteriaTable, Criterion
-from campaigns.services.scoring import tree_order
+from campaigns.scoring import CriteriaTree
 
 COLUMNS = [
     ("code", gettext_lazy("Mã"), 10),
@@ -98,8 +98,10 @@ def _workbook(rows) -> bytes:
 def export_table(table: CriteriaTable) -> bytes:
     """The rows of ``table`` in tree order, in the import format."""
     rows = []
-    codes = {c.pk: c.code for c in table.criteria.all()}
-    for criterion, _depth in tree_order(table.criteria.all()):
+    criteria = {c.pk: c for c in table.criteria.all()}
+    codes = {pk: c.code for pk, c in criteria.items()}
+    for node in CriteriaTree(criteria.values()).nodes:
+        criterion = criteria[node.id]
         rows.append(
             [
                 criterion.code,

@@ -1,9 +1,12 @@
-"""Totals of a scorecard as pure functions over plain values: no ORM inside.
+"""A criteria table as a pure tree, and the totals of a scorecard: no ORM inside.
 
 A parent row is always the sum of its leaves and is never entered. Scored leaves add up to the
 base, capped at the table's base maximum; bonus leaves to the bonus, capped at the bonus cap;
 penalty leaves to the penalty, capped at the penalty cap. Total = base + bonus − penalty.
-The same functions serve the scoring page, the exports and the ranking.
+
+:class:`CriteriaTree` is built once from a table's rows and is the only place that walks the
+tree: its order and depths, the leaves under a group, the groups' maxima and the totals that the
+scoring page, the review pages, the ranking, the exports and the documents show.
 """
 
 from dataclasses import dataclass, field
@@ -16,13 +19,57 @@ GROUP, SCORED, BONUS, PENALTY = "group", "scored", "bonus", "penalty"
 
 @dataclass(frozen=True)
 class CriterionSpec:
-    """What the totals need to know of a criterion."""
+    """What the tree needs to know of a criterion."""
 
     id: int
     parent_id: int | None
     kind: str
     max_points: Decimal
     code: str = ""
+    title: str = ""
+    order: int = 0
+    evidence_required: bool = False
+    guidance: str = ""
+
+    @classmethod
+    def of(cls, row) -> "CriterionSpec":
+        """The spec of a ``Criterion`` row (or of any object with the same attributes)."""
+        return cls(
+            id=row.pk,
+            parent_id=row.parent_id,
+            kind=row.kind,
+            max_points=row.max_points,
+            code=row.code,
+            title=row.title,
+            order=row.order,
+            evidence_required=row.evidence_required,
+            guidance=row.guidance,
+        )
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == GROUP
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind != GROUP
+
+
+@dataclass(frozen=True)
+class Node:
+    """A row of the tree in table order, with its depth (0 at the top) and its groups above."""
+
+    spec: CriterionSpec
+    depth: int
+    ancestors: tuple = ()
+
+    @property
+    def id(self):
+        return self.spec.id
 
 
 @dataclass(frozen=True)
@@ -36,8 +83,6 @@ class Totals:
     total: Decimal
     # The sum of the leaves under every group row, by criterion id.
     group_sums: dict = field(default_factory=dict)
-    # The top-level rows (groups and top-level leaves) in table order, by criterion id.
-    top_level: tuple = ()
 
     @property
     def base_capped(self) -> bool:
@@ -62,62 +107,150 @@ def clamp_leaf(value, max_points) -> Decimal:
     return min(value, Decimal(max_points))
 
 
-def compute_totals(criteria, values, *, base_max, bonus_cap, penalty_cap) -> Totals:
-    """Compute the totals of one scorecard.
+class CriteriaTree:
+    """The rows of one criteria table as a tree, with the table's caps.
 
-    ``criteria`` is an iterable of :class:`CriterionSpec` in table order; ``values`` maps a
-    leaf's id to its points (``None`` or missing counts 0). Values given for group rows are
-    ignored: a parent row is only ever the sum of its leaves.
+    ``rows`` are :class:`CriterionSpec` or ``Criterion`` rows in any order; siblings are ordered
+    by their ``order`` and then as given. A row whose parent is missing is shown at the top
+    rather than lost.
     """
-    criteria = list(criteria)
-    by_id = {c.id: c for c in criteria}
-    sums = {"scored": ZERO, "bonus": ZERO, "penalty": ZERO}
-    group_sums = {c.id: ZERO for c in criteria if c.kind == GROUP}
-    for c in criteria:
-        if c.kind == GROUP:
-            continue
-        points = clamp_leaf(values.get(c.id), c.max_points)
-        sums[c.kind] += points
-        parent = c.parent_id
+
+    def __init__(self, rows, *, base_max=100, bonus_cap=10, penalty_cap=10):
+        specs = [r if isinstance(r, CriterionSpec) else CriterionSpec.of(r) for r in rows]
+        self.base_max = Decimal(base_max)
+        self.bonus_cap = Decimal(bonus_cap)
+        self.penalty_cap = Decimal(penalty_cap)
+        self.by_id = {s.id: s for s in specs}
+        children = {}
+        for s in sorted(specs, key=lambda s: s.order):
+            parent = s.parent_id if s.parent_id in self.by_id else None
+            children.setdefault(parent, []).append(s)
+        self.nodes: list[Node] = []
+        stack = [(s, 0, ()) for s in reversed(children.get(None, []))]
         seen = set()
-        while parent is not None and parent in by_id and parent not in seen:
-            seen.add(parent)
-            if parent in group_sums:
-                group_sums[parent] += points
-            parent = by_id[parent].parent_id
-    base_max, bonus_cap, penalty_cap = Decimal(base_max), Decimal(bonus_cap), Decimal(penalty_cap)
-    base = min(sums["scored"], base_max)
-    bonus = min(sums["bonus"], bonus_cap)
-    penalty = min(sums["penalty"], penalty_cap)
-    return Totals(
-        base_raw=sums["scored"],
-        base=base,
-        bonus_raw=sums["bonus"],
-        bonus=bonus,
-        penalty_raw=sums["penalty"],
-        penalty=penalty,
-        total=base + bonus - penalty,
-        group_sums=group_sums,
-        top_level=tuple(c.id for c in criteria if c.parent_id is None),
-    )
+        while stack:
+            spec, depth, ancestors = stack.pop()
+            if spec.id in seen:
+                continue
+            seen.add(spec.id)
+            self.nodes.append(Node(spec=spec, depth=depth, ancestors=ancestors))
+            for child in reversed(children.get(spec.id, [])):
+                stack.append((child, depth + 1, (spec.id, *ancestors)))
+        self._node = {n.id: n for n in self.nodes}
+        self.leaves = [n.spec for n in self.nodes if n.spec.is_leaf]
+        self.groups = [n.spec for n in self.nodes if n.spec.is_group]
+        self.group_max = {g.id: ZERO for g in self.groups}
+        kinds = {}
+        self._under = {g.id: [] for g in self.groups}
+        for leaf in self.leaves:
+            for gid in self._node[leaf.id].ancestors:
+                self.group_max[gid] += Decimal(leaf.max_points)
+                kinds.setdefault(gid, set()).add(leaf.kind)
+                self._under[gid].append(leaf.id)
+        # Groups whose leaves are all penalties are shown with a minus sign.
+        self.penalty_groups = {gid for gid, found in kinds.items() if found == {PENALTY}}
 
+    @classmethod
+    def for_table(cls, table, rows) -> "CriteriaTree":
+        """The tree of a ``CriteriaTable`` with its caps, from its ``rows``."""
+        return cls(
+            rows,
+            base_max=table.base_max,
+            bonus_cap=table.bonus_cap,
+            penalty_cap=table.penalty_cap,
+        )
 
-def leaf_ids_under(criteria, group_id) -> list[int]:
-    """The ids of every leaf under ``group_id``, in table order."""
-    criteria = list(criteria)
-    children = {}
-    for c in criteria:
-        children.setdefault(c.parent_id, []).append(c)
-    out, stack = [], [group_id]
-    while stack:
-        node = stack.pop()
-        for child in reversed(children.get(node, [])):
-            if child.kind == GROUP:
-                stack.append(child.id)
-            else:
-                out.append(child.id)
-    order = {c.id: i for i, c in enumerate(criteria)}
-    return sorted(out, key=order.__getitem__)
+    def __len__(self):
+        return len(self.nodes)
+
+    def __contains__(self, criterion_id):
+        return criterion_id in self._node
+
+    def node(self, criterion_id) -> Node:
+        return self._node[criterion_id]
+
+    def depth(self, criterion_id) -> int:
+        return self._node[criterion_id].depth
+
+    def ancestors(self, criterion_id) -> tuple:
+        """The groups above a row, nearest first."""
+        return self._node[criterion_id].ancestors
+
+    def leaves_under(self, group_id) -> list[int]:
+        """The ids of every leaf under ``group_id``, in table order."""
+        return list(self._under.get(group_id, ()))
+
+    @property
+    def top_groups(self) -> list[CriterionSpec]:
+        return [g for g in self.groups if self._node[g.id].depth == 0]
+
+    @property
+    def scored_top_groups(self) -> list[CriterionSpec]:
+        """Top-level groups holding scored leaves: those that make up the base."""
+        return [
+            g
+            for g in self.top_groups
+            if any(self.by_id[i].kind == SCORED for i in self._under[g.id])
+        ]
+
+    @property
+    def first_group_id(self) -> int | None:
+        """The first top-level group, whose sum is a tie-break (DESIGN.md defaults)."""
+        top = self.top_groups
+        return top[0].id if top else None
+
+    def totals(self, values) -> Totals:
+        """The totals for ``values`` (leaf id → points; missing or ``None`` counts 0).
+
+        Values given for group rows are ignored: a parent row is only ever the sum of its leaves.
+        """
+        sums = {SCORED: ZERO, BONUS: ZERO, PENALTY: ZERO}
+        group_sums = {g.id: ZERO for g in self.groups}
+        for leaf in self.leaves:
+            points = clamp_leaf(values.get(leaf.id), leaf.max_points)
+            sums[leaf.kind] += points
+            for gid in self._node[leaf.id].ancestors:
+                group_sums[gid] += points
+        base = min(sums[SCORED], self.base_max)
+        bonus = min(sums[BONUS], self.bonus_cap)
+        penalty = min(sums[PENALTY], self.penalty_cap)
+        return Totals(
+            base_raw=sums[SCORED],
+            base=base,
+            bonus_raw=sums[BONUS],
+            bonus=bonus,
+            penalty_raw=sums[PENALTY],
+            penalty=penalty,
+            total=base + bonus - penalty,
+            group_sums=group_sums,
+        )
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Why the table cannot be adopted, as ``(problem, detail)`` pairs; empty when it can.
+
+        Problems: ``duplicate_code`` (detail: the code), ``empty_group`` (the group's code),
+        ``no_scored`` and ``base_sum`` (detail: the sum of the scored leaves as a string).
+        """
+        problems = []
+        seen, reported = set(), set()
+        for node in self.nodes:
+            code = node.spec.code.strip()
+            if code in seen and code not in reported:
+                problems.append(("duplicate_code", code))
+                reported.add(code)
+            seen.add(code)
+        has_children = {a for n in self.nodes for a in n.ancestors[:1]}
+        for g in self.groups:
+            if g.id not in has_children:
+                problems.append(("empty_group", g.code))
+        scored = [leaf for leaf in self.leaves if leaf.kind == SCORED]
+        if not scored:
+            problems.append(("no_scored", ""))
+        else:
+            total = sum((Decimal(leaf.max_points) for leaf in scored), ZERO)
+            if total != self.base_max:
+                problems.append(("base_sum", str(total)))
+        return problems
 
 
 def is_multiple_of(value, step) -> bool:
@@ -138,32 +271,3 @@ def line_problem(value, max_points, step) -> str | None:
     if not is_multiple_of(value, step):
         return "step"
     return None
-
-
-def table_problems(criteria, *, base_max) -> list[tuple[str, str]]:
-    """Why a table cannot be adopted, as ``(problem, detail)`` pairs; empty when it can.
-
-    Problems: ``duplicate_code`` (detail: the code), ``empty_group`` (the group's code),
-    ``no_scored`` and ``base_sum`` (detail: the sum of the scored leaves as a string).
-    """
-    criteria = list(criteria)
-    problems = []
-    seen, reported = set(), set()
-    for c in criteria:
-        code = c.code.strip()
-        if code in seen and code not in reported:
-            problems.append(("duplicate_code", code))
-            reported.add(code)
-        seen.add(code)
-    parents = {c.parent_id for c in criteria if c.parent_id is not None}
-    for c in criteria:
-        if c.kind == GROUP and c.id not in parents:
-            problems.append(("empty_group", c.code))
-    scored = [c for c in criteria if c.kind == SCORED]
-    if not scored:
-        problems.append(("no_scored", ""))
-    else:
-        total = sum((Decimal(c.max_points) for c in scored), ZERO)
-        if total != Decimal(base_max):
-            problems.append(("base_sum", str(total)))
-    return problems

@@ -4,8 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import LoginForm
-from campaigns.views.dashboard import dashboard
-from khoithidua.views import healthz
+from khoithidua.views import dashboard, healthz
 
 admin.site.site_header = _("Quản trị Khối thi đua")
 admin.site.site_title = _("Quản trị Khối thi đua")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 
 from blocs.models import AgencyRole, BlocTerm, Membership
+from campaigns import layers
 from campaigns.models import (
     Criterion,
     CrossCheck,
@@ -22,6 +23,7 @@ from campaigns.models import (
     ScoreLine,
     ScoreLineChange,
 )
+from campaigns.selectors import load_period
 from campaigns.services import review as services
 
 QUARTER = Decimal("0.25")
@@ -111,7 +113,7 @@ def _agree_some(differing, secretariat, limit=2):
 def _make_tie(period, secretariat):
     """Bring two agencies with different penalty points to the same total by an agreed line."""
     period = Period.objects.select_related("term__bloc").get(pk=period.pk)
-    data = services.load_period(period)
+    data = load_period(period)
     ranked = data.ranked
     best = None
     for i, high in enumerate(ranked):
@@ -125,12 +127,12 @@ def _make_tie(period, secretariat):
         return
     gap, high, _low = best
     card = data.card_for(high.agency_id)
-    leaves = {c.id: c for c in data.criteria[card.scorecard.table_id]}
+    leaves = {c.id: c for c in data.trees[card.table_id].leaves}
     for criterion_id, line in sorted(card.lines.items()):
         criterion = leaves.get(criterion_id)
         if criterion is None or criterion.kind != Criterion.Kind.SCORED:
             continue
-        value = services.layer_value(line, "agreed")
+        value = line.value(upto=layers.AGREED)
         if value is not None and value >= gap:
             line = ScoreLine.objects.select_related("criterion", "scorecard__period__term").get(
                 pk=line.pk

@@ -24,7 +24,7 @@ from campaigns.models import (
     ScoreLine,
     ScoreLineChange,
 )
-from campaigns.services.scoring import history_value
+from campaigns.services.points import history_value
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_2026 = "UBKTTU"

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from blocs.models import Agency
+from campaigns import evidence as evidence_checks
 from campaigns.models import CriteriaTable, Criterion
-from campaigns.services.scoring import parse_points
+from campaigns.services.points import parse_points, storable_problem
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M"]
 
@@ -167,50 +168,122 @@ class ReopenForm(forms.Form):
         self.helper = _helper()
 
 
-class SelfScoreForm:
-    """The grid of points and notes; values come back as typed when one is wrong.
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; cleans to a list (empty when none was sent)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items if item]
+
+
+class EvidenceFileField(forms.FileField):
+    """A file checked as evidence (type, size) by ``campaigns.evidence``."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            evidence_checks.check_upload(value)
+
+
+class SelfScoreForm(forms.Form):
+    """The member's grid: points and a note per leaf, files per leaf, replaced and withdrawn files.
 
     Fields are ``points-<criterion id>`` and ``note-<criterion id>`` for every leaf; files
-    ``file-<criterion id>`` (several allowed), ``replace-<evidence id>`` and the list
-    ``withdraw`` of evidence ids.
+    ``file-<criterion id>`` (several allowed) and ``replace-<evidence id>`` for every current
+    file; ``withdraw`` lists evidence ids. Only the lines whose points the request carries
+    change: a missing field never means "clear".
     """
 
-    def __init__(self, data, files, *, leaves):
-        self.data, self.files, self.leaves = data, files, list(leaves)
-        self.entries, self.errors, self.typed = {}, {}, {}
+    def __init__(self, data=None, files=None, *, leaves, current_evidence=()):
+        super().__init__(data, files)
+        self.leaves = list(leaves)
+        self.current_evidence = {e.pk: e for e in current_evidence}
+        for c in self.leaves:
+            self.fields[f"points-{c.pk}"] = forms.CharField(required=False, strip=False)
+            self.fields[f"note-{c.pk}"] = forms.CharField(required=False, strip=False)
+            self.fields[f"file-{c.pk}"] = MultipleFileField()
+        for pk in self.current_evidence:
+            self.fields[f"replace-{pk}"] = EvidenceFileField(required=False)
 
-    def is_valid(self) -> bool:
-        for criterion in self.leaves:
-            raw = self.data.get(f"points-{criterion.pk}", "")
-            note = self.data.get(f"note-{criterion.pk}", "")[:4000]
-            self.typed[criterion.pk] = (raw, note)
+    def clean_file_fields(self):
+        for c in self.leaves:
+            for upload in self.cleaned_data.get(f"file-{c.pk}") or []:
+                try:
+                    evidence_checks.check_upload(upload)
+                except forms.ValidationError as exc:
+                    self.add_error(f"file-{c.pk}", exc)
+                    break
+
+    def clean(self):
+        data = super().clean()
+        self.clean_file_fields()
+        self.entries = {}
+        for c in self.leaves:
+            name = f"points-{c.pk}"
+            if name not in self.data:
+                continue
+            raw = self.data.get(name, "")
             try:
                 value = parse_points(raw)
             except ValueError:
-                self.errors[criterion.pk] = _("“%(v)s” không phải là số.") % {"v": raw}
+                self.add_error(name, _("“%(v)s” không phải là số.") % {"v": raw})
                 continue
-            if value is not None and value < 0:
-                self.errors[criterion.pk] = _("Điểm không được âm.")
+            problem = storable_problem(value)
+            if problem:
+                self.add_error(name, problem)
                 continue
-            if value is not None and (value >= 10000 or value != round(value, 2)):
-                self.errors[criterion.pk] = _("Điểm có tối đa 2 chữ số thập phân.")
-                continue
-            self.entries[criterion.pk] = (value, note)
-        return not self.errors
+            note = self.data.get(f"note-{c.pk}")
+            self.entries[c.pk] = (value, None if note is None else note[:4000])
+        return data
 
-    def uploads(self):
-        """(criterion id, file) for every new file, in the order of the leaves."""
-        out = []
-        for criterion in self.leaves:
-            for upload in self.files.getlist(f"file-{criterion.pk}"):
-                out.append((criterion, upload))
+    @property
+    def typed(self) -> dict:
+        """What was typed, by criterion id: (points, note), for showing it again."""
+        return {
+            c.pk: (self.data.get(f"points-{c.pk}", ""), self.data.get(f"note-{c.pk}", "")[:4000])
+            for c in self.leaves
+            if f"points-{c.pk}" in self.data
+        }
+
+    def _errors_for(self, prefix) -> dict:
+        return {
+            int(name[len(prefix) :]): " ".join(errors)
+            for name, errors in self.errors.items()
+            if name.startswith(prefix)
+        }
+
+    @property
+    def point_errors(self) -> dict:
+        return self._errors_for("points-")
+
+    @property
+    def evidence_errors(self) -> dict:
+        """File errors by criterion id (a replaced file's error under its criterion)."""
+        out = self._errors_for("file-")
+        for pk, message in self._errors_for("replace-").items():
+            out[self.current_evidence[pk].criterion_id] = message
         return out
 
-    def replacements(self, evidence_ids):
+    def uploads(self):
+        """(criterion, file) for every new file, in the order of the leaves."""
+        return [(c, f) for c in self.leaves for f in self.cleaned_data.get(f"file-{c.pk}") or []]
+
+    def replacements(self):
+        """(current evidence, file) for every replaced file."""
         return [
-            (pk, self.files[f"replace-{pk}"])
-            for pk in evidence_ids
-            if f"replace-{pk}" in self.files
+            (e, self.cleaned_data[f"replace-{pk}"])
+            for pk, e in self.current_evidence.items()
+            if self.cleaned_data.get(f"replace-{pk}")
         ]
 
     def withdrawals(self) -> set[int]:

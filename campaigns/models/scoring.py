@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Agency, BlocTerm
+from campaigns import layers
 
 POINTS = {"max_digits": 6, "decimal_places": 2}
 
@@ -386,13 +387,13 @@ class ScoreLine(models.Model):
     def __str__(self):
         return f"{self.scorecard} – {self.criterion.code}"
 
+    def value(self, upto=layers.BOARD):
+        """The latest layer present up to ``upto`` (``campaigns.layers``)."""
+        return layers.latest(layers.of(self), upto)
+
     @property
     def final_points(self):
-        """The latest layer present: board, then agreed, then review, then self."""
-        for value in (self.board_points, self.agreed_points, self.review_points, self.self_points):
-            if value is not None:
-                return value
-        return None
+        return self.value()
 
 
 class ScoreLineChange(models.Model):

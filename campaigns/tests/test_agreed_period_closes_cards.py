@@ -6,10 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from campaigns import selectors
 from campaigns.access import can_edit_scorecard, can_submit_scorecard
 from campaigns.models import Period, Scorecard
-from campaigns.services import review
-from campaigns.services import scoring as services
+from campaigns.services import periods as period_services
+from campaigns.services import review as review_services
+from campaigns.services import scorecards as scorecard_services
 from campaigns.tests import review_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def agreed(bloc_world):
     w.cards.update(h.make_cards(w.period, w.table, [d], status=Scorecard.Status.DRAFT))
     w.draft = w.cards[d]
     w.f = f
-    review.agree_period(period=w.period, by=w.secretariat)
+    review_services.agree_period(period=w.period, by=w.secretariat)
     w.period.refresh_from_db()
     return w
 
@@ -36,7 +38,7 @@ def agreed(bloc_world):
 def test_draft_card_cannot_be_saved_after_the_period_is_agreed(agreed):
     line = h.line(agreed.draft, "1.1")
     with pytest.raises(ValidationError, match=AGREED):
-        services.save_self_scores(
+        scorecard_services.save_self_scores(
             scorecard=agreed.draft, by=agreed.member_head, entries={line.criterion_id: (1, "")}
         )
     line.refresh_from_db()
@@ -45,22 +47,24 @@ def test_draft_card_cannot_be_saved_after_the_period_is_agreed(agreed):
 
 def test_draft_card_cannot_be_submitted_after_the_period_is_agreed(agreed):
     with pytest.raises(ValidationError, match=AGREED):
-        services.submit_scorecard(scorecard=agreed.draft, by=agreed.member_head)
+        scorecard_services.submit_scorecard(scorecard=agreed.draft, by=agreed.member_head)
     agreed.draft.refresh_from_db()
     assert agreed.draft.status == Scorecard.Status.DRAFT
-    ranked = [r.row.agency_id for r in review.load_period(agreed.period).ranked]
+    ranked = [r.row.agency_id for r in selectors.load_period(agreed.period).ranked]
     assert agreed.d.pk not in ranked
 
 
 def test_no_card_is_opened_after_the_period_is_agreed(agreed):
     with pytest.raises(ValidationError, match=AGREED):
-        services.open_scorecard(period=agreed.period, agency=agreed.f, by=agreed.secretariat)
+        scorecard_services.open_scorecard(
+            period=agreed.period, agency=agreed.f, by=agreed.secretariat
+        )
     assert not Scorecard.objects.filter(period=agreed.period, agency=agreed.f).exists()
 
 
 def test_no_deadline_extension_after_the_period_is_agreed(agreed):
     with pytest.raises(ValidationError, match=AGREED):
-        services.extend_deadline(
+        period_services.extend_deadline(
             period=agreed.period,
             agency=agreed.d,
             until=agreed.period.self_deadline + datetime.timedelta(days=3),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import CriteriaTable, CrossCheck, DeadlineExtension
-from campaigns.services import scoring
+from campaigns.services import criteria as criteria_services
 from campaigns.tests import review_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_refused_deadline_extension_shows_what_was_typed(client, world):
 
 
 def test_refused_new_version_shows_the_change_note_again(client, world):
-    scoring.start_new_version(table=world.table, by=world.secretariat, change_note="Sửa")
+    criteria_services.start_new_version(table=world.table, by=world.secretariat, change_note="Sửa")
     client.force_login(world.secretariat)
     url = reverse("campaigns:criteria_revise", args=[world.bloc.code, 2026, world.table.version])
     response = client.post(url, {"change_note": "Nội dung thay đổi đã gõ"})

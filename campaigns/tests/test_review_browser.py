@@ -7,7 +7,7 @@ import pytest
 
 from blocs.models import AgencyRole, BoardOfficer
 from campaigns.models import Criterion, ScoreLine
-from campaigns.services import review as services
+from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
 from tests.browser import login
@@ -54,7 +54,9 @@ def wide_world():
     assert Criterion.objects.filter(table=table).count() == 82
     period = h.make_period(term)
     cards = h.make_cards(period, table, agencies)
-    services.assign_cross_checks(period=period, pairs=services.proposed_rotation(period), by=user)
+    review_services.assign_cross_checks(
+        period=period, pairs=review_services.proposed_rotation(period), by=user
+    )
     lines = list(
         ScoreLine.objects.filter(scorecard__period=period).select_related("criterion", "scorecard")
     )
@@ -68,10 +70,10 @@ def wide_world():
         else:
             ln.self_points = Decimal(i % 3)
     ScoreLine.objects.bulk_update(lines, ["self_points", "review_points"])
-    services.agree_period(period=period, by=user)
+    review_services.agree_period(period=period, by=user)
     first = ScoreLine.objects.filter(scorecard=cards[agencies[3]], criterion__code="1.1").first()
     first = ScoreLine.objects.select_related("criterion", "scorecard").get(pk=first.pk)
-    services.adjust_by_board(line=first, points="0.5", reason="Sai số liệu", by=board)
+    review_services.adjust_by_board(line=first, points="0.5", reason="Sai số liệu", by=board)
     return bloc, user
 
 

@@ -5,9 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from campaigns import ranking
+from campaigns import ranking, selectors
 from campaigns.models import CrossCheck, Period, ScoreLine, ScoreLineChange
-from campaigns.services import review as services
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_demo_seeds_reviews_a_board_adjustment_and_a_broken_tie_once():
         term__bloc__code="khoi-dang", term__year=2026, kind="semiannual"
     )
     assert half_year.status == Period.Status.AGREED
-    data = services.load_period(half_year)
+    data = selectors.load_period(half_year)
     broken = [r for r in data.ranked if ranking.FEWER_PENALTY in r.tie_break_slugs]
     assert len(broken) >= 2
     assert len({r.rank for r in broken}) == len(broken)

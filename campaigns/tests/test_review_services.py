@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from blocs.models import Membership
-from campaigns import crosscheck
+from campaigns import crosscheck, selectors
 from campaigns.models import CrossCheck, Period, ScoreLineChange
-from campaigns.services import review as services
+from campaigns.services import exports as exports
+from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
 
@@ -40,7 +41,7 @@ def test_reciprocal_assignment_refused_in_a_bloc_of_six(bloc_world):
     period = h.make_period(bloc_world.term)
     a, b = bloc_world.a, bloc_world.b
     with pytest.raises(ValidationError) as exc:
-        services.assign_cross_checks(
+        review_services.assign_cross_checks(
             period=period, pairs=[(a.pk, b.pk), (b.pk, a.pk)], by=bloc_world.secretariat
         )
     assert "không được chấm chéo lẫn nhau" in exc.value.messages[0]
@@ -56,14 +57,14 @@ def test_reciprocal_assignment_allowed_in_a_bloc_of_three(council):
     user = factories.UserFactory()
     period = h.make_period(term)
     a, b, _ = agencies
-    services.assign_cross_checks(period=period, pairs=[(a.pk, b.pk), (b.pk, a.pk)], by=user)
+    review_services.assign_cross_checks(period=period, pairs=[(a.pk, b.pk), (b.pk, a.pk)], by=user)
     assert CrossCheck.objects.filter(period=period).count() == 2
 
 
 def test_automatic_assignment_is_accepted_and_lets_leader_and_deputy_review(bloc_world):
     period = h.make_period(bloc_world.term)
-    pairs = services.proposed_rotation(period)
-    services.assign_cross_checks(period=period, pairs=pairs, by=bloc_world.secretariat)
+    pairs = review_services.proposed_rotation(period)
+    review_services.assign_cross_checks(period=period, pairs=pairs, by=bloc_world.secretariat)
     reviewers = set(CrossCheck.objects.filter(period=period).values_list("reviewer", flat=True))
     assert {bloc_world.b.pk, bloc_world.c.pk} <= reviewers
     assert len(reviewers) == 6
@@ -90,13 +91,19 @@ def test_self_review_and_agreed_layers_are_kept_with_their_authors(bloc_world):
     )
     h.assign(period, [(w.c, w.d)], w.secretariat)
     with pytest.raises(ValidationError) as exc:
-        services.record_review(line=line, points="91", note="", reviewer_id=w.c.pk, by=w.deputy)
+        review_services.record_review(
+            line=line, points="91", note="", reviewer_id=w.c.pk, by=w.deputy
+        )
     assert "cần ghi nhận xét" in exc.value.messages[0]
-    services.record_review(
+    review_services.record_review(
         line=line, points="91", note="Thiếu minh chứng quý IV", reviewer_id=w.c.pk, by=w.deputy
     )
-    services.record_explanation(line=line, text="Đã bổ sung minh chứng.", by=w.member_officer)
-    services.record_agreed(line=line, points="93", note="Thống nhất tại hội nghị", by=w.secretariat)
+    review_services.record_explanation(
+        line=line, text="Đã bổ sung minh chứng.", by=w.member_officer
+    )
+    review_services.record_agreed(
+        line=line, points="93", note="Thống nhất tại hội nghị", by=w.secretariat
+    )
     line.refresh_from_db()
     assert (line.self_points, line.review_points, line.agreed_points) == (D(96), D(91), D(93))
     assert line.reviewer == w.c
@@ -104,8 +111,8 @@ def test_self_review_and_agreed_layers_are_kept_with_their_authors(bloc_world):
     history = list(line.changes.order_by("changed_at", "id"))
     assert [(c.layer, c.new_value, c.changed_by) for c in history if c.layer != "explanation"] == [
         ("self", "96", w.member_officer),
-        ("review", "91.00", w.deputy),
-        ("agreed", "93.00", w.secretariat),
+        ("review", "91", w.deputy),
+        ("agreed", "93", w.secretariat),
     ]
     assert history[1].note == "Thiếu minh chứng quý IV"
 
@@ -117,14 +124,16 @@ def test_a_reviewed_card_cannot_be_moved_to_another_reviewer(bloc_world):
     line = h.line(cards[w.d], "1.1")
     line.self_points = D("80")
     line.save(update_fields=["self_points"])
-    services.record_review(line=line, points="80", note="", reviewer_id=w.c.pk, by=w.deputy)
+    review_services.record_review(line=line, points="80", note="", reviewer_id=w.c.pk, by=w.deputy)
     with pytest.raises(ValidationError) as exc:
-        services.assign_cross_checks(period=period, pairs=[(w.a.pk, w.d.pk)], by=w.secretariat)
+        review_services.assign_cross_checks(
+            period=period, pairs=[(w.a.pk, w.d.pk)], by=w.secretariat
+        )
     assert f"{w.c.name} đã chấm chéo {w.d.name}" in exc.value.messages[0]
     assert list(CrossCheck.objects.filter(period=period).values_list("reviewer", "reviewed")) == [
         (w.c.pk, w.d.pk)
     ]
-    services.assign_cross_checks(
+    review_services.assign_cross_checks(
         period=period, pairs=[(w.c.pk, w.d.pk), (w.a.pk, w.b.pk)], by=w.secretariat
     )
     assert CrossCheck.objects.filter(period=period).count() == 2
@@ -136,7 +145,9 @@ def test_reviewer_not_assigned_is_refused(bloc_world):
     h.assign(period, [(w.c, w.d)], w.secretariat)
     line = h.line(cards[w.d], "1.1")
     with pytest.raises(ValidationError):
-        services.record_review(line=line, points="99", note="", reviewer_id=w.a.pk, by=w.board)
+        review_services.record_review(
+            line=line, points="99", note="", reviewer_id=w.a.pk, by=w.board
+        )
 
 
 def test_agreeing_defaults_to_review_points_and_closes_the_period(bloc_world):
@@ -144,8 +155,10 @@ def test_agreeing_defaults_to_review_points_and_closes_the_period(bloc_world):
     _, period, cards = _one_line_world(w)
     h.assign(period, [(w.c, w.d)], w.secretariat)
     line = h.line(cards[w.d], "1.1")
-    services.record_review(line=line, points="90", note="Trừ", reviewer_id=w.c.pk, by=w.deputy)
-    services.agree_period(period=period, by=w.secretariat)
+    review_services.record_review(
+        line=line, points="90", note="Trừ", reviewer_id=w.c.pk, by=w.deputy
+    )
+    review_services.agree_period(period=period, by=w.secretariat)
     period.refresh_from_db()
     line.refresh_from_db()
     assert period.status == Period.Status.AGREED
@@ -153,9 +166,9 @@ def test_agreeing_defaults_to_review_points_and_closes_the_period(bloc_world):
     other = h.line(cards[w.a], "1.1")
     assert other.agreed_points == other.self_points
     with pytest.raises(ValidationError):
-        services.record_agreed(line=line, points="95", note="", by=w.secretariat)
+        review_services.record_agreed(line=line, points="95", note="", by=w.secretariat)
     with pytest.raises(ValidationError):
-        services.record_explanation(line=line, text="Muộn", by=w.member_officer)
+        review_services.record_explanation(line=line, text="Muộn", by=w.member_officer)
 
 
 def test_board_change_re_ranks_and_keeps_both_values(bloc_world):
@@ -167,21 +180,23 @@ def test_board_change_re_ranks_and_keeps_both_values(bloc_world):
         ln = h.line(cards[agency], "1.1")
         ln.self_points = D(value)
         ln.save(update_fields=["self_points"])
-    services.agree_period(period=period, by=w.secretariat)
+    review_services.agree_period(period=period, by=w.secretariat)
     period = Period.objects.select_related("term__bloc").get(pk=period.pk)
-    data = services.load_period(period)
+    data = selectors.load_period(period)
     assert [r.row.agency_id for r in data.ranked][:2] == [w.d.pk, w.b.pk]
     line = h.line(cards[w.d], "1.1")
     with pytest.raises(ValidationError):
-        services.adjust_by_board(line=line, points="90", reason="", by=w.board)
-    services.adjust_by_board(line=line, points="90", reason="Vi phạm quy định báo cáo", by=w.board)
+        review_services.adjust_by_board(line=line, points="90", reason="", by=w.board)
+    review_services.adjust_by_board(
+        line=line, points="90", reason="Vi phạm quy định báo cáo", by=w.board
+    )
     line.refresh_from_db()
     assert (line.agreed_points, line.board_points) == (D("93"), D("90"))
-    data = services.load_period(period)
+    data = selectors.load_period(period)
     assert [(r.row.agency_id, r.rank) for r in data.ranked][:2] == [(w.b.pk, 1), (w.d.pk, 2)]
     assert [r.row.agency_id for r in data.ranked_before_board][:1] == [w.d.pk]
     change = line.changes.get(layer="board")
-    assert (change.old_value, change.new_value, change.changed_by) == ("93.00", "90.00", w.board)
+    assert (change.old_value, change.new_value, change.changed_by) == ("93", "90", w.board)
     assert change.note == "Vi phạm quy định báo cáo"
     assert term.pk == period.term_id
 
@@ -196,7 +211,7 @@ def test_tie_on_total_broken_by_fewer_penalty_is_named_in_the_export(bloc_world,
         w.b: {"1.1": "24", "1.2": "24", "2.1": "24", "2.2": "23", "T": "2", "TR": "0"},
     }
     h.make_cards(period, table, [w.a, w.b, w.c, w.d], points=points)
-    services.agree_period(period=period, by=w.secretariat)
+    review_services.agree_period(period=period, by=w.secretariat)
     out = tmp_path / "ranking.json"
     call_command("export_ranking", w.bloc.code, "2026", "annual", "--output", str(out))
     document = json.loads(out.read_text(encoding="utf-8"))
@@ -207,7 +222,7 @@ def test_tie_on_total_broken_by_fewer_penalty_is_named_in_the_export(bloc_world,
     assert rows[0]["total"] == rows[1]["total"] == "97.00"
     assert rows[0]["tie_break"] == rows[1]["tie_break"] == "Ít điểm trừ hơn"
     assert rows[1]["penalty"] == "1.00" and rows[0]["classification"] == "Xuất sắc"
-    assert set(rows[0]) == set(services.EXPORT_COLUMNS)
+    assert set(rows[0]) == set(exports.EXPORT_COLUMNS)
 
 
 def test_export_formats(bloc_world, tmp_path, capsys):
@@ -242,8 +257,8 @@ def test_meeting_votes_passed_in_break_a_remaining_tie(bloc_world):
     period = h.make_period(w.term)
     h.make_cards(period, table, [w.a, w.b])
     period = Period.objects.select_related("term__bloc").get(pk=period.pk)
-    data = services.load_period(period)
+    data = selectors.load_period(period)
     assert [r.rank for r in data.ranked] == [1, 1]
-    data = services.load_period(period, meeting_votes={w.a.pk: 4, w.b.pk: 6})
+    data = selectors.load_period(period, meeting_votes={w.a.pk: 4, w.b.pk: 6})
     assert [(r.agency_id, r.rank) for r in data.ranked] == [(w.b.pk, 1), (w.a.pk, 2)]
     assert data.ranked[0].tie_break_label == "Nhiều phiếu bình xét hơn"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from blocs.models import AgencyRole
 from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange
-from campaigns.services import review as services
+from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
 from tests.factories import PERSONAS
@@ -32,8 +32,8 @@ def world(bloc_world):
     w.period = h.make_period(w.term)
     w.cards = h.make_cards(w.period, table, w.agencies[:5])
     w.cards.update(h.make_cards(w.period, table, [w.f], status=Scorecard.Status.DRAFT))
-    services.assign_cross_checks(
-        period=w.period, pairs=services.proposed_rotation(w.period), by=w.secretariat
+    review_services.assign_cross_checks(
+        period=w.period, pairs=review_services.proposed_rotation(w.period), by=w.secretariat
     )
     assert CrossCheck.objects.get(period=w.period, reviewed=w.e).reviewer == w.d
     return w
@@ -281,7 +281,7 @@ def test_only_secretariat_records_agreed_points(client, world, persona):
 @pytest.mark.parametrize("persona", ALL)
 def test_only_the_board_adjusts_after_agreement(client, world, persona):
     w = world
-    services.agree_period(period=w.period, by=w.secretariat)
+    review_services.agree_period(period=w.period, by=w.secretariat)
     ln, target = line_url(w, w.d, "board")
     response = client_for(client, w.personas[persona]).post(
         target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-reason": "Sai số liệu báo cáo"}
@@ -301,7 +301,7 @@ def test_only_the_board_adjusts_after_agreement(client, world, persona):
 
 def test_agreed_period_refuses_member_layers(client, world):
     w = world
-    services.agree_period(period=w.period, by=w.secretariat)
+    review_services.agree_period(period=w.period, by=w.secretariat)
     client.force_login(w.member_head)
     ln, target = line_url(w, w.e, "review")
     expect(client.post(target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-note": "x"}), 403)
@@ -313,8 +313,10 @@ def test_agreed_period_refuses_member_layers(client, world):
 def test_layers_shown_side_by_side_with_authors(client, world):
     w = world
     ln, _ = line_url(w, w.e, "review")
-    services.record_review(line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head)
-    services.record_agreed(line=ln, points="22", note="Hội nghị", by=w.secretariat)
+    review_services.record_review(
+        line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head
+    )
+    review_services.record_agreed(line=ln, points="22", note="Hội nghị", by=w.secretariat)
     client.force_login(w.board)
     body = client.get(url(w, "review_scorecard", agency_id=w.e.pk)).content.decode()
     assert "Thủ trưởng D" in body and "Thủ trưởng B" in body
@@ -324,7 +326,9 @@ def test_layers_shown_side_by_side_with_authors(client, world):
 def test_grid_filters_by_layer_and_differences(client, world):
     w = world
     ln, _ = line_url(w, w.e, "review")
-    services.record_review(line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head)
+    review_services.record_review(
+        line=ln, points="20", note="Thiếu", reviewer_id=w.d.pk, by=w.member_head
+    )
     client.force_login(w.secretariat)
     body = client.get(url(w, "review_grid") + "?layer=review&diff=on").content.decode()
     assert w.e.abbreviation in body and w.d.abbreviation not in body
@@ -353,7 +357,7 @@ MATRIX = {
 
 
 def test_matrix_covers_every_review_view_for_every_persona():
-    assert {f"campaigns:{name}" for name in MATRIX} == url_names_of("campaigns.views.review")
+    assert {f"campaigns:{name}" for name in MATRIX} == url_names_of("campaigns.views.review", "campaigns.views.ranking")
     for tests in MATRIX.values():
         for test in tests:
             [personas] = [
@@ -381,10 +385,12 @@ def big_world(council, n):
     table = h.make_table(term, groups=3, leaves=3, leaf_max="10")
     period = h.make_period(term)
     h.make_cards(period, table, agencies)
-    services.assign_cross_checks(period=period, pairs=services.proposed_rotation(period), by=user)
-    services.agree_period(period=period, by=user)
+    review_services.assign_cross_checks(
+        period=period, pairs=review_services.proposed_rotation(period), by=user
+    )
+    review_services.agree_period(period=period, by=user)
     ln = ScoreLine.objects.filter(scorecard__period=period).select_related("criterion").first()
-    services.adjust_by_board(line=ln, points="5", reason="Kiểm tra", by=user)
+    review_services.adjust_by_board(line=ln, points="5", reason="Kiểm tra", by=user)
     return bloc, term, agencies, user
 
 
@@ -417,7 +423,7 @@ def test_pages_run_a_constant_number_of_queries(
 
 def test_members_see_the_ranking_and_other_explanations_once_agreed(client, world):
     w = world
-    services.agree_period(period=w.period, by=w.secretariat)
+    review_services.agree_period(period=w.period, by=w.secretariat)
     client.force_login(w.last_year_leader)
     body = client.get(url(w, "ranking")).content.decode()
     assert "Bảng xếp hạng được công bố cho các đơn vị" not in body

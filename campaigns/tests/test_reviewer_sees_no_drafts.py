@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from campaigns.models import Evidence, Scorecard, ScoreLine
-from campaigns.services import review as services
+from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_reviewer_lists_show_no_draft_total(client, world):
 def test_secretariat_cannot_record_agreed_points_on_a_draft(client, world):
     line = h.line(world.draft, "1.1")
     with pytest.raises(ValidationError, match="chưa được nộp"):
-        services.record_agreed(line=line, points="20", note="", by=world.secretariat)
+        review_services.record_agreed(line=line, points="20", note="", by=world.secretariat)
     client.force_login(world.secretariat)
     url = reverse(
         "campaigns:review_line",

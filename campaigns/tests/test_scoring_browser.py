@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from campaigns import selectors
 from campaigns.demo.scoring import make_table
 from campaigns.models import Evidence, Period, Scorecard
-from campaigns.services import scoring as services
 from tests.browser import login
 from tests.factories import PASSWORD
 
@@ -60,5 +60,5 @@ def test_head_drafts_attaches_evidence_and_submits(page, bloc_world, tmp_path):
     card = Scorecard.objects.get(agency=w.d)
     assert card.status == Scorecard.Status.SUBMITTED
     assert Evidence.objects.get(scorecard=card).original_name == "bao-cao-tong-ket.pdf"
-    assert services.scorecard_totals(card).total == 105
+    assert selectors.scorecard_totals(card).total == 105
     assert page.locator('[data-total="total"]').inner_text() == "105"

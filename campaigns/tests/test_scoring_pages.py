@@ -8,9 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns import selectors
 from campaigns.demo.scoring import make_table
 from campaigns.models import DeadlineExtension, Evidence, Period, Scorecard
-from campaigns.services import scoring as services
+from campaigns.services import criteria as criteria_services
+from campaigns.services import periods as period_services
+from campaigns.services import scorecards as scorecard_services
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +61,7 @@ def test_a_review_deadline_before_the_self_deadline_is_refused_and_kept(client, 
 
 
 def test_an_extension_is_logged_and_shown_for_that_agency_only(client, world):
-    period = services.save_period(
+    period = period_services.save_period(
         term=world.term,
         kind="semiannual",
         self_deadline=timezone.now() - datetime.timedelta(hours=2),
@@ -84,19 +87,19 @@ def test_an_extension_is_logged_and_shown_for_that_agency_only(client, world):
         until,
         world.secretariat,
     )
-    assert services.effective_deadline(period, world.d.pk) == until
-    assert services.effective_deadline(period, world.c.pk) == period.self_deadline
+    assert period_services.effective_deadline(period, world.d.pk) == until
+    assert period_services.effective_deadline(period, world.c.pk) == period.self_deadline
 
 
 def test_the_secretariat_reopens_with_a_reason_and_the_member_edits_again(client, world):
-    period = services.save_period(
+    period = period_services.save_period(
         term=world.term,
         kind="annual",
         self_deadline=timezone.now() + datetime.timedelta(days=2),
         review_deadline=timezone.now() + datetime.timedelta(days=9),
         by=world.secretariat,
     )
-    card = services.open_scorecard(period=period, agency=world.d)
+    card = scorecard_services.open_scorecard(period=period, agency=world.d)
     Scorecard.objects.filter(pk=card.pk).update(status=Scorecard.Status.SUBMITTED)
     url = reverse("campaigns:scorecard_reopen", args=[*world.args, "annual", card.pk])
     client.force_login(world.secretariat)
@@ -113,22 +116,22 @@ def test_the_secretariat_reopens_with_a_reason_and_the_member_edits_again(client
 
 
 def test_replacing_and_withdrawing_files_from_the_page_keeps_the_old_ones(client, world):
-    period = services.save_period(
+    period = period_services.save_period(
         term=world.term,
         kind="annual",
         self_deadline=timezone.now() + datetime.timedelta(days=2),
         review_deadline=timezone.now() + datetime.timedelta(days=9),
         by=world.secretariat,
     )
-    card = services.open_scorecard(period=period, agency=world.d)
+    card = scorecard_services.open_scorecard(period=period, agency=world.d)
     leaf = {c.code: c for c in world.table.criteria.all()}
-    first = services.attach_evidence(
+    first = scorecard_services.attach_evidence(
         scorecard=card,
         criterion=leaf["1.1"],
         uploaded=SimpleUploadedFile("cu.pdf", PDF),
         by=world.member_officer,
     )
-    second = services.attach_evidence(
+    second = scorecard_services.attach_evidence(
         scorecard=card,
         criterion=leaf["1.2"],
         uploaded=SimpleUploadedFile("go.pdf", PDF),
@@ -171,11 +174,11 @@ def test_the_demo_data_is_complete_and_seeding_twice_changes_nothing():
     for card in Scorecard.objects.filter(period__term__bloc=party).select_related(
         "table", "period__term"
     ):
-        assert services.adoption_problems(card.table) == []
-        totals = services.scorecard_totals(card)
+        assert criteria_services.adoption_problems(card.table) == []
+        totals = selectors.scorecard_totals(card)
         assert Decimal("60") <= totals.total <= Decimal("110")
         if card.status == Scorecard.Status.SUBMITTED:
-            problems = services.submission_problems(
+            problems = scorecard_services.submission_problems(
                 scorecard=card,
                 criteria=card.table.criteria.all(),
                 lines=card.lines.all(),

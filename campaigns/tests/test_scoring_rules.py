@@ -7,9 +7,17 @@ from hypothesis import strategies as st
 
 from campaigns import scoring
 from campaigns.models import format_deadline
-from campaigns.scoring import CriterionSpec, compute_totals, line_problem, table_problems
+from campaigns.scoring import CriteriaTree, CriterionSpec, line_problem
 
 D = Decimal
+
+
+def compute_totals(criteria, values, **caps):
+    return CriteriaTree(criteria, **caps).totals(values)
+
+
+def table_problems(criteria, *, base_max):
+    return CriteriaTree(criteria, base_max=base_max).problems()
 
 
 def spec(id, parent, kind, max_points, code=""):
@@ -113,12 +121,21 @@ def test_a_parent_row_always_equals_the_sum_of_its_leaves(case):
     criteria, values, caps = case
     totals = compute_totals(criteria, values, **caps)
     by_id = {c.id: c for c in criteria}
+
+    def under(leaf, group_id):
+        # An oracle independent of the tree: walk up from the leaf.
+        parent = leaf.parent_id
+        while parent is not None:
+            if parent == group_id:
+                return True
+            parent = by_id[parent].parent_id
+        return False
+
     for group_id, value in totals.group_sums.items():
-        leaves = scoring.leaf_ids_under(criteria, group_id)
-        expected = sum(
-            (scoring.clamp_leaf(values.get(i), by_id[i].max_points) for i in leaves), D(0)
-        )
+        leaves = [c for c in criteria if c.kind != "group" and under(c, group_id)]
+        expected = sum((scoring.clamp_leaf(values.get(c.id), c.max_points) for c in leaves), D(0))
         assert value == expected
+        assert set(CriteriaTree(criteria).leaves_under(group_id)) == {c.id for c in leaves}
 
 
 @given(st.decimals(0, 20, places=2), st.sampled_from([D("0.25"), D("0.5"), D("1")]))

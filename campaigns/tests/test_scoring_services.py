@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from campaigns import criteria_import
+from campaigns import criteria_import, selectors
 from campaigns.demo.scoring import make_table
 from campaigns.evidence import check_upload
 from campaigns.models import (
@@ -24,7 +24,9 @@ from campaigns.models import (
     ScorecardEvent,
     ScoreLineChange,
 )
-from campaigns.services import scoring as services
+from campaigns.services import criteria as criteria_services
+from campaigns.services import periods as period_services
+from campaigns.services import scorecards as scorecard_services
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ def world(bloc_world):
         self_deadline=timezone.now() + datetime.timedelta(days=5),
         review_deadline=timezone.now() + datetime.timedelta(days=15),
     )
-    card = services.open_scorecard(period=period, agency=bloc_world.d)
+    card = scorecard_services.open_scorecard(period=period, agency=bloc_world.d)
     bloc_world.table, bloc_world.period, bloc_world.card = table, period, card
     bloc_world.leaf = {c.code: c for c in table.criteria.all()}
     return bloc_world
@@ -76,12 +78,14 @@ def world(bloc_world):
 
 def fill(world, **points):
     entries = {world.leaf[code.replace("_", ".")].pk: (D(v), "") for code, v in points.items()}
-    services.save_self_scores(scorecard=world.card, by=world.member_officer, entries=entries)
+    scorecard_services.save_self_scores(
+        scorecard=world.card, by=world.member_officer, entries=entries
+    )
 
 
 def complete(world):
     fill(world, **{"1_1": "60", "1_2": "38", "2_1": "8", "2_2": "6", "3": "3"})
-    services.attach_evidence(
+    scorecard_services.attach_evidence(
         scorecard=world.card, criterion=world.leaf["1.1"], uploaded=pdf(), by=world.member_officer
     )
 
@@ -90,7 +94,7 @@ def test_scorecard_has_one_line_per_leaf_and_parents_are_never_entered(world):
     codes = sorted(world.card.lines.values_list("criterion__code", flat=True))
     assert codes == ["1.1", "1.2", "2.1", "2.2", "3"]
     group = world.leaf["1"]
-    services.save_self_scores(
+    scorecard_services.save_self_scores(
         scorecard=world.card, by=world.member_officer, entries={group.pk: (D("99"), "")}
     )
     assert not world.card.lines.filter(criterion=group).exists()
@@ -98,9 +102,9 @@ def test_scorecard_has_one_line_per_leaf_and_parents_are_never_entered(world):
 
 def test_member_claiming_98_14_and_3_gets_105_and_can_submit(world):
     complete(world)
-    totals = services.scorecard_totals(world.card)
+    totals = selectors.scorecard_totals(world.card)
     assert (totals.base, totals.bonus, totals.penalty, totals.total) == (98, 10, 3, D("105"))
-    services.submit_scorecard(scorecard=world.card, by=world.member_head)
+    scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
     world.card.refresh_from_db()
     assert world.card.status == Scorecard.Status.SUBMITTED
     assert world.card.submitted_by == world.member_head
@@ -121,7 +125,7 @@ def test_every_change_of_a_line_is_in_its_history(world):
 def test_submission_is_blocked_without_required_evidence_and_names_the_criterion(world):
     fill(world, **{"1_1": "60", "1_2": "38", "2_1": "0", "2_2": "0", "3": "0"})
     with pytest.raises(ValidationError) as exc:
-        services.submit_scorecard(scorecard=world.card, by=world.member_head)
+        scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
     assert exc.value.messages == [
         "Tiêu chí 1.1 “Hoàn thành chương trình công tác năm”: thiếu minh chứng bắt buộc."
     ]
@@ -133,7 +137,7 @@ def test_submission_names_every_line_out_of_range_or_off_step(world):
     complete(world)
     fill(world, **{"1_2": "41", "2_1": "2.3"})
     with pytest.raises(ValidationError) as exc:
-        services.submit_scorecard(scorecard=world.card, by=world.member_head)
+        scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
     assert exc.value.messages == [
         "Tiêu chí 1.2 “Chất lượng tham mưu”: điểm 41 nằm ngoài khoảng 0 – 40.",
         "Tiêu chí 2.1 “Sáng kiến được công nhận”: điểm 2,3 không phải bội số của bước điểm 0,25.",
@@ -144,24 +148,24 @@ def test_submission_is_blocked_after_the_deadline_and_allowed_with_an_extension(
     complete(world)
     late = world.period.self_deadline + datetime.timedelta(hours=1)
     with pytest.raises(ValidationError) as exc:
-        services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
+        scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
     assert "Đã quá hạn tự chấm" in exc.value.messages[0]
     assert "(GMT+7)" in exc.value.messages[0]
-    services.extend_deadline(
+    period_services.extend_deadline(
         period=world.period,
         agency=world.d,
         until=world.period.self_deadline + datetime.timedelta(days=2),
         reason="Đơn vị có văn bản xin gia hạn",
         by=world.secretariat,
     )
-    services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
+    scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
     world.card.refresh_from_db()
     assert world.card.status == Scorecard.Status.SUBMITTED
 
 
 def test_an_extension_for_another_agency_does_not_help(world):
     complete(world)
-    services.extend_deadline(
+    period_services.extend_deadline(
         period=world.period,
         agency=world.c,
         until=world.period.self_deadline + datetime.timedelta(days=2),
@@ -170,17 +174,17 @@ def test_an_extension_for_another_agency_does_not_help(world):
     )
     late = world.period.self_deadline + datetime.timedelta(hours=1)
     with pytest.raises(ValidationError):
-        services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
+        scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head, now=late)
 
 
 def test_submitted_card_is_read_only_until_the_secretariat_reopens_it_with_a_reason(world):
     complete(world)
-    services.submit_scorecard(scorecard=world.card, by=world.member_head)
+    scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
     with pytest.raises(ValidationError):
         fill(world, **{"1_2": "40"})
     with pytest.raises(ValidationError):
-        services.reopen_scorecard(scorecard=world.card, by=world.secretariat, reason="  ")
-    services.reopen_scorecard(
+        scorecard_services.reopen_scorecard(scorecard=world.card, by=world.secretariat, reason="  ")
+    scorecard_services.reopen_scorecard(
         scorecard=world.card, by=world.secretariat, reason="Đơn vị xin bổ sung minh chứng"
     )
     world.card.refresh_from_db()
@@ -191,11 +195,13 @@ def test_submitted_card_is_read_only_until_the_secretariat_reopens_it_with_a_rea
 
 def test_a_file_replaced_after_submission_keeps_the_old_one_in_history(world):
     complete(world)
-    services.submit_scorecard(scorecard=world.card, by=world.member_head)
-    services.reopen_scorecard(scorecard=world.card, by=world.secretariat, reason="Thay tệp")
+    scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
+    scorecard_services.reopen_scorecard(
+        scorecard=world.card, by=world.secretariat, reason="Thay tệp"
+    )
     world.card.refresh_from_db()
     old = Evidence.objects.get(scorecard=world.card)
-    new = services.attach_evidence(
+    new = scorecard_services.attach_evidence(
         scorecard=world.card,
         criterion=world.leaf["1.1"],
         uploaded=SimpleUploadedFile("anh.png", PNG),
@@ -212,12 +218,12 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
     world, django_capture_on_commit_callbacks
 ):
     complete(world)
-    draft = services.start_new_version(
+    draft = criteria_services.start_new_version(
         table=world.table, by=world.secretariat, change_note="Tách tiêu chí 1.2"
     )
     assert (draft.version, draft.status, draft.supersedes) == (2, "draft", world.table)
     with pytest.raises(ValidationError):
-        services.save_criterion(
+        criteria_services.save_criterion(
             table=world.table,
             criterion=world.leaf["1.2"],
             parent=world.leaf["1"],
@@ -229,7 +235,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
         )
     row = draft.criteria.get(code="1.2")
     group = draft.criteria.get(code="1")
-    services.save_criterion(
+    criteria_services.save_criterion(
         table=draft,
         criterion=row,
         parent=group,
@@ -239,7 +245,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
         max_points=D("30"),
         evidence_required=False,
     )
-    services.save_criterion(
+    criteria_services.save_criterion(
         table=draft,
         parent=group,
         code="1.3",
@@ -249,13 +255,13 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
         evidence_required=True,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.adopt_criteria_table(table=draft, by=world.secretariat)
+        criteria_services.adopt_criteria_table(table=draft, by=world.secretariat)
     world.table.refresh_from_db()
     assert world.table.status == CriteriaTable.Status.SUPERSEDED
     world.card.refresh_from_db()
     assert world.card.table == world.table
     assert world.card.lines.count() == 5
-    assert services.scorecard_totals(world.card).total == D("105")
+    assert selectors.scorecard_totals(world.card).total == D("105")
     recipients = sorted(m.to[0] for m in mail.outbox)
     expected = sorted(
         u.email
@@ -276,21 +282,23 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
         self_deadline=timezone.now() + datetime.timedelta(days=30),
         review_deadline=timezone.now() + datetime.timedelta(days=40),
     )
-    new_card = services.open_scorecard(period=annual, agency=world.d)
+    new_card = scorecard_services.open_scorecard(period=annual, agency=world.d)
     assert new_card.table == draft and new_card.lines.count() == 6
 
 
 def test_adoption_is_refused_when_scored_leaves_do_not_add_up_or_codes_repeat(world):
-    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    draft = criteria_services.start_new_version(
+        table=world.table, by=world.secretariat, change_note="x"
+    )
     row = draft.criteria.get(code="1.2")
     Criterion.objects.filter(pk=row.pk).update(max_points=D("35"))
     with pytest.raises(ValidationError) as exc:
-        services.adopt_criteria_table(table=draft, by=world.secretariat)
+        criteria_services.adopt_criteria_table(table=draft, by=world.secretariat)
     assert exc.value.messages == [
         "Tổng điểm tối đa của các tiêu chí chấm điểm là 95, chưa bằng điểm chuẩn 100."
     ]
     with pytest.raises(ValidationError) as exc:
-        services.save_criterion(
+        criteria_services.save_criterion(
             table=draft,
             parent=None,
             code="1.1",
@@ -306,14 +314,14 @@ def test_adoption_is_refused_when_scored_leaves_do_not_add_up_or_codes_repeat(wo
 
 def test_copying_last_year_makes_a_draft_with_the_same_tree(bloc_world):
     last = make_table(bloc_world.previous_term, ROWS, by=bloc_world.last_year_leader)
-    draft = services.copy_last_year_table(term=bloc_world.term, by=bloc_world.secretariat)
+    draft = criteria_services.copy_last_year_table(term=bloc_world.term, by=bloc_world.secretariat)
     assert (draft.version, draft.status, draft.supersedes) == (1, "draft", None)
     copied = {c.code: c for c in draft.criteria.select_related("parent")}
     assert sorted(copied) == sorted(last.criteria.values_list("code", flat=True))
     assert copied["1.1"].parent == copied["1"] and copied["1.1"].evidence_required
-    assert services.adoption_problems(draft) == []
+    assert criteria_services.adoption_problems(draft) == []
     with pytest.raises(ValidationError):
-        services.copy_last_year_table(term=bloc_world.term, by=bloc_world.secretariat)
+        criteria_services.copy_last_year_table(term=bloc_world.term, by=bloc_world.secretariat)
 
 
 def _xlsx(rows):
@@ -328,7 +336,9 @@ def _xlsx(rows):
 
 
 def test_an_xlsx_with_two_bad_rows_imports_nothing_and_reports_both(world):
-    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    draft = criteria_services.start_new_version(
+        table=world.table, by=world.secretariat, change_note="x"
+    )
     before = list(draft.criteria.values_list("code", flat=True))
     data = _xlsx(
         [
@@ -349,32 +359,38 @@ def test_an_xlsx_with_two_bad_rows_imports_nothing_and_reports_both(world):
 
 
 def test_the_exported_table_imports_back_unchanged(world):
-    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    draft = criteria_services.start_new_version(
+        table=world.table, by=world.secretariat, change_note="x"
+    )
     data = criteria_import.export_table(world.table)
     count = criteria_import.import_table(table=draft, data=data, by=world.secretariat)
     assert count == 7
     rows = {c.code: c for c in draft.criteria.select_related("parent")}
     assert rows["1.1"].parent.code == "1" and rows["1.1"].evidence_required
     assert rows["2.2"].kind == "bonus" and rows["2.2"].max_points == D("10")
-    assert services.adoption_problems(draft) == []
+    assert criteria_services.adoption_problems(draft) == []
 
 
 def test_a_table_exported_in_english_imports_in_vietnamese(world):
     from django.utils import translation
 
-    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    draft = criteria_services.start_new_version(
+        table=world.table, by=world.secretariat, change_note="x"
+    )
     with translation.override("en"):
         data = criteria_import.export_table(world.table)
     with translation.override("vi"):
         count = criteria_import.import_table(table=draft, data=data, by=world.secretariat)
     assert count == 7
-    assert services.adoption_problems(draft) == []
+    assert criteria_services.adoption_problems(draft) == []
 
 
 def test_the_template_imports_as_a_valid_table(world):
-    draft = services.start_new_version(table=world.table, by=world.secretariat, change_note="x")
+    draft = criteria_services.start_new_version(
+        table=world.table, by=world.secretariat, change_note="x"
+    )
     criteria_import.import_table(table=draft, data=criteria_import.template(), by=world.secretariat)
-    assert services.adoption_problems(draft) == []
+    assert criteria_services.adoption_problems(draft) == []
 
 
 def test_a_file_renamed_to_pdf_that_is_not_a_pdf_is_refused():

@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from campaigns import criteria_import
 from campaigns.demo.scoring import make_table
 from campaigns.models import CriteriaTable, Evidence, Period, Scorecard
-from campaigns.services import scoring as services
+from campaigns.services import criteria as criteria_services
+from campaigns.services import scorecards as scorecard_services
 from tests.factories import PERSONAS
 from tests.urlnames import url_names_of
 
@@ -60,18 +61,20 @@ def world(bloc_world):
     w = bloc_world
     term = w.term
     w.table = make_table(term, ROWS, by=w.secretariat)
-    w.draft = services.start_new_version(table=w.table, by=w.secretariat, change_note="Sửa")
+    w.draft = criteria_services.start_new_version(
+        table=w.table, by=w.secretariat, change_note="Sửa"
+    )
     w.semi = _period(term, Period.Kind.SEMIANNUAL, 5)
     w.annual = _period(term, Period.Kind.ANNUAL, 60)
-    w.card = services.open_scorecard(period=w.semi, agency=w.d)
+    w.card = scorecard_services.open_scorecard(period=w.semi, agency=w.d)
     w.leaf = {c.code: c for c in w.table.criteria.all()}
-    w.evidence = services.attach_evidence(
+    w.evidence = scorecard_services.attach_evidence(
         scorecard=w.card,
         criterion=w.leaf["1.1"],
         uploaded=SimpleUploadedFile("bao-cao.pdf", PDF),
         by=w.member_officer,
     )
-    w.submitted = services.open_scorecard(period=w.annual, agency=w.d)
+    w.submitted = scorecard_services.open_scorecard(period=w.annual, agency=w.d)
     Scorecard.objects.filter(pk=w.submitted.pk).update(status=Scorecard.Status.SUBMITTED)
     return w
 
@@ -325,7 +328,7 @@ def test_permission_matrix(client, world, view, persona):
 
 def test_matrix_covers_every_scoring_view(world):
     covered = {resolve(url_of(world)).view_name for _method, url_of, *_rest in VIEWS.values()}
-    assert covered == url_names_of("campaigns.views.scoring")
+    assert covered == url_names_of("campaigns.views.criteria", "campaigns.views.scorecards")
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
@@ -520,7 +523,7 @@ def _card_with(bloc_world, leaves):
         for c in table.criteria.exclude(kind="group")
     )
     for c in table.criteria.filter(evidence_required=True):
-        services.attach_evidence(
+        scorecard_services.attach_evidence(
             scorecard=card,
             criterion=c,
             uploaded=SimpleUploadedFile("bao-cao.pdf", PDF),
@@ -556,7 +559,7 @@ def test_the_period_page_runs_the_same_number_of_queries_for_2_and_6_cards(clien
     counts = []
     for agencies in (world.agencies[:1], world.agencies[1:]):
         for agency in agencies:
-            services.open_scorecard(period=world.semi, agency=agency)
+            scorecard_services.open_scorecard(period=world.semi, agency=agency)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200
@@ -575,7 +578,9 @@ def test_the_scorecard_export_uses_the_same_totals_as_the_page(client, world):
         world.leaf["2.2"].pk: (D("6"), ""),
         world.leaf["3"].pk: (D("3"), ""),
     }
-    services.save_self_scores(scorecard=world.card, by=world.member_officer, entries=entries)
+    scorecard_services.save_self_scores(
+        scorecard=world.card, by=world.member_officer, entries=entries
+    )
     client.force_login(world.member_officer)
     url = reverse(
         "campaigns:scorecard_export", args=[*_term_args(world), "semiannual", world.card.pk]

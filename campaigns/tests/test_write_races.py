@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns import criteria_import
 from campaigns.models import CriteriaTable, Criterion, Scorecard, TitleRegistration
+from campaigns.services import criteria as criteria_services
 from campaigns.services import pledges, review
-from campaigns.services import scoring as services
+from campaigns.services import scorecards as scorecard_services
 from campaigns.tests import review_helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ FROZEN = "đã thông qua"
 def stale(bloc_world):
     """A draft table as a request read it, adopted by another request since."""
     w = bloc_world
-    table = services.create_criteria_table(term=w.term, by=w.secretariat)
-    group = services.save_criterion(
+    table = criteria_services.create_criteria_table(term=w.term, by=w.secretariat)
+    group = criteria_services.save_criterion(
         table=table,
         parent=None,
         code="1",
@@ -41,7 +42,7 @@ def stale(bloc_world):
 
 def test_criterion_is_not_added_to_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
-        services.save_criterion(
+        criteria_services.save_criterion(
             table=stale.table,
             parent=stale.group,
             code="1.1",
@@ -55,13 +56,13 @@ def test_criterion_is_not_added_to_a_table_adopted_meanwhile(stale):
 
 def test_criterion_is_not_deleted_from_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
-        services.delete_criterion(criterion=stale.group)
+        criteria_services.delete_criterion(criterion=stale.group)
     assert Criterion.objects.filter(pk=stale.group.pk).exists()
 
 
 def test_settings_are_not_changed_on_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
-        services.update_table_settings(
+        criteria_services.update_table_settings(
             table=stale.table,
             title="Đổi tên",
             base_max=Decimal("50"),
@@ -115,10 +116,10 @@ def test_layers_lock_the_period_before_checking_it(reviewing, layer):
 def test_two_clicks_opening_a_card_give_one_card(reviewing):
     w = reviewing
     f = w.agencies[5]
-    first = services.open_scorecard(period=w.period, agency=f, by=w.member_head)
+    first = scorecard_services.open_scorecard(period=w.period, agency=f, by=w.member_head)
     # The second request read "no card" before the first one committed.
-    with mock.patch.object(services, "_existing_card", return_value=None):
-        second = services.open_scorecard(period=w.period, agency=f, by=w.member_head)
+    with mock.patch.object(scorecard_services, "_existing_card", return_value=None):
+        second = scorecard_services.open_scorecard(period=w.period, agency=f, by=w.member_head)
     assert second.pk == first.pk
     assert Scorecard.objects.filter(period=w.period, agency=f).count() == 1
     assert first.lines.count() == len(h.leaves(first.table))

@@ -3,10 +3,9 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.access import sees_every_scorecard
-from campaigns.models import Criterion, Period, rules_for
-from campaigns.scoring import leaf_ids_under
-from campaigns.services.review import load_period
+from campaigns.access import can_see_ranking
+from campaigns.models import Period
+from campaigns.selectors import load_period
 from reports.kinds.base import DocumentKind, register
 
 
@@ -40,18 +39,9 @@ def _context_for(kind):
                 % {"year": document.term.year, "period": Period.Kind(kind).label}
             )
         data = load_period(period)
-        rules = rules_for(document.term)
-        criteria = data.main_criteria
-        scored = {c.id for c in criteria if c.kind == Criterion.Kind.SCORED}
         # Only groups of scored criteria get a column; bonus and penalty have their own.
-        groups = [
-            c
-            for c in criteria
-            if c.parent_id is None
-            and c.kind == Criterion.Kind.GROUP
-            and scored & set(leaf_ids_under(criteria, c.id))
-        ]
-        by_agency = {card.scorecard.agency_id: card for card in data.cards}
+        groups = data.main_tree.scored_top_groups
+        by_agency = {card.agency.id: card for card in data.cards}
         before = {r.agency_id: r for r in data.ranked_before_board}
         rows = []
         for r in data.ranked:
@@ -71,14 +61,14 @@ def _context_for(kind):
             "agreed": period.status == Period.Status.AGREED,
             "groups": groups,
             "rows": rows,
-            "chain": rules.tie_break_labels,
-            "bands": _band_ranges(rules.parsed_bands),
+            "chain": data.rules.tie_break_labels,
+            "bands": _band_ranges(data.rules.parsed_bands),
             # Cell padding and borders take about 12 % of the width in a fixed layout.
             "notes_width": 88 - 5 - 20 - 5 * len(groups) - 6 - 5.5 - 4.5 - 6 - 7.5,
             "drafts": [
-                c.scorecard.agency
+                c.agency
                 for c in data.cards
-                if c.scorecard.agency_id not in {r.agency_id for r in data.ranked}
+                if c.agency.id not in {r.agency_id for r in data.ranked}
             ],
         }
 
@@ -87,11 +77,9 @@ def _context_for(kind):
 
 def _can_read_for(kind):
     def can_read(access, document):
-        """Members read the ranking once the period is agreed, as on the ranking page."""
-        if sees_every_scorecard(access):
-            return True
+        """Readers of the period's ranking page read its document (``can_see_ranking``)."""
         period = _period(document.term, kind)
-        return period is not None and period.status == Period.Status.AGREED
+        return period is not None and can_see_ranking(access, period)
 
     return can_read
 

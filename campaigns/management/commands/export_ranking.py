@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Period
-from campaigns.services import review
+from campaigns.selectors import load_period
+from campaigns.services.exports import render_export
 
 
 class Command(BaseCommand):
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             )
         except Period.DoesNotExist:
             raise CommandError(f"No {period} period for bloc {bloc_code!r} in {year}.") from None
-        data = review.load_period(found)
-        content = review.render_export(data, format)
+        data = load_period(found)
+        content = render_export(data, format)
         if output:
             with open(output, "wb") as fh:
                 fh.write(content)

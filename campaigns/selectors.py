@@ -1,0 +1,311 @@
+"""Reads of the scoring part, as plain values in a fixed number of queries.
+
+``load_period`` is the one read path of a period: the grid, the ranking and its explanation,
+the exports, the documents and the demo read it. It builds no ORM objects for score lines, only
+the values they carry, and every total through ``campaigns.scoring.CriteriaTree``.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from campaigns import layers, ranking
+from campaigns.models import (
+    CriteriaTable,
+    Criterion,
+    Period,
+    Scorecard,
+    ScoreLine,
+    rules_for,
+)
+from campaigns.scoring import CriteriaTree, line_problem
+from campaigns.services.points import points_label
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    id: int
+    name: str
+    abbreviation: str
+    sort_key: str
+
+    @property
+    def pk(self):
+        return self.id
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True)
+class LineRow:
+    """The layers of one score line, side by side."""
+
+    id: int
+    criterion_id: int
+    self_points: Decimal | None
+    review_points: Decimal | None
+    agreed_points: Decimal | None
+    board_points: Decimal | None
+    board_reason: str = ""
+    reviewer_id: int | None = None
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def by_layer(self) -> dict:
+        return layers.of(self)
+
+    def value(self, upto=layers.BOARD):
+        return layers.latest(self.by_layer, upto)
+
+    @property
+    def final_points(self):
+        return self.value()
+
+    @property
+    def differs(self) -> bool:
+        return layers.differs(self.by_layer)
+
+
+@dataclass(slots=True)
+class CardRow:
+    id: int
+    agency: AgencyRow
+    status: str
+    table_id: int
+    lines: dict  # criterion id → LineRow
+    totals: object = None
+    totals_before_board: object = None
+
+    @property
+    def agency_id(self):
+        return self.agency.id
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Scorecard.Status.DRAFT
+
+
+@dataclass
+class PeriodData:
+    """A period's cards, lines, trees and ranking."""
+
+    period: Period
+    rules: object
+    tables: dict  # table id → CriteriaTable
+    trees: dict  # table id → CriteriaTree
+    cards: list  # [CardRow] in Vietnamese agency order
+    ranked: list = field(default_factory=list)
+    ranked_before_board: list = field(default_factory=list)
+
+    @property
+    def term(self):
+        return self.period.term
+
+    def card_for(self, agency_id) -> CardRow | None:
+        return next((c for c in self.cards if c.agency.id == agency_id), None)
+
+    @property
+    def main_table_id(self):
+        """The most used table of the period (the adopted one for almost every period)."""
+        counts = {}
+        for card in self.cards:
+            counts[card.table_id] = counts.get(card.table_id, 0) + 1
+        return max(self.trees, key=lambda t: (counts.get(t, 0), t), default=None)
+
+    @property
+    def main_tree(self) -> CriteriaTree:
+        table_id = self.main_table_id
+        return self.trees[table_id] if table_id is not None else CriteriaTree([])
+
+    @property
+    def has_board_changes(self) -> bool:
+        return any(ln.board_points is not None for c in self.cards for ln in c.lines.values())
+
+
+def load_trees(table_ids, tables=None) -> tuple[dict, dict]:
+    """The tables and their trees, by table id, in two queries (one when ``tables`` is given)."""
+    if tables is None:
+        tables = {t.pk: t for t in CriteriaTable.objects.filter(pk__in=table_ids)}
+    rows = {}
+    for c in Criterion.objects.filter(table_id__in=table_ids).order_by("order", "id"):
+        rows.setdefault(c.table_id, []).append(c)
+    trees = {pk: CriteriaTree.for_table(t, rows.get(pk, [])) for pk, t in tables.items()}
+    return tables, trees
+
+
+def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
+    """Load a period's scorecards, lines and criteria as plain values, and rank it.
+
+    Five queries whatever the number of agencies or criteria. Draft scorecards are left out of
+    the ranking (they are nobody's score yet) unless ``include_drafts``. ``meeting_votes`` maps
+    an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; the meeting
+    lives in the awards app, which passes them in (campaigns never imports awards).
+    """
+    meeting_votes = meeting_votes or {}
+    cards = [
+        CardRow(
+            id=pk,
+            agency=AgencyRow(id=agency_id, name=name, abbreviation=abbr, sort_key=sort_key),
+            status=status,
+            table_id=table_id,
+            lines={},
+        )
+        for pk, status, table_id, agency_id, name, abbr, sort_key in Scorecard.objects.filter(
+            period=period
+        )
+        .order_by("agency__sort_key", "agency_id")
+        .values_list(
+            "pk",
+            "status",
+            "table_id",
+            "agency_id",
+            "agency__name",
+            "agency__abbreviation",
+            "agency__sort_key",
+        )
+    ]
+    by_id = {c.id: c for c in cards}
+    for values in (
+        ScoreLine.objects.filter(scorecard__period=period)
+        .order_by()
+        .values_list(
+            "pk",
+            "scorecard_id",
+            "criterion_id",
+            "self_points",
+            "review_points",
+            "agreed_points",
+            "board_points",
+            "board_reason",
+            "reviewer_id",
+        )
+    ):
+        line = LineRow(values[0], *values[2:])
+        by_id[values[1]].lines[line.criterion_id] = line
+    tables, trees = load_trees({c.table_id for c in cards})
+    rules = rules_for(period.term)
+    data = PeriodData(period=period, rules=rules, tables=tables, trees=trees, cards=cards)
+    rows, rows_before = [], []
+    for card in cards:
+        tree = trees[card.table_id]
+        first = tree.first_group_id
+        card.totals = tree.totals({cid: ln.value() for cid, ln in card.lines.items()})
+        card.totals_before_board = tree.totals(
+            {cid: ln.value(upto=layers.AGREED) for cid, ln in card.lines.items()}
+        )
+        if card.is_draft and not include_drafts:
+            continue
+        for totals, out in ((card.totals, rows), (card.totals_before_board, rows_before)):
+            out.append(
+                ranking.RankInput(
+                    agency_id=card.agency.id,
+                    name=card.agency.name,
+                    sort_key=card.agency.sort_key,
+                    abbreviation=card.agency.abbreviation,
+                    base=totals.base,
+                    bonus=totals.bonus,
+                    penalty=totals.penalty,
+                    total=totals.total,
+                    first_group=totals.group_sums.get(first, ZERO),
+                    meeting_votes=meeting_votes.get(card.agency.id),
+                )
+            )
+    data.ranked = ranking.rank(rows, tie_breaks=rules.tie_breaks, bands=rules.bands)
+    data.ranked_before_board = ranking.rank(
+        rows_before, tie_breaks=rules.tie_breaks, bands=rules.bands
+    )
+    return data
+
+
+# --- One scorecard, as the member's page shows it ----------------------------------------------
+
+
+@dataclass
+class Row:
+    criterion: Criterion
+    depth: int
+    line: ScoreLine | None = None
+    evidence: list = field(default_factory=list)
+    old_evidence: list = field(default_factory=list)
+    group_sum: Decimal | None = None
+    group_max: Decimal | None = None
+    warning: str = ""
+    typed_points: str | None = None
+    typed_note: str | None = None
+    ancestors: tuple = ()
+    negative: bool = False
+
+    @property
+    def is_group(self):
+        return self.criterion.kind == Criterion.Kind.GROUP
+
+
+def scorecard_rows(scorecard: Scorecard, *, values=None):
+    """Everything the scorecard page shows, in a fixed number of queries.
+
+    ``values`` (criterion id → points) overrides the stored self points, for re-showing what a
+    member typed after a validation error. Returns ``(rows, totals)``.
+    """
+    criteria = {c.pk: c for c in scorecard.table.criteria.all()}
+    lines = {line.criterion_id: line for line in scorecard.lines.all()}
+    files = list(scorecard.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+    tree = CriteriaTree.for_table(scorecard.table, criteria.values())
+    points = {cid: line.self_points for cid, line in lines.items()}
+    if values:
+        points.update(values)
+    totals = tree.totals(points)
+    step = rules_for(scorecard.period.term).score_step
+    rows = []
+    for node in tree.nodes:
+        criterion = criteria[node.id]
+        row = Row(
+            criterion=criterion,
+            depth=node.depth,
+            line=lines.get(node.id),
+            ancestors=node.ancestors,
+        )
+        if row.is_group:
+            row.group_sum = totals.group_sums.get(node.id, ZERO)
+            row.group_max = tree.group_max.get(node.id)
+            row.negative = node.id in tree.penalty_groups
+        else:
+            row.evidence = [e for e in files if e.criterion_id == node.id and e.is_current]
+            row.old_evidence = [e for e in files if e.criterion_id == node.id and not e.is_current]
+            problem = line_problem(points.get(node.id), criterion.max_points, step)
+            if problem == "range":
+                row.warning = _("Ngoài khoảng 0 – %(max)s") % {
+                    "max": points_label(criterion.max_points)
+                }
+            elif problem == "step":
+                row.warning = _("Không phải bội số của %(step)s") % {"step": points_label(step)}
+        rows.append(row)
+    return rows, totals
+
+
+def scorecard_totals(scorecard: Scorecard, upto=layers.SELF):
+    """The totals of one card up to a layer: by default the member's own figures."""
+    tree = CriteriaTree.for_table(scorecard.table, scorecard.table.criteria.all())
+    return tree.totals({ln.criterion_id: ln.value(upto) for ln in scorecard.lines.all()})
+
+
+def self_totals_for(cards) -> dict:
+    """The self-score totals of many cards (loaded with their table) in two queries, by card id."""
+    cards = list(cards)
+    if not cards:
+        return {}
+    _tables, trees = load_trees(
+        {c.table_id for c in cards}, tables={c.table_id: c.table for c in cards}
+    )
+    values = {}
+    for card_id, criterion_id, points in ScoreLine.objects.filter(
+        scorecard__in=[c.pk for c in cards]
+    ).values_list("scorecard_id", "criterion_id", "self_points"):
+        values.setdefault(card_id, {})[criterion_id] = points
+    return {card.pk: trees[card.table_id].totals(values.get(card.pk, {})) for card in cards}

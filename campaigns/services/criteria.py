@@ -1,0 +1,288 @@
+"""Writes of criteria tables: drafts, rows, adoption and new versions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import AgencyRole, BlocTerm, Membership
+from campaigns.models import CriteriaTable, Criterion
+from campaigns.scoring import CriteriaTree
+from campaigns.services.points import points_label
+
+
+def criterion_label(criterion) -> str:
+    return _("Tiêu chí %(code)s “%(title)s”") % {"code": criterion.code, "title": criterion.title}
+
+
+def current_table(term) -> CriteriaTable | None:
+    return CriteriaTable.objects.filter(term=term, status=CriteriaTable.Status.ADOPTED).first()
+
+
+def _copy_rows(source: CriteriaTable, target: CriteriaTable) -> None:
+    tree = CriteriaTree(source.criteria.all())
+    mapping = {}
+    for position, node in enumerate(tree.nodes, start=1):
+        row = node.spec
+        copy = Criterion.objects.create(
+            table=target,
+            parent_id=mapping.get(row.parent_id),
+            code=row.code,
+            title=row.title,
+            kind=row.kind,
+            max_points=row.max_points,
+            evidence_required=row.evidence_required,
+            guidance=row.guidance,
+            order=position * 10,
+        )
+        mapping[row.id] = copy.pk
+
+
+@transaction.atomic
+def create_criteria_table(
+    *, term: BlocTerm, by, copy_from: CriteriaTable | None = None, change_note: str = ""
+) -> CriteriaTable:
+    """Start a draft table for ``term``, empty or as a copy of ``copy_from``."""
+    if CriteriaTable.objects.filter(term=term, status=CriteriaTable.Status.DRAFT).exists():
+        raise ValidationError(_("Năm thi đua đã có một bảng tiêu chí đang dự thảo."))
+    version = (CriteriaTable.objects.filter(term=term).aggregate(v=Max("version"))["v"] or 0) + 1
+    adopted = current_table(term)
+    table = CriteriaTable(
+        term=term,
+        version=version,
+        title=(copy_from.title if copy_from else "")
+        or _("Bảng tiêu chí chấm điểm thi đua năm %(year)s") % {"year": term.year},
+        base_max=copy_from.base_max if copy_from else Decimal("100"),
+        bonus_cap=copy_from.bonus_cap if copy_from else Decimal("10"),
+        penalty_cap=copy_from.penalty_cap if copy_from else Decimal("10"),
+        supersedes=adopted,
+        change_note=change_note,
+    )
+    table.full_clean()
+    table.save()
+    if copy_from is not None:
+        _copy_rows(copy_from, table)
+    return table
+
+
+def previous_year_table(term) -> CriteriaTable | None:
+    """The table last in force in the bloc's previous year, to start this year from."""
+    return (
+        CriteriaTable.objects.filter(
+            term__bloc_id=term.bloc_id,
+            term__year=term.year - 1,
+            status__in=[CriteriaTable.Status.ADOPTED, CriteriaTable.Status.SUPERSEDED],
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def copy_last_year_table(*, term: BlocTerm, by) -> CriteriaTable:
+    source = previous_year_table(term)
+    if source is None:
+        raise ValidationError(_("Năm trước chưa có bảng tiêu chí đã thông qua để sao chép."))
+    return create_criteria_table(term=term, by=by, copy_from=source)
+
+
+def start_new_version(*, table: CriteriaTable, by, change_note: str = "") -> CriteriaTable:
+    """A change after adoption: copy the adopted table into a new draft version."""
+    if table.status != CriteriaTable.Status.ADOPTED:
+        raise ValidationError(_("Chỉ tạo phiên bản mới từ bảng đang có hiệu lực."))
+    return create_criteria_table(term=table.term, by=by, copy_from=table, change_note=change_note)
+
+
+def _require_draft(table: CriteriaTable) -> None:
+    if table.is_frozen:
+        raise ValidationError(
+            _("Bảng tiêu chí đã thông qua không được sửa; hãy tạo phiên bản mới.")
+        )
+
+
+def lock_draft_table(table: CriteriaTable) -> CriteriaTable:
+    """Lock the table row and refuse if it is frozen (call inside a transaction).
+
+    The caller's copy was read at the start of the request; the adoption may have committed
+    since, so the check is made again on the locked row.
+    """
+    locked = CriteriaTable.objects.select_for_update().get(pk=table.pk)
+    _require_draft(locked)
+    return locked
+
+
+@transaction.atomic
+def update_table_settings(
+    *, table: CriteriaTable, title: str, base_max, bonus_cap, penalty_cap, change_note: str = ""
+) -> CriteriaTable:
+    lock_draft_table(table)
+    table.title, table.base_max, table.bonus_cap = title, base_max, bonus_cap
+    table.penalty_cap, table.change_note = penalty_cap, change_note
+    table.full_clean()
+    table.save(update_fields=["title", "base_max", "bonus_cap", "penalty_cap", "change_note"])
+    return table
+
+
+def _check_parent(table, parent, kind, criterion=None):
+    if parent is None:
+        return
+    if parent.table_id != table.pk or parent.kind != Criterion.Kind.GROUP:
+        raise ValidationError({"parent": _("Chỉ được xếp tiêu chí vào một nhóm của cùng bảng.")})
+    node = parent
+    while criterion is not None and node is not None:
+        if node.pk == criterion.pk:
+            raise ValidationError({"parent": _("Một nhóm không thể nằm trong chính nó.")})
+        node = node.parent
+
+
+@transaction.atomic
+def save_criterion(
+    *,
+    table: CriteriaTable,
+    criterion: Criterion | None = None,
+    parent: Criterion | None,
+    code: str,
+    title: str,
+    kind: str,
+    max_points,
+    evidence_required: bool,
+    guidance: str = "",
+    order: int | None = None,
+) -> Criterion:
+    """Add a row to a draft table, or change one."""
+    lock_draft_table(table)
+    _check_parent(table, parent, kind, criterion)
+    code = code.strip()
+    if (
+        Criterion.objects.filter(table=table, code=code)
+        .exclude(pk=criterion.pk if criterion else None)
+        .exists()
+    ):
+        raise ValidationError({"code": _("Mã “%(code)s” đã có trong bảng.") % {"code": code}})
+    if criterion is not None and kind != Criterion.Kind.GROUP and criterion.children.exists():
+        raise ValidationError({"kind": _("Nhóm đang có tiêu chí con nên không thể đổi loại.")})
+    if criterion is None:
+        criterion = Criterion(table=table)
+        if order is None:
+            order = (table.criteria.aggregate(m=Max("order"))["m"] or 0) + 10
+    criterion.parent = parent
+    criterion.code, criterion.title, criterion.kind = code, title.strip(), kind
+    # A group's points are the sum of its leaves, never entered.
+    criterion.max_points = Decimal("0") if kind == Criterion.Kind.GROUP else max_points
+    criterion.evidence_required = evidence_required and kind != Criterion.Kind.GROUP
+    criterion.guidance = guidance
+    if order is not None:
+        criterion.order = order
+    criterion.full_clean()
+    if criterion.pk:
+        criterion.save(
+            update_fields=[
+                "parent",
+                "code",
+                "title",
+                "kind",
+                "max_points",
+                "evidence_required",
+                "guidance",
+                "order",
+            ]
+        )
+    else:
+        criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, criterion: Criterion) -> None:
+    """Remove a row (and the rows under it) from a draft table."""
+    lock_draft_table(criterion.table)
+    criterion.delete()
+
+
+def adoption_problems(table: CriteriaTable, criteria=None) -> list[str]:
+    """Why ``table`` cannot be adopted, in Vietnamese; empty when it can."""
+    tree = CriteriaTree.for_table(table, table.criteria.all() if criteria is None else criteria)
+    messages = []
+    for problem, detail in tree.problems():
+        if problem == "duplicate_code":
+            messages.append(_("Mã tiêu chí “%(code)s” bị trùng.") % {"code": detail})
+        elif problem == "empty_group":
+            messages.append(_("Nhóm “%(code)s” chưa có tiêu chí nào.") % {"code": detail})
+        elif problem == "no_scored":
+            messages.append(_("Bảng chưa có tiêu chí chấm điểm nào."))
+        elif problem == "base_sum":
+            messages.append(
+                _(
+                    "Tổng điểm tối đa của các tiêu chí chấm điểm là %(sum)s, chưa bằng điểm "
+                    "chuẩn %(max)s."
+                )
+                % {"sum": points_label(detail), "max": points_label(table.base_max)}
+            )
+    return messages
+
+
+def member_recipients(term) -> list[str]:
+    """E-mail addresses of every head and officer of the term's current members."""
+    agencies = Membership.objects.filter(term=term, left_on__isnull=True).values("agency_id")
+    emails = (
+        AgencyRole.objects.filter(agency_id__in=agencies)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    return sorted(set(emails))
+
+
+@transaction.atomic
+def adopt_criteria_table(*, table: CriteriaTable, by) -> CriteriaTable:
+    """Freeze a draft table; a later version supersedes the earlier one and every member is told.
+
+    Scorecards keep the version they were given under (``Scorecard.table``).
+    """
+    table = CriteriaTable.objects.select_for_update().select_related("term__bloc").get(pk=table.pk)
+    _require_draft(table)
+    problems = adoption_problems(table)
+    if problems:
+        raise ValidationError(problems)
+    previous = current_table(table.term)
+    if previous is not None:
+        previous.status = CriteriaTable.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+        if table.supersedes_id != previous.pk:
+            table.supersedes = previous
+    table.status = CriteriaTable.Status.ADOPTED
+    table.adopted_at = timezone.now()
+    table.adopted_by = by
+    table.save(update_fields=["status", "adopted_at", "adopted_by", "supersedes"])
+    if previous is not None:
+        _notify_new_version(table)
+    return table
+
+
+def _notify_new_version(table: CriteriaTable) -> None:
+    term = table.term
+    subject = _("[%(bloc)s] Bảng tiêu chí năm %(year)s: phiên bản %(v)s có hiệu lực") % {
+        "bloc": term.bloc.name,
+        "year": term.year,
+        "v": table.version,
+    }
+    body = _(
+        "Kính gửi các đơn vị thành viên,\n\n"
+        "Bảng tiêu chí chấm điểm thi đua năm %(year)s của %(bloc)s đã được thông qua phiên bản "
+        "%(v)s, thay thế phiên bản %(old)s.\n"
+        "Nội dung thay đổi: %(note)s\n\n"
+        "Các phiếu đã chấm theo phiên bản cũ vẫn giữ nguyên phiên bản đã áp dụng; phiếu mới "
+        "được lập theo phiên bản %(v)s.\n"
+    ) % {
+        "year": term.year,
+        "bloc": term.bloc.name,
+        "v": table.version,
+        "old": table.version - 1,
+        "note": table.change_note or _("(không ghi)"),
+    }
+    recipients = member_recipients(term)
+    messages = [(subject, body, None, [address]) for address in recipients]
+    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from campaigns.views import ranking, review
+
+TERM = "blocs/<slug:bloc_code>/<int:year>/"
+PERIOD = TERM + "review/<slug:kind>/"
+RANKING = TERM + "ranking/<slug:kind>/"
+
+urlpatterns = [
+    path(PERIOD, review.review_home, name="review_home"),
+    path(PERIOD + "cross-checks/", review.crosscheck_assign, name="crosscheck_assign"),
+    path(PERIOD + "cross-checks/auto/", review.crosscheck_auto, name="crosscheck_auto"),
+    path(PERIOD + "agree/", review.period_agree, name="period_agree"),
+    path(PERIOD + "grid/", ranking.review_grid, name="review_grid"),
+    path(PERIOD + "<int:agency_id>/", review.review_scorecard, name="review_scorecard"),
+    path(
+        PERIOD + "<int:agency_id>/lines/<int:line_id>/<slug:layer>/",
+        review.review_line,
+        name="review_line",
+    ),
+    path(TERM + "ranking/", ranking.ranking_index, name="ranking_index"),
+    path(RANKING, ranking.ranking, name="ranking"),
+    path(RANKING + "export.<slug:fmt>", ranking.ranking_export, name="ranking_export"),
+    path(RANKING + "<int:agency_id>/", ranking.ranking_explain, name="ranking_explain"),
+]

@@ -1,0 +1,425 @@
+"""Views of periods, scorecards and evidence: load with access → form → service → redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from blocs.access import get_term_for_user, require
+from blocs.models import Agency, Membership
+from campaigns import criteria_import, selectors
+from campaigns.access import (
+    assigned_to_reader,
+    can_edit_scorecard,
+    can_reopen_scorecard,
+    can_submit_scorecard,
+    get_evidence_for_user,
+    get_period_for_term,
+    get_scorecard_for_user,
+    sees_card,
+)
+from campaigns.forms.scoring import ExtensionForm, PeriodForm, ReopenForm, SelfScoreForm
+from campaigns.models import (
+    DeadlineExtension,
+    Evidence,
+    Period,
+    Scorecard,
+    ScoreLineChange,
+    format_deadline,
+    rules_for,
+)
+from campaigns.services import criteria as criteria_services
+from campaigns.services import periods as period_services
+from campaigns.services import scorecards as services
+from campaigns.services.points import parse_points, points_label
+from campaigns.views import messages_of, xlsx_response
+
+
+@login_required
+@require_GET
+def period_list(request, bloc_code, year):
+    """Both periods of the term: deadlines, extensions and the state of every scorecard."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    return _period_list_page(request, term, access)
+
+
+def _period_list_page(request, term, access, *, bound_form=None, status=200):
+    """The periods page; ``bound_form`` is an extension form to show again with its errors."""
+    periods = {p.kind: p for p in Period.objects.filter(term=term)}
+    members = list(
+        Membership.objects.filter(term=term).select_related("agency").order_by("agency__sort_key")
+    )
+    cards = {
+        (c.period_id, c.agency_id): c
+        for c in Scorecard.objects.filter(period__term=term).select_related("table")
+    }
+    extensions = list(
+        DeadlineExtension.objects.filter(period__term=term).select_related("agency", "granted_by")
+    )
+    assigned = assigned_to_reader(access, period__term=term)
+    now = timezone.now()
+
+    def visible(card):
+        return card is not None and sees_card(
+            access,
+            agency_id=card.agency_id,
+            status=card.status,
+            assigned=(card.period_id, card.agency_id) in assigned,
+        )
+
+    totals = selectors.self_totals_for([c for c in cards.values() if visible(c)])
+    sections = []
+    for kind, label in Period.Kind.choices:
+        period = periods.get(kind)
+        rows = []
+        if period is not None:
+            for m in members:
+                own = [
+                    e for e in extensions if e.period_id == period.pk and e.agency_id == m.agency_id
+                ]
+                deadline = period.deadline_for(own)
+                card = cards.get((period.pk, m.agency_id))
+                # Without a card, the row is seen by those who would see the card once opened.
+                shown = (
+                    visible(card)
+                    if card
+                    else sees_card(
+                        access, agency_id=m.agency_id, status=Scorecard.Status.DRAFT, assigned=False
+                    )
+                )
+                rows.append(
+                    {
+                        "membership": m,
+                        "card": card,
+                        "visible": shown,
+                        "deadline": format_deadline(deadline) if own else "",
+                        "late": card is None or card.status == Scorecard.Status.DRAFT
+                        if now > deadline
+                        else False,
+                        "can_open": card is None and access.can_draft_for(m.agency_id),
+                        "totals": totals.get(card.pk) if card and shown else None,
+                    }
+                )
+        sections.append(
+            {
+                "kind": kind,
+                "label": label,
+                "period": period,
+                "rows": rows,
+                "extensions": [e for e in extensions if period and e.period_id == period.pk],
+                "extension_form": (
+                    bound_form
+                    if bound_form is not None and bound_form.prefix == kind
+                    else ExtensionForm(term=term, prefix=kind)
+                )
+                if period and access.can_manage
+                else None,
+            }
+        )
+    return render(
+        request,
+        "campaigns/period_list.html",
+        {
+            "term": term,
+            "access": access,
+            "section": "scoring",
+            "sections": sections,
+            "has_table": criteria_services.current_table(term) is not None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_edit(request, bloc_code, year, kind):
+    term, access = get_term_for_user(request, bloc_code, year, write=True)
+    if kind not in Period.Kind.values:
+        raise Http404(_("Không tìm thấy kỳ chấm điểm này."))
+    period = Period.objects.filter(term=term, kind=kind).first()
+    initial = {}
+    if period is not None:
+        initial = {
+            "self_deadline": timezone.localtime(period.self_deadline),
+            "review_deadline": timezone.localtime(period.review_deadline),
+        }
+    form = PeriodForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period_services.save_period(term=term, kind=kind, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu thời hạn của kỳ chấm điểm."))
+            return redirect("campaigns:period_list", bloc_code, year)
+    return render(
+        request,
+        "campaigns/period_form.html",
+        {
+            "term": term,
+            "access": access,
+            "section": "scoring",
+            "kind_label": Period.Kind(kind).label,
+            "period": period,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def period_extend(request, bloc_code, year, kind):
+    term, access = get_term_for_user(request, bloc_code, year, write=True)
+    period = get_period_for_term(term, kind)
+    form = ExtensionForm(request.POST, term=term, prefix=kind)
+    if form.is_valid():
+        try:
+            extension = period_services.extend_deadline(
+                period=period, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã gia hạn tự chấm cho %(agency)s đến %(until)s.")
+                % {"agency": extension.agency, "until": format_deadline(extension.until)},
+            )
+            return redirect("campaigns:period_list", bloc_code, year)
+    # Shown again with what was typed; the errors are also listed at the top of the page,
+    # as the form sits in a folded section.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return _period_list_page(request, term, access, bound_form=form, status=400)
+
+
+@login_required
+@require_POST
+def scorecard_open(request, bloc_code, year, kind, agency_id):
+    """Start (or find) the agency's scorecard for the period."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    period = get_period_for_term(term, kind)
+    require(access.can_draft_for(agency_id), _("Bạn chỉ lập phiếu cho đơn vị của mình."))
+    agency = Agency.objects.get(pk=agency_id)
+    try:
+        card = services.open_scorecard(period=period, agency=agency, by=request.user)
+    except ValidationError as exc:
+        for m in messages_of(exc):
+            messages.error(request, m)
+        return redirect("campaigns:period_list", bloc_code, year)
+    return redirect(scorecard_url(card))
+
+
+# Scorecards ----------------------------------------------------------------------------------
+
+
+def scorecard_url(card: Scorecard) -> str:
+    term = card.period.term
+    return reverse(
+        "campaigns:scorecard_detail",
+        args=[term.bloc.code, term.year, card.period.kind, card.pk],
+    )
+
+
+def _load_card(request, bloc_code, year, kind, scorecard_id, write=False):
+    card, access = get_scorecard_for_user(request, scorecard_id, write=write)
+    term = card.period.term
+    if term.bloc.code != bloc_code or term.year != year or card.period.kind != kind:
+        raise Http404(_("Không tìm thấy phiếu chấm điểm."))
+    return card, access
+
+
+def _scorecard_page(request, card, access, *, form=None, status=200):
+    """The self-scoring page; ``form`` is a refused grid, shown again as it was typed."""
+    values, typed = None, {}
+    point_errors, evidence_errors = {}, {}
+    if form is not None:
+        typed, point_errors, evidence_errors = form.typed, form.point_errors, form.evidence_errors
+        values = {}
+        for cid, (raw, _note) in typed.items():
+            try:
+                values[cid] = parse_points(raw)
+            except ValueError:
+                values[cid] = None
+    rows, totals = selectors.scorecard_rows(card, values=values)
+    for row in rows:
+        if row.criterion.pk in typed:
+            row.typed_points, row.typed_note = typed[row.criterion.pk]
+        else:
+            row.typed_points = points_label(row.line.self_points) if row.line else ""
+            row.typed_note = row.line.self_note if row.line else ""
+        row.error = point_errors.get(row.criterion.pk, "")
+        row.evidence_error = evidence_errors.get(row.criterion.pk, "")
+    step = rules_for(card.period.term).score_step
+    deadline = card.period.deadline_for(
+        DeadlineExtension.objects.filter(period=card.period, agency=card.agency)
+    )
+    return render(
+        request,
+        "campaigns/scorecard_detail.html",
+        {
+            "term": card.period.term,
+            "access": access,
+            "section": "scoring",
+            "card": card,
+            "table": card.table,
+            "rows": rows,
+            "totals": totals,
+            "deadline": format_deadline(deadline),
+            "deadline_passed": timezone.now() > deadline,
+            "extended": deadline != card.period.self_deadline,
+            "editable": can_edit_scorecard(access, card),
+            "can_submit": can_submit_scorecard(access, card),
+            "can_reopen": can_reopen_scorecard(access, card),
+            "reopen_form": ReopenForm() if can_reopen_scorecard(access, card) else None,
+            "events": card.events.select_related("by"),
+            "step": points_label(step),
+            "step_raw": step,
+            "has_errors": bool(point_errors or evidence_errors),
+            "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_detail(request, bloc_code, year, kind, scorecard_id):
+    """The self-scoring page; POST saves the draft (and submits with ``action=submit``)."""
+    if request.method == "GET":
+        card, access = _load_card(request, bloc_code, year, kind, scorecard_id)
+        return _scorecard_page(request, card, access)
+    card, access = _load_card(request, bloc_code, year, kind, scorecard_id, write=True)
+    submitting = request.POST.get("action") == "submit"
+    if submitting:
+        require(
+            can_submit_scorecard(access, card),
+            _("Chỉ thủ trưởng đơn vị được nộp phiếu chấm điểm."),
+        )
+    form = SelfScoreForm(
+        request.POST,
+        request.FILES,
+        leaves=[c for c in card.table.criteria.all() if c.is_leaf],
+        current_evidence=[e for e in Evidence.objects.filter(scorecard=card) if e.is_current],
+    )
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Chưa lưu: có dòng nhập chưa đúng, xem các ô được đánh dấu đỏ."),
+        )
+        return _scorecard_page(request, card, access, form=form, status=400)
+    changed, files = services.save_scorecard_draft(
+        scorecard=card,
+        by=request.user,
+        entries=form.entries,
+        uploads=form.uploads(),
+        replacements=form.replacements(),
+        withdrawals=form.withdrawals(),
+    )
+    if not submitting:
+        messages.success(
+            request,
+            _("Đã lưu nháp: %(lines)s dòng thay đổi, %(files)s tệp minh chứng mới.")
+            % {"lines": changed, "files": files},
+        )
+        return redirect(scorecard_url(card))
+    try:
+        services.submit_scorecard(scorecard=card, by=request.user)
+    except ValidationError as exc:
+        messages.warning(request, _("Đã lưu nháp nhưng chưa nộp được phiếu:"))
+        for m in messages_of(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã nộp phiếu tự chấm điểm."))
+    return redirect(scorecard_url(card))
+
+
+@login_required
+@require_POST
+def scorecard_reopen(request, bloc_code, year, kind, scorecard_id):
+    card, access = _load_card(request, bloc_code, year, kind, scorecard_id)
+    require(access.can_manage, _("Chỉ thư ký khối được mở lại phiếu đã nộp."))
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Phải ghi lý do mở lại phiếu."))
+        return redirect(scorecard_url(card))
+    try:
+        services.reopen_scorecard(
+            scorecard=card, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for m in messages_of(exc):
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Đã mở lại phiếu cho đơn vị chỉnh sửa."))
+    return redirect(scorecard_url(card))
+
+
+@login_required
+@require_GET
+def scorecard_history(request, bloc_code, year, kind, scorecard_id):
+    card, access = _load_card(request, bloc_code, year, kind, scorecard_id)
+    changes = (
+        ScoreLineChange.objects.filter(line__scorecard=card)
+        .select_related("line__criterion", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    files = Evidence.objects.filter(scorecard=card).select_related(
+        "criterion", "uploaded_by", "replaced_by"
+    )
+    return render(
+        request,
+        "campaigns/scorecard_history.html",
+        {
+            "term": card.period.term,
+            "access": access,
+            "section": "scoring",
+            "card": card,
+            "changes": changes,
+            "files": files,
+            "events": card.events.select_related("by"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def scorecard_export(request, bloc_code, year, kind, scorecard_id):
+    card, _access = _load_card(request, bloc_code, year, kind, scorecard_id)
+    rows, totals = selectors.scorecard_rows(card)
+    term = card.period.term
+    return xlsx_response(
+        criteria_import.export_scorecard(card, rows, totals),
+        f"phieu-cham-{term.bloc.code}-{term.year}-{kind}-{card.agency.abbreviation.lower()}.xlsx",
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request, bloc_code, year, evidence_id):
+    """Stream an evidence file to a reader of its scorecard; media is never served directly."""
+    evidence, _access = get_evidence_for_user(request, evidence_id)
+    term = evidence.scorecard.period.term
+    if term.bloc.code != bloc_code or term.year != year:
+        raise Http404(_("Không tìm thấy minh chứng."))
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Tệp minh chứng không còn trên máy chủ.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
