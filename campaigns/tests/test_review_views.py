@@ -357,7 +357,9 @@ MATRIX = {
 
 
 def test_matrix_covers_every_review_view_for_every_persona():
-    assert {f"campaigns:{name}" for name in MATRIX} == url_names_of("campaigns.views.review", "campaigns.views.ranking")
+    assert {f"campaigns:{name}" for name in MATRIX} == url_names_of(
+        "campaigns.views.review", "campaigns.views.ranking"
+    )
     for tests in MATRIX.values():
         for test in tests:
             [personas] = [
