@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from blocs.views import dashboard_context
+from blocs.views.browse import dashboard_context
 from campaigns.todo import tasks_for
 
 

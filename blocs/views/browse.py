@@ -1,0 +1,182 @@
+"""Reading pages: the dashboard's data, blocs, a bloc's year, the board's overview."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from blocs.access import board_councils, get_bloc_for_user, get_term_for_user
+from blocs.models import (
+    AgencyRole,
+    Bloc,
+    BlocTerm,
+    LeadershipChange,
+    LeadershipElection,
+    Membership,
+)
+from blocs.services import member_count_warning
+from blocs.vnsort import vietnamese_sort_key
+
+
+def _bloc_order(bloc):
+    """Blocs in Vietnamese alphabetical order (the database collation puts Đ after Z)."""
+    return (vietnamese_sort_key(bloc.name), bloc.pk)
+
+
+def _terms_with_lead(queryset):
+    """Terms with their memberships loaded once, so leader/deputy cost no extra query."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("agency").order_by("agency__sort_key", "id"),
+        )
+    )
+
+
+def dashboard_context(user) -> dict:
+    """The user's roles and the latest year of each bloc they take part in (dashboard data)."""
+    roles = AgencyRole.objects.filter(user=user).select_related("agency")
+    terms = _terms_with_lead(
+        BlocTerm.objects.visible_to(user)
+        .select_related("bloc__council")
+        .order_by("bloc__name", "bloc_id", "-year")
+    )
+    latest = {}
+    for term in terms:
+        latest.setdefault(term.bloc_id, term)
+    return {
+        "roles": roles,
+        "terms": sorted(latest.values(), key=lambda t: _bloc_order(t.bloc)),
+        "councils": board_councils(user),
+    }
+
+
+@login_required
+@require_GET
+def bloc_list(request):
+    """The blocs the user may see, each with its latest term's leader and deputy."""
+    blocs = sorted(Bloc.objects.visible_to(request.user).select_related("council"), key=_bloc_order)
+    terms = _terms_with_lead(
+        BlocTerm.objects.visible_to(request.user)
+        .filter(bloc__in=[b.pk for b in blocs])
+        .order_by("bloc_id", "-year")
+    )
+    latest = {}
+    for term in terms:
+        latest.setdefault(term.bloc_id, term)
+    rows = [(bloc, latest.get(bloc.pk)) for bloc in blocs]
+    return render(request, "blocs/bloc_list.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def bloc_detail(request, bloc_code):
+    """Send the user to the latest year of the bloc they may read."""
+    bloc = get_bloc_for_user(request, bloc_code)
+    term = BlocTerm.objects.visible_to(request.user).filter(bloc=bloc).order_by("-year").first()
+    if term is None:
+        raise Http404(_("Khối chưa có năm thi đua nào."))
+    return redirect("blocs:term_detail", bloc_code=bloc.code, year=term.year)
+
+
+@login_required
+@require_GET
+def term_detail(request, bloc_code, year):
+    """One bloc in one year: members, leader, deputy and the history of the lead."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    memberships = list(
+        Membership.objects.filter(term=term)
+        .select_related("agency")
+        .prefetch_related(
+            "agency__name_changes",
+            Prefetch(
+                "agency__roles",
+                queryset=AgencyRole.objects.select_related("user")
+                .filter(role=AgencyRole.Role.HEAD)
+                .order_by("id"),
+            ),
+        )
+        .order_by("agency__sort_key", "id")
+    )
+    term._prefetched_objects_cache = {"memberships": memberships}
+    # Earlier years show each agency under the name it bore then (renames keep history).
+    as_of = min(timezone.localdate(), datetime.date(term.year, 12, 31))
+    for m in memberships:
+        m.name_then = m.agency.name_on(as_of)
+    current = [m for m in memberships if m.left_on is None]
+    history = list(
+        _terms_with_lead(
+            BlocTerm.objects.filter(bloc=term.bloc).order_by("-year")
+        ).prefetch_related("memberships__agency__name_changes")
+    )
+    today = timezone.localdate()
+    for t in history:
+        year_end = min(today, datetime.date(t.year, 12, 31))
+        t.leader_name = t.leader.name_on(year_end) if t.leader else ""
+        t.deputy_name = t.deputy.name_on(year_end) if t.deputy else ""
+    elections = {
+        e.term_id: e
+        for e in LeadershipElection.objects.filter(term__bloc=term.bloc).select_related(
+            "leader", "deputy"
+        )
+    }
+    lead_changes = LeadershipChange.objects.filter(term=term).select_related(
+        "old_leader", "old_deputy", "new_leader", "new_deputy", "changed_by"
+    )
+    readable_years = set(
+        BlocTerm.objects.visible_to(request.user)
+        .filter(bloc=term.bloc)
+        .values_list("year", flat=True)
+    )
+    return render(
+        request,
+        "blocs/term_detail.html",
+        {
+            "term": term,
+            "access": access,
+            "memberships": memberships,
+            "current_count": len(current),
+            "warning": member_count_warning(len(current)),
+            "history": [(t, elections.get(t.pk)) for t in history],
+            "election": elections.get(term.pk),
+            "readable_years": readable_years,
+            "lead_changes": lead_changes,
+        },
+    )
+
+
+@login_required
+@require_GET
+def board_overview(request):
+    """Every bloc of the board officer's councils, with this year's lead and member count."""
+    councils = list(board_councils(request.user))
+    if not councils:
+        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
+    blocs = sorted(
+        Bloc.objects.filter(council__in=councils).select_related("council"),
+        key=lambda b: (b.council_id, *_bloc_order(b)),
+    )
+    terms = _terms_with_lead(
+        BlocTerm.objects.filter(bloc__in=blocs)
+        .annotate(current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("bloc_id", "-year")
+    )
+    latest = {}
+    for term in terms:
+        latest.setdefault(term.bloc_id, term)
+    rows = []
+    for bloc in blocs:
+        term = latest.get(bloc.pk)
+        rows.append(
+            {
+                "bloc": bloc,
+                "term": term,
+                "warning": member_count_warning(term.current_members) if term else "",
+            }
+        )
+    return render(request, "blocs/board_overview.html", {"rows": rows, "councils": councils})
