@@ -8,13 +8,10 @@ where they are: they prove what was signed then, not what is in force now.
 import hashlib
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import AgencyRole, BlocTerm, Membership
@@ -27,6 +24,7 @@ from campaigns.models import (
     PledgeSignature,
     TitleRegistration,
 )
+from campaigns.services import pledge_mail
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +219,7 @@ def open_pledge(*, pledge: Pledge, by) -> Pledge:
     pledge.full_clean()
     pledge.save(update_fields=["members", "content_hash", "status", "opened_at"])
     _record(pledge, by=by, from_status=Pledge.Status.DRAFT, note=_("Mở ký giao ước."))
-    _mail_heads(pledge, pledge.member_ids, kind="opened")
+    pledge_mail.mail_heads(pledge, pledge.member_ids, kind="opened")
     return pledge
 
 
@@ -260,7 +258,7 @@ def revise_pledge(*, pledge: Pledge, by, reason: str) -> Pledge:
         note=_("Soạn phiên bản %(v)s thay phiên bản %(old)s.")
         % {"v": successor.version, "old": pledge.version},
     )
-    _mail_heads(pledge, pledge.member_ids, kind="voided", note=reason)
+    pledge_mail.mail_heads(pledge, pledge.member_ids, kind="voided", note=reason)
     return successor
 
 
@@ -385,82 +383,14 @@ def unsigned_agency_ids(pledge: Pledge) -> list[int]:
     return [i for i in required_agency_ids(pledge) if i not in signed]
 
 
-# Mail -----------------------------------------------------------------------------------------
-
-
-def _pledge_url(pledge: Pledge) -> str:
-    path = reverse("campaigns:pledge_detail", args=[pledge.term.bloc.code, pledge.term.year])
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _mail_heads(pledge: Pledge, agency_ids, *, kind: str, note: str = "") -> int:
-    """Email the heads of ``agency_ids`` about ``pledge``; return the number of emails."""
-    heads = (
-        AgencyRole.objects.filter(agency_id__in=list(agency_ids), role=AgencyRole.Role.HEAD)
-        .exclude(user__email="")
-        .select_related("user", "agency")
-        .order_by("agency__sort_key", "id")
-    )
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "title": pledge.title,
-            "version": pledge.version,
-            "bloc": pledge.term.bloc.name,
-            "year": pledge.term.year,
-            "url": _pledge_url(pledge),
-            "note": note,
-        }
-        if kind == "opened":
-            subject = _("[%(bloc)s] Mời ký giao ước thi đua năm %(year)s") % context
-            body = _(
-                "Kính gửi Thủ trưởng %(agency)s,\n\n"
-                "%(title)s (phiên bản %(version)s) của %(bloc)s đã được mở để ký trực tuyến.\n"
-                "Đề nghị đồng chí đăng nhập, đọc nội dung và ký tại: %(url)s\n"
-            )
-        elif kind == "voided":
-            subject = _("[%(bloc)s] Thu hồi giao ước thi đua năm %(year)s") % context
-            body = _(
-                "Kính gửi Thủ trưởng %(agency)s,\n\n"
-                "Phiên bản %(version)s của %(title)s đã bị thu hồi. Lý do: %(note)s\n"
-                "Chữ ký trên phiên bản này vẫn được lưu nhưng không còn hiệu lực; "
-                "đơn vị sẽ ký lại phiên bản mới khi được mở ký: %(url)s\n"
-            )
-        else:
-            subject = _("[%(bloc)s] Nhắc ký giao ước thi đua năm %(year)s") % context
-            body = _(
-                "Kính gửi Thủ trưởng %(agency)s,\n\n"
-                "Đơn vị chưa ký %(title)s (phiên bản %(version)s) của %(bloc)s.\n"
-                "Đề nghị đồng chí đăng nhập và ký tại: %(url)s\n"
-            )
-        for role in heads:
-            messages.append(
-                (
-                    subject,
-                    body % {**context, "agency": role.agency.name},
-                    settings.DEFAULT_FROM_EMAIL,
-                    [role.user.email],
-                )
-            )
-    if messages:
-        transaction.on_commit(lambda: _send(messages))
-    return len(messages)
-
-
-def _send(messages) -> None:
-    # The change is already committed: a mail server that is down must not turn it into an
-    # error page, so the failure is logged for the administrator instead.
-    try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:
-        logger.exception("could not send %s pledge emails", len(messages))
+# Reminders ------------------------------------------------------------------------------------
 
 
 def remind_unsigned(*, pledge: Pledge, by=None) -> int:
     """Email the heads of members that have not signed the open pledge; return how many."""
     if pledge.status != Pledge.Status.OPEN:
         raise PledgeError(_("Chỉ nhắc ký khi giao ước đang mở ký."))
-    return _mail_heads(pledge, unsigned_agency_ids(pledge), kind="reminder")
+    return pledge_mail.mail_heads(pledge, unsigned_agency_ids(pledge), kind="reminder")
 
 
 @transaction.atomic
