@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "simple_history",
     "blocs",
     "campaigns",
     "awards",
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every historical row written during a request names its user (blocs/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +147,9 @@ TASKS_EAGER = CELERY_TASK_ALWAYS_EAGER
 
 # The public address printed on documents next to their verification code.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# The audit trail (blocs/history.py) is read in the admin, never used to rewrite a row: no revert.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Evidence uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import BlocTerm
 
 # Unambiguous letters and digits for codes read aloud or typed from paper (no 0/O, 1/I/L).
@@ -66,6 +67,7 @@ class Document(models.Model):
     error = models.TextField(_("lỗi"), blank=True)
 
     objects = DocumentQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("văn bản")

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.vnsort import vietnamese_sort_key
 
 __all__ = [
@@ -37,6 +38,8 @@ class Council(models.Model):
         choices=DocumentProfile.choices,
         default=DocumentProfile.STATE,
     )
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("hội đồng thi đua – khen thưởng")
@@ -88,6 +91,7 @@ class Agency(models.Model):
     sort_key = models.CharField(max_length=2000, editable=False, db_index=True, default="")
 
     objects = AgencyQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -195,6 +199,7 @@ class Bloc(models.Model):
     active = models.BooleanField(_("đang hoạt động"), default=True)
 
     objects = BlocQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("khối thi đua")
@@ -215,6 +220,8 @@ class RotationSlot(models.Model):
         Agency, on_delete=models.PROTECT, related_name="rotation_slots", verbose_name=_("đơn vị")
     )
     position = models.PositiveSmallIntegerField(_("thứ tự"))
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("thứ tự luân phiên")

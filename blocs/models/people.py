@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models.organisations import Agency, Council
 
 __all__ = ["AgencyRole", "BoardOfficer", "User"]
@@ -55,6 +56,8 @@ class AgencyRole(models.Model):
         _("thẩm quyền ký"), max_length=4, choices=Authority.choices, default="", blank=True
     )
 
+    history = AuditTrail()
+
     class Meta:
         verbose_name = _("vai trò tại đơn vị")
         verbose_name_plural = _("vai trò tại đơn vị")
@@ -86,6 +89,8 @@ class BoardOfficer(models.Model):
         related_name="board_officers",
         verbose_name=_("hội đồng"),
     )
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("cán bộ Ban Thi đua – Khen thưởng")

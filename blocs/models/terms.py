@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models.organisations import Agency, Bloc
 
 __all__ = [
@@ -64,6 +65,7 @@ class BlocTerm(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = BlocTermQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("năm thi đua của khối")
@@ -127,6 +129,8 @@ class Membership(models.Model):
     left_on = models.DateField(_("ngày rời khối"), null=True, blank=True)
     left_reason = models.CharField(_("lý do rời khối"), max_length=255, blank=True)
 
+    history = AuditTrail()
+
     class Meta:
         verbose_name = _("thành viên khối")
         verbose_name_plural = _("thành viên khối")
@@ -184,6 +188,8 @@ class LeadershipElection(models.Model):
         verbose_name=_("người ghi"),
     )
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("kết quả bầu khối trưởng, khối phó")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import BlocTerm
 
 __all__ = ["POINTS", "CriteriaTable", "Criterion"]
@@ -53,6 +54,8 @@ class CriteriaTable(models.Model):
         verbose_name=_("người thông qua"),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("bảng tiêu chí chấm điểm")
@@ -111,6 +114,8 @@ class Criterion(models.Model):
     evidence_required = models.BooleanField(_("bắt buộc minh chứng"), default=False)
     guidance = models.TextField(_("hướng dẫn chấm"), blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("tiêu chí")

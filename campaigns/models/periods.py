@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import Agency, BlocTerm
 
 __all__ = ["DEADLINE_ZONE", "CrossCheck", "DeadlineExtension", "Period", "format_deadline"]
@@ -59,6 +60,8 @@ class Period(models.Model):
         verbose_name=_("người chốt"),
     )
 
+    history = AuditTrail()
+
     class Meta:
         verbose_name = _("kỳ chấm điểm")
         verbose_name_plural = _("kỳ chấm điểm")
@@ -108,6 +111,8 @@ class DeadlineExtension(models.Model):
     )
     granted_at = models.DateTimeField(_("gia hạn lúc"), auto_now_add=True)
 
+    history = AuditTrail()
+
     class Meta:
         verbose_name = _("gia hạn tự chấm")
         verbose_name_plural = _("gia hạn tự chấm")
@@ -140,6 +145,8 @@ class CrossCheck(models.Model):
         verbose_name=_("người phân công"),
     )
     assigned_at = models.DateTimeField(_("phân công lúc"), auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("phân công chấm chéo")

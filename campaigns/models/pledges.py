@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import Agency, BlocTerm
 from campaigns import pledge_hash
 
@@ -46,6 +47,8 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("phong trào thi đua")
@@ -90,6 +93,8 @@ class CampaignAttachment(models.Model):
         verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("tệp đính kèm phong trào")
@@ -155,6 +160,7 @@ class Pledge(models.Model):
     void_reason = models.TextField(_("lý do thu hồi"), blank=True)
 
     objects = PledgeQuerySet.as_manager()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("giao ước thi đua")
@@ -222,6 +228,8 @@ class Commitment(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"))
     text = models.TextField(_("nội dung"))
 
+    history = AuditTrail()
+
     class Meta:
         verbose_name = _("nội dung giao ước")
         verbose_name_plural = _("nội dung giao ước")
@@ -265,6 +273,8 @@ class PledgeSignature(models.Model):
     content_hash = models.CharField(_("mã băm nội dung đã ký"), max_length=64)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     user_agent = models.CharField(_("trình duyệt"), max_length=500, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("chữ ký giao ước")
@@ -347,6 +357,8 @@ class TitleRegistration(models.Model):
         verbose_name=_("người đăng ký"),
     )
     registered_at = models.DateTimeField(_("đăng ký lúc"), auto_now_add=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("đăng ký danh hiệu")

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import BlocTerm
 from campaigns import ranking
 
@@ -43,6 +44,8 @@ class ScoringRules(models.Model):
         related_name="+",
         verbose_name=_("người sửa"),
     )
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("quy tắc chấm điểm của năm")

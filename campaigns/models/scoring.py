@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from blocs.history import AuditTrail
 from blocs.models import Agency
 from campaigns import layers
 from campaigns.models.criteria import POINTS, CriteriaTable, Criterion
@@ -51,6 +52,8 @@ class Scorecard(models.Model):
         related_name="+",
         verbose_name=_("người nộp"),
     )
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("phiếu chấm điểm")
@@ -132,6 +135,8 @@ class ScoreLine(models.Model):
         _("điểm Ban TĐKT điều chỉnh"), null=True, blank=True, **POINTS
     )
     board_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("dòng điểm")
@@ -230,6 +235,8 @@ class Evidence(models.Model):
         verbose_name=_("thay bằng"),
     )
     withdrawn_at = models.DateTimeField(_("gỡ lúc"), null=True, blank=True)
+
+    history = AuditTrail()
 
     class Meta:
         verbose_name = _("minh chứng")
