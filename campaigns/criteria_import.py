@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from campaigns.models import CriteriaTable, Criterion
-from campaigns.scoring import CriteriaTree
+from campaigns.scoring import CriteriaTree, CriterionSpec
 
 COLUMNS = [
     ("code", gettext_lazy("Mã"), 10),
@@ -244,6 +244,10 @@ def parse(data: bytes) -> list[ParsedRow]:
             )
         else:
             by_code[row.code] = row
+    loops = CriteriaTree(
+        CriterionSpec(id=r.code, parent_id=r.parent or None, kind=r.kind, max_points=0)
+        for r in by_code.values()
+    ).in_loop
     for row in rows:
         if not row.parent:
             continue
@@ -258,7 +262,7 @@ def parse(data: bytes) -> list[ParsedRow]:
                 _("Dòng %(row)s: “%(parent)s” không phải là nhóm nên không thể chứa tiêu chí.")
                 % {"row": row.row, "parent": row.parent}
             )
-        elif parent is row or _is_cycle(row, by_code):
+        elif row.code in loops:
             errors.append(_("Dòng %(row)s: nhóm cha tạo thành vòng lặp.") % {"row": row.row})
     if errors:
         errors.sort(key=_row_number)
@@ -271,16 +275,6 @@ def parse(data: bytes) -> list[ParsedRow]:
 def _row_number(message: str) -> int:
     digits = "".join(ch for ch in message.split(":", 1)[0] if ch.isdigit())
     return int(digits) if digits else 0
-
-
-def _is_cycle(row, by_code) -> bool:
-    seen, node = set(), row
-    while node is not None and node.parent:
-        if node.code in seen:
-            return True
-        seen.add(node.code)
-        node = by_code.get(node.parent)
-    return False
 
 
 @transaction.atomic

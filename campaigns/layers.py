@@ -18,10 +18,16 @@ LABELS = {
 }
 
 
-def latest(values, upto=BOARD):
-    """The latest layer present in ``values`` (layer → points) up to ``upto``, else ``None``."""
-    for layer in reversed(ORDER[: ORDER.index(upto) + 1]):
-        value = values.get(layer)
+# The fields to look at for each layer asked, latest first (read on every line of a period).
+_LOOKUP = {
+    upto: tuple(FIELDS[la] for la in reversed(ORDER[: i + 1])) for i, upto in enumerate(ORDER)
+}
+
+
+def value_of(line, upto=BOARD):
+    """The latest layer present on ``line`` (an object with the ``<layer>_points`` fields)."""
+    for name in _LOOKUP[upto]:
+        value = getattr(line, name)
         if value is not None:
             return value
     return None

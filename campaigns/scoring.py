@@ -59,6 +59,20 @@ class CriterionSpec:
         return self.kind != GROUP
 
 
+# The columns of a ``Criterion`` row a spec is read from, in the order of its fields.
+SPEC_FIELDS = (
+    "id",
+    "parent_id",
+    "kind",
+    "max_points",
+    "code",
+    "title",
+    "order",
+    "evidence_required",
+    "guidance",
+)
+
+
 @dataclass(frozen=True)
 class Node:
     """A row of the tree in table order, with its depth (0 at the top) and its groups above."""
@@ -137,6 +151,8 @@ class CriteriaTree:
             for child in reversed(children.get(spec.id, [])):
                 stack.append((child, depth + 1, (spec.id, *ancestors)))
         self._node = {n.id: n for n in self.nodes}
+        # Rows under a loop of parents are never reached from the top.
+        self.in_loop = set(self.by_id) - seen
         self.leaves = [n.spec for n in self.nodes if n.spec.is_leaf]
         self.groups = [n.spec for n in self.nodes if n.spec.is_group]
         self.group_max = {g.id: ZERO for g in self.groups}
@@ -147,6 +163,12 @@ class CriteriaTree:
                 self.group_max[gid] += Decimal(leaf.max_points)
                 kinds.setdefault(gid, set()).add(leaf.kind)
                 self._under[gid].append(leaf.id)
+        self._group_ids = [g.id for g in self.groups]
+        # What ``totals`` reads for each leaf, computed once for the many cards of a period.
+        self._plan = [
+            (leaf.id, leaf.kind, Decimal(leaf.max_points), self._node[leaf.id].ancestors)
+            for leaf in self.leaves
+        ]
         # Groups whose leaves are all penalties are shown with a minus sign.
         self.penalty_groups = {gid for gid, found in kinds.items() if found == {PENALTY}}
 
@@ -205,11 +227,21 @@ class CriteriaTree:
         Values given for group rows are ignored: a parent row is only ever the sum of its leaves.
         """
         sums = {SCORED: ZERO, BONUS: ZERO, PENALTY: ZERO}
-        group_sums = {g.id: ZERO for g in self.groups}
-        for leaf in self.leaves:
-            points = clamp_leaf(values.get(leaf.id), leaf.max_points)
-            sums[leaf.kind] += points
-            for gid in self._node[leaf.id].ancestors:
+        group_sums = dict.fromkeys(self._group_ids, ZERO)
+        get = values.get
+        for leaf_id, kind, max_points, groups in self._plan:
+            points = get(leaf_id)
+            if points is None:
+                continue
+            if not isinstance(points, Decimal):
+                points = Decimal(points)
+            # A leaf counts between 0 and its maximum (``clamp_leaf``); 0 adds nothing.
+            if points <= 0:
+                continue
+            if points > max_points:
+                points = max_points
+            sums[kind] += points
+            for gid in groups:
                 group_sums[gid] += points
         base = min(sums[SCORED], self.base_max)
         bonus = min(sums[BONUS], self.bonus_cap)

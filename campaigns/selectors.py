@@ -7,6 +7,7 @@ the values they carry, and every total through ``campaigns.scoring.CriteriaTree`
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from campaigns.models import (
     ScoreLine,
     rules_for,
 )
-from campaigns.scoring import CriteriaTree, line_problem
+from campaigns.scoring import SPEC_FIELDS, CriteriaTree, CriterionSpec, line_problem
 from campaigns.services.points import points_label
 
 ZERO = Decimal("0")
@@ -40,9 +41,8 @@ class AgencyRow:
         return self.name
 
 
-@dataclass(slots=True)
-class LineRow:
-    """The layers of one score line, side by side."""
+class LineRow(NamedTuple):
+    """The layers of one score line, side by side (a tuple: a period holds thousands)."""
 
     id: int
     criterion_id: int
@@ -62,7 +62,7 @@ class LineRow:
         return layers.of(self)
 
     def value(self, upto=layers.BOARD):
-        return layers.latest(self.by_layer, upto)
+        return layers.value_of(self, upto)
 
     @property
     def final_points(self):
@@ -134,8 +134,12 @@ def load_trees(table_ids, tables=None) -> tuple[dict, dict]:
     if tables is None:
         tables = {t.pk: t for t in CriteriaTable.objects.filter(pk__in=table_ids)}
     rows = {}
-    for c in Criterion.objects.filter(table_id__in=table_ids).order_by("order", "id"):
-        rows.setdefault(c.table_id, []).append(c)
+    for table_id, *values in (
+        Criterion.objects.filter(table_id__in=table_ids)
+        .order_by("order", "id")
+        .values_list("table_id", *SPEC_FIELDS)
+    ):
+        rows.setdefault(table_id, []).append(CriterionSpec(*values))
     trees = {pk: CriteriaTree.for_table(t, rows.get(pk, [])) for pk, t in tables.items()}
     return tables, trees
 
@@ -172,23 +176,14 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
         )
     ]
     by_id = {c.id: c for c in cards}
-    for values in (
+    make = LineRow._make
+    for card_id, *values in (
         ScoreLine.objects.filter(scorecard__period=period)
         .order_by()
-        .values_list(
-            "pk",
-            "scorecard_id",
-            "criterion_id",
-            "self_points",
-            "review_points",
-            "agreed_points",
-            "board_points",
-            "board_reason",
-            "reviewer_id",
-        )
+        .values_list("scorecard_id", *LineRow._fields)
     ):
-        line = LineRow(values[0], *values[2:])
-        by_id[values[1]].lines[line.criterion_id] = line
+        line = make(values)
+        by_id[card_id].lines[line.criterion_id] = line
     tables, trees = load_trees({c.table_id for c in cards})
     rules = rules_for(period.term)
     data = PeriodData(period=period, rules=rules, tables=tables, trees=trees, cards=cards)

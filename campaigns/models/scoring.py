@@ -164,7 +164,7 @@ class ScoreLine(models.Model):
 
     def value(self, upto=layers.BOARD):
         """The latest layer present up to ``upto`` (``campaigns.layers``)."""
-        return layers.latest(layers.of(self), upto)
+        return layers.value_of(self, upto)
 
     @property
     def final_points(self):

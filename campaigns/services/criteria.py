@@ -131,11 +131,11 @@ def _check_parent(table, parent, kind, criterion=None):
         return
     if parent.table_id != table.pk or parent.kind != Criterion.Kind.GROUP:
         raise ValidationError({"parent": _("Chỉ được xếp tiêu chí vào một nhóm của cùng bảng.")})
-    node = parent
-    while criterion is not None and node is not None:
-        if node.pk == criterion.pk:
-            raise ValidationError({"parent": _("Một nhóm không thể nằm trong chính nó.")})
-        node = node.parent
+    if criterion is not None and (
+        parent.pk == criterion.pk
+        or criterion.pk in CriteriaTree(table.criteria.all()).ancestors(parent.pk)
+    ):
+        raise ValidationError({"parent": _("Một nhóm không thể nằm trong chính nó.")})
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from blocs.models import Membership
 from campaigns import crosscheck, selectors
 from campaigns.models import CrossCheck, Period, ScoreLineChange
-from campaigns.services import exports as exports
+from campaigns.services import exports
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
@@ -262,3 +262,12 @@ def test_meeting_votes_passed_in_break_a_remaining_tie(bloc_world):
     data = selectors.load_period(period, meeting_votes={w.a.pk: 4, w.b.pk: 6})
     assert [(r.agency_id, r.rank) for r in data.ranked] == [(w.b.pk, 1), (w.a.pk, 2)]
     assert data.ranked[0].tie_break_label == "Nhiều phiếu bình xét hơn"
+
+
+def test_the_period_is_read_as_plain_values(bloc_world):
+    w = bloc_world
+    _, period, cards = _one_line_world(w)
+    data = selectors.load_period(period, include_drafts=True)
+    line = next(iter(data.cards[0].lines.values()))
+    assert isinstance(line, selectors.LineRow)
+    assert isinstance(data.cards[0].agency, selectors.AgencyRow)

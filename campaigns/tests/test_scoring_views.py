@@ -591,3 +591,21 @@ def test_the_scorecard_export_uses_the_same_totals_as_the_page(client, world):
     assert values["Tổng điểm"] == 105
     assert values["Điểm thưởng (sau khi áp trần)"] == 10
     assert values["Thực hiện nhiệm vụ chính trị, chuyên môn"] == 98
+
+
+def test_a_post_carrying_only_some_lines_leaves_the_others_as_they_were(client, world):
+    client.force_login(world.member_officer)
+    url = reverse(
+        "campaigns:scorecard_detail", args=[*_term_args(world), "semiannual", world.card.pk]
+    )
+    first, second = world.leaf["1.1"].pk, world.leaf["1.2"].pk
+    client.post(url, {f"points-{first}": "60", f"note-{first}": "Có", f"points-{second}": "38"})
+    # A request carrying only a file, then one carrying only the second line's points.
+    pdf = SimpleUploadedFile(
+        "bao-cao.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF"
+    )
+    assert client.post(url, {f"file-{first}": pdf}).status_code == 302
+    assert client.post(url, {f"points-{second}": "37"}).status_code == 302
+    lines = {ln.criterion_id: ln for ln in world.card.lines.all()}
+    assert (lines[first].self_points, lines[first].self_note) == (D("60"), "Có")
+    assert lines[second].self_points == D("37")
