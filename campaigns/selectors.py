@@ -41,6 +41,15 @@ class AgencyRow:
         return self.name
 
 
+class TableCaps(NamedTuple):
+    """The caps of a criteria table, as the totals and the explanation read them."""
+
+    id: int
+    base_max: Decimal
+    bonus_cap: Decimal
+    penalty_cap: Decimal
+
+
 class LineRow(NamedTuple):
     """The layers of one score line, side by side (a tuple: a period holds thousands)."""
 
@@ -98,7 +107,7 @@ class PeriodData:
 
     period: Period
     rules: object
-    tables: dict  # table id → CriteriaTable
+    tables: dict  # table id → TableCaps
     trees: dict  # table id → CriteriaTree
     cards: list  # [CardRow] in Vietnamese agency order
     ranked: list = field(default_factory=list)
@@ -147,34 +156,39 @@ def load_trees(table_ids, tables=None) -> tuple[dict, dict]:
 def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
     """Load a period's scorecards, lines and criteria as plain values, and rank it.
 
-    Five queries whatever the number of agencies or criteria. Draft scorecards are left out of
+    Four queries whatever the number of agencies or criteria. Draft scorecards are left out of
     the ranking (they are nobody's score yet) unless ``include_drafts``. ``meeting_votes`` maps
     an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; the meeting
     lives in the awards app, which passes them in (campaigns never imports awards).
     """
     meeting_votes = meeting_votes or {}
-    cards = [
-        CardRow(
-            id=pk,
-            agency=AgencyRow(id=agency_id, name=name, abbreviation=abbr, sort_key=sort_key),
-            status=status,
-            table_id=table_id,
-            lines={},
-        )
-        for pk, status, table_id, agency_id, name, abbr, sort_key in Scorecard.objects.filter(
-            period=period
-        )
+    cards, tables = [], {}
+    for pk, status, agency_id, name, abbr, sort_key, *table in (
+        Scorecard.objects.filter(period=period)
         .order_by("agency__sort_key", "agency_id")
         .values_list(
             "pk",
             "status",
-            "table_id",
             "agency_id",
             "agency__name",
             "agency__abbreviation",
             "agency__sort_key",
+            "table_id",
+            "table__base_max",
+            "table__bonus_cap",
+            "table__penalty_cap",
         )
-    ]
+    ):
+        tables[table[0]] = TableCaps(*table)
+        cards.append(
+            CardRow(
+                id=pk,
+                agency=AgencyRow(id=agency_id, name=name, abbreviation=abbr, sort_key=sort_key),
+                status=status,
+                table_id=table[0],
+                lines={},
+            )
+        )
     by_id = {c.id: c for c in cards}
     make = LineRow._make
     for card_id, *values in (
@@ -184,7 +198,7 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
     ):
         line = make(values)
         by_id[card_id].lines[line.criterion_id] = line
-    tables, trees = load_trees({c.table_id for c in cards})
+    tables, trees = load_trees(set(tables), tables=tables)
     rules = rules_for(period.term)
     data = PeriodData(period=period, rules=rules, tables=tables, trees=trees, cards=cards)
     rows, rows_before = [], []

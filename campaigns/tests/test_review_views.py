@@ -517,3 +517,13 @@ def test_unknown_layer_period_or_format_is_not_found(client, world):
         "campaigns:ranking", kwargs={"bloc_code": w.bloc.code, "year": 2026, "kind": "quarterly"}
     )
     expect(client.get(bad), 404)
+
+
+def test_every_campaigns_view_is_in_one_of_the_three_matrices():
+    # Each matrix checks its own modules; together they must leave no campaigns view out.
+    covered = (
+        url_names_of("campaigns.views.pledges")
+        | url_names_of("campaigns.views.criteria", "campaigns.views.scorecards")
+        | url_names_of("campaigns.views.review", "campaigns.views.ranking")
+    )
+    assert covered == url_names_of("campaigns.views")

@@ -108,3 +108,15 @@ def test_read_views_are_get_only(client, personas, ready_document):
         client.post(reverse("reports:document_download", args=[ready_document.pk])).status_code
         == 405
     )
+
+
+def test_every_other_method_is_refused(client, personas, term, ready_document):
+    client.force_login(personas["secretariat"])
+    documents = reverse("reports:term_documents", args=[term.bloc.code, term.year])
+    status = reverse("reports:document_status", args=[ready_document.pk])
+    rerender = reverse("reports:document_rerender", args=[ready_document.pk])
+    verify = reverse("reports:verify", args=[ready_document.verification_code])
+    assert client.post(documents).status_code == 405
+    assert client.post(status).status_code == 405
+    assert client.get(rerender).status_code == 405
+    assert client.put(verify).status_code == 405
