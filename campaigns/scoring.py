@@ -235,10 +235,10 @@ class CriteriaTree:
                 continue
             if not isinstance(points, Decimal):
                 points = Decimal(points)
-            # A leaf counts between 0 and its maximum (``clamp_leaf``); 0 adds nothing.
-            if points <= 0:
-                continue
-            if points > max_points:
+            # A leaf counts between 0 and its maximum, as ``clamp_leaf`` says.
+            if points < 0:
+                points = ZERO
+            elif points > max_points:
                 points = max_points
             sums[kind] += points
             for gid in groups:
