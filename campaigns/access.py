@@ -69,7 +69,6 @@ def can_see_scorecard(access: TermAccess, scorecard: Scorecard, reviewer_id=None
     )
     assigned = bool(reviewer_id) or (
         needs_assignment
-        and scorecard.status != Scorecard.Status.DRAFT
         and reviewer_agency_id(access, scorecard.period_id, scorecard.agency_id) is not None
     )
     return sees_card(
