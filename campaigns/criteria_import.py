@@ -18,8 +18,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from blocs.history import record_by
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.scoring import CriteriaTree, CriterionSpec
+from campaigns.services.criteria import delete_rows
 
 COLUMNS = [
     ("code", gettext_lazy("Mã"), 10),
@@ -285,7 +287,7 @@ def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
     if locked.is_frozen:
         raise ImportFailed([_("Bảng tiêu chí đã thông qua không được sửa; hãy tạo phiên bản mới.")])
     rows = parse(data)
-    table.criteria.all().delete()
+    delete_rows(table.criteria.all(), by=by)
     created = {}
     pending = list(rows)
     # Parents first, whatever the order of the rows in the sheet.
@@ -295,7 +297,7 @@ def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
             if row.parent and row.parent not in created:
                 later.append(row)
                 continue
-            created[row.code] = Criterion.objects.create(
+            criterion = Criterion(
                 table=table,
                 parent=created.get(row.parent),
                 code=row.code,
@@ -306,6 +308,8 @@ def import_table(*, table: CriteriaTable, data: bytes, by) -> int:
                 guidance=row.guidance,
                 order=row.row * 10,
             )
+            record_by(criterion, by).save()
+            created[row.code] = criterion
         if len(later) == len(pending):
             raise ImportFailed([_("Không xác định được nhóm cha của một số dòng.")])
         pending = later

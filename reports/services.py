@@ -8,9 +8,10 @@ import traceback
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 
+from blocs.history import record_by
 from blocs.models import AgencyRole, BlocTerm
 from reports.kinds import get_kind
 from reports.models import Document
@@ -60,22 +61,31 @@ def request_document(
         issued_on=timezone.localdate(),
     )
     document.full_clean()
-    document.save()
+    record_by(document, by).save()
     return document
 
 
+@transaction.atomic
 def claim_document(document_id: int, *, force: bool = False) -> bool:
-    """Take the row for rendering with one conditional UPDATE; False when someone else has it."""
+    """Take the row for rendering; False when someone else has it.
+
+    The row is read claimable under a row lock and saved, so that the claim is in the
+    document's history. On PostgreSQL a second worker waits for the lock and then finds the
+    row no longer claimable, as a conditional UPDATE would have; SQLite runs one writer at a time.
+    """
     now = timezone.now()
     claimable = Q(status__in=[Document.Status.PENDING, Document.Status.FAILED]) | Q(
         status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
     )
     if force:
         claimable |= Q(status=Document.Status.READY)
-    claimed = Document.objects.filter(claimable, pk=document_id).update(
-        status=Document.Status.RENDERING, started_at=now, error="", attempts=F("attempts") + 1
-    )
-    return claimed == 1
+    document = Document.objects.select_for_update().filter(claimable, pk=document_id).first()
+    if document is None:
+        return False
+    document.status, document.started_at, document.error = Document.Status.RENDERING, now, ""
+    document.attempts += 1
+    document.save(update_fields=["status", "started_at", "error", "attempts"])
+    return True
 
 
 def document_context(document: Document) -> dict:
@@ -125,16 +135,15 @@ def render_document(document_id: int, *, force: bool = False) -> Document | None
             context.update(kind.build_context(document))
             pdf, pages = render_pdf(kind.template, context)
     except transient_errors():
-        Document.objects.filter(pk=document_id).update(status=Document.Status.PENDING)
+        document.status = Document.Status.PENDING
+        document.save(update_fields=["status"])
         raise
     except Exception as exc:
         logger.exception("document %s failed", document_id)
-        Document.objects.filter(pk=document_id).update(
-            status=Document.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}",
-        )
-        return Document.objects.get(pk=document_id)
+        document.status, document.finished_at = Document.Status.FAILED, timezone.now()
+        document.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}"
+        document.save(update_fields=["status", "finished_at", "error"])
+        return document
     store_pdf(document, pdf, pages=pages)
     return document
 
@@ -170,11 +179,16 @@ def reset_failed_document(*, document: Document, by=None) -> bool:
     Return whether it was reset: only then does the caller queue its rendering. A ready
     document is never rendered over: copies already handed out must keep verifying.
     """
-    reset = Document.objects.filter(pk=document.pk, status=Document.Status.FAILED).update(
-        status=Document.Status.PENDING, error=""
+    locked = (
+        Document.objects.select_for_update()
+        .filter(pk=document.pk, status=Document.Status.FAILED)
+        .first()
     )
+    if locked is not None:
+        locked.status, locked.error = Document.Status.PENDING, ""
+        record_by(locked, by).save(update_fields=["status", "error"])
     document.refresh_from_db()
-    return bool(reset)
+    return locked is not None
 
 
 def verify_upload(*, document: Document, uploaded) -> bool:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from blocs.history import record_by
 from blocs.models import (
     Agency,
     AgencyNameChange,
@@ -39,7 +40,7 @@ def rename_agency(
     agency.name = name
     agency.abbreviation = abbreviation
     agency.full_clean()
-    agency.save(update_fields=["name", "abbreviation", "sort_key"])
+    record_by(agency, by).save(update_fields=["name", "abbreviation", "sort_key"])
     change.new_abbreviation = agency.abbreviation
     change.full_clean()
     change.save()
@@ -69,25 +70,24 @@ def merge_agencies(*, source: Agency, target: Agency, merged_on, by=None) -> Age
         role = m.role
         target_m = Membership.objects.filter(term=m.term, agency=target).first()
         if target_m is None:
-            target_m = Membership.objects.create(
-                term=m.term, agency=target, joined_on=max(merged_on, m.joined_on)
-            )
+            target_m = Membership(term=m.term, agency=target, joined_on=max(merged_on, m.joined_on))
+            record_by(target_m, by).save()
         elif target_m.left_on is not None:
             target_m.left_on = None
-            target_m.save(update_fields=["left_on"])
+            record_by(target_m, by).save(update_fields=["left_on"])
         m.role = Membership.Role.MEMBER
         m.left_on = max(merged_on, m.joined_on)
         m.left_reason = _("Hợp nhất vào %(target)s") % {"target": target}
-        m.save(update_fields=["role", "left_on", "left_reason"])
+        record_by(m, by).save(update_fields=["role", "left_on", "left_reason"])
         if role != Membership.Role.MEMBER and target_m.role == Membership.Role.MEMBER:
             target_m.role = role
             try:
                 with transaction.atomic():
-                    target_m.save(update_fields=["role"])
+                    record_by(target_m, by).save(update_fields=["role"])
             except IntegrityError:
                 target_m.role = Membership.Role.MEMBER
     for term in {m.term_id: m.term for m in open_memberships}.values():
-        fill_vacant_lead(term)
+        fill_vacant_lead(term, by=by)
         record_lead_change(
             term=term,
             old=leads_before[term.pk],
@@ -98,13 +98,13 @@ def merge_agencies(*, source: Agency, target: Agency, merged_on, by=None) -> Age
         )
     for slot in RotationSlot.objects.filter(agency=source):
         if RotationSlot.objects.filter(bloc=slot.bloc, agency=target).exists():
-            slot.delete()
+            record_by(slot, by).delete()
         else:
             slot.agency = target
-            slot.save(update_fields=["agency"])
+            record_by(slot, by).save(update_fields=["agency"])
     source.active = False
     source.merged_into = target
     source.merged_on = merged_on
     source.full_clean()
-    source.save(update_fields=["active", "merged_into", "merged_on"])
+    record_by(source, by).save(update_fields=["active", "merged_into", "merged_on"])
     return source

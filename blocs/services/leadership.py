@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from blocs.history import record_by
 from blocs.models import (
     Agency,
     BlocTerm,
@@ -106,7 +107,7 @@ def set_leadership(
         )
         if m.role != role and m.role != Membership.Role.MEMBER:
             m.role = Membership.Role.MEMBER
-            m.save(update_fields=["role"])
+            record_by(m, by).save(update_fields=["role"])
     for agency_id, role in (
         (leader.pk, Membership.Role.LEADER),
         (deputy.pk, Membership.Role.DEPUTY),
@@ -114,7 +115,7 @@ def set_leadership(
         m = memberships[agency_id]
         if m.role != role:
             m.role = role
-            m.save(update_fields=["role"])
+            record_by(m, by).save(update_fields=["role"])
     record_lead_change(
         term=term, old=old, new=(leader.pk, deputy.pk), by=by, source=source, reason=reason
     )
@@ -155,7 +156,7 @@ def record_election(
     if minutes:
         election.minutes = minutes
     election.full_clean()
-    election.save()
+    record_by(election, by).save()
     following = BlocTerm.objects.filter(bloc=term.bloc, year=term.year + 1).first()
     if following and not following.is_closed:
         members = set(
@@ -173,7 +174,7 @@ def record_election(
     return election
 
 
-def fill_vacant_lead(term: BlocTerm) -> None:
+def fill_vacant_lead(term: BlocTerm, *, by=None) -> None:
     """After a merge, give a vacant lead or deputy post to the next member in the rotation."""
     memberships = list(Membership.objects.filter(term=term, left_on__isnull=True))
     roles = {m.role: m for m in memberships}
@@ -197,7 +198,7 @@ def fill_vacant_lead(term: BlocTerm) -> None:
             if candidate in members and candidate not in taken:
                 m = next(x for x in memberships if x.agency_id == candidate)
                 m.role = role
-                m.save(update_fields=["role"])
+                record_by(m, by).save(update_fields=["role"])
                 roles[role] = m
                 taken.add(candidate)
                 break

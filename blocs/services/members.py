@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from blocs.history import delete_with_history, record_by
 from blocs.models import (
     Agency,
     Bloc,
@@ -62,16 +64,17 @@ def add_member(*, term: BlocTerm, agency: Agency, joined_on, by=None) -> Members
         membership.left_reason = ""
         membership.joined_on = joined_on
         membership.full_clean()
-        membership.save(update_fields=["left_on", "left_reason", "joined_on"])
+        record_by(membership, by).save(update_fields=["left_on", "left_reason", "joined_on"])
     else:
         membership = Membership(term=term, agency=agency, joined_on=joined_on)
         membership.full_clean()
-        membership.save()
+        record_by(membership, by).save()
     if not RotationSlot.objects.filter(bloc=term.bloc, agency=agency).exists():
         last = RotationSlot.objects.filter(bloc=term.bloc).order_by("-position").first()
-        RotationSlot.objects.create(
+        slot = RotationSlot(
             bloc=term.bloc, agency=agency, position=(last.position + 1) if last else 1
         )
+        record_by(slot, by).save()
     return membership
 
 
@@ -92,7 +95,7 @@ def remove_member(*, membership: Membership, left_on, reason: str = "", by=None)
     membership.left_on = left_on
     membership.left_reason = reason
     membership.full_clean()
-    membership.save(update_fields=["left_on", "left_reason"])
+    record_by(membership, by).save(update_fields=["left_on", "left_reason"])
     return membership
 
 
@@ -105,10 +108,14 @@ def set_rotation(*, bloc: Bloc, agencies: list[Agency], by=None) -> list[Rotatio
     if foreign:
         raise ValidationError(_("%(agency)s thuộc hội đồng thi đua khác.") % {"agency": foreign[0]})
     Bloc.objects.select_for_update().filter(pk=bloc.pk).first()
-    RotationSlot.objects.filter(bloc=bloc).delete()
-    return RotationSlot.objects.bulk_create(
-        RotationSlot(bloc=bloc, agency=agency, position=position)
-        for position, agency in enumerate(agencies, start=1)
+    delete_with_history(RotationSlot.objects.filter(bloc=bloc), by=by)
+    return bulk_create_with_history(
+        [
+            RotationSlot(bloc=bloc, agency=agency, position=position)
+            for position, agency in enumerate(agencies, start=1)
+        ],
+        RotationSlot,
+        default_user=by,
     )
 
 
@@ -149,7 +156,7 @@ def import_members(*, term: BlocTerm, rows, by=None) -> list[Membership]:
                 raise ValidationError(
                     _("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(exc.messages)}
                 ) from exc
-            agency.save()
+            record_by(agency, by).save()
         try:
             membership = add_member(term=term, agency=agency, joined_on=row.joined_on, by=by)
         except ValidationError as exc:

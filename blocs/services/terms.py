@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from blocs.history import record_by
 from blocs.models import (
     Agency,
     Bloc,
@@ -63,12 +65,16 @@ def open_next_term(
         opened_by=by,
     )
     term.full_clean()
-    term.save()
+    record_by(term, by).save()
     start = datetime.date(year, 1, 1)
-    Membership.objects.bulk_create(
-        Membership(term=term, agency_id=m.agency_id, joined_on=start)
-        for m in current.memberships.all()
-        if m.left_on is None and m.agency.active
+    bulk_create_with_history(
+        [
+            Membership(term=term, agency_id=m.agency_id, joined_on=start)
+            for m in current.memberships.all()
+            if m.left_on is None and m.agency.active
+        ],
+        Membership,
+        default_user=by,
     )
     if leader and deputy:
         set_leadership(
@@ -88,7 +94,7 @@ def close_term(*, term: BlocTerm, by) -> BlocTerm:
     if term.is_closed:
         raise ValidationError(_("Năm thi đua này đã kết thúc."))
     term.status = BlocTerm.Status.CLOSED
-    term.save(update_fields=["status"])
+    record_by(term, by).save(update_fields=["status"])
     return term
 
 
@@ -100,7 +106,7 @@ def activate_term(*, term: BlocTerm, by) -> BlocTerm:
     if term.leader is None or term.deputy is None:
         raise ValidationError(_("Cần có khối trưởng và khối phó trước khi bắt đầu năm thi đua."))
     term.status = BlocTerm.Status.ACTIVE
-    term.save(update_fields=["status"])
+    record_by(term, by).save(update_fields=["status"])
     return term
 
 

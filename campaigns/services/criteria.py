@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from blocs.history import delete_with_history, record_by
 from blocs.models import AgencyRole, BlocTerm, Membership
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.scoring import CriteriaTree
@@ -23,12 +24,12 @@ def current_table(term) -> CriteriaTable | None:
     return CriteriaTable.objects.filter(term=term, status=CriteriaTable.Status.ADOPTED).first()
 
 
-def _copy_rows(source: CriteriaTable, target: CriteriaTable) -> None:
+def _copy_rows(source: CriteriaTable, target: CriteriaTable, *, by) -> None:
     tree = CriteriaTree(source.criteria.all())
     mapping = {}
     for position, node in enumerate(tree.nodes, start=1):
         row = node.spec
-        copy = Criterion.objects.create(
+        copy = Criterion(
             table=target,
             parent_id=mapping.get(row.parent_id),
             code=row.code,
@@ -39,6 +40,7 @@ def _copy_rows(source: CriteriaTable, target: CriteriaTable) -> None:
             guidance=row.guidance,
             order=position * 10,
         )
+        record_by(copy, by).save()
         mapping[row.id] = copy.pk
 
 
@@ -63,9 +65,9 @@ def create_criteria_table(
         change_note=change_note,
     )
     table.full_clean()
-    table.save()
+    record_by(table, by).save()
     if copy_from is not None:
-        _copy_rows(copy_from, table)
+        _copy_rows(copy_from, table, by=by)
     return table
 
 
@@ -116,13 +118,22 @@ def lock_draft_table(table: CriteriaTable) -> CriteriaTable:
 
 @transaction.atomic
 def update_table_settings(
-    *, table: CriteriaTable, title: str, base_max, bonus_cap, penalty_cap, change_note: str = ""
+    *,
+    table: CriteriaTable,
+    by,
+    title: str,
+    base_max,
+    bonus_cap,
+    penalty_cap,
+    change_note: str = "",
 ) -> CriteriaTable:
     lock_draft_table(table)
     table.title, table.base_max, table.bonus_cap = title, base_max, bonus_cap
     table.penalty_cap, table.change_note = penalty_cap, change_note
     table.full_clean()
-    table.save(update_fields=["title", "base_max", "bonus_cap", "penalty_cap", "change_note"])
+    record_by(table, by).save(
+        update_fields=["title", "base_max", "bonus_cap", "penalty_cap", "change_note"]
+    )
     return table
 
 
@@ -142,6 +153,7 @@ def _check_parent(table, parent, kind, criterion=None):
 def save_criterion(
     *,
     table: CriteriaTable,
+    by,
     criterion: Criterion | None = None,
     parent: Criterion | None,
     code: str,
@@ -177,6 +189,7 @@ def save_criterion(
     if order is not None:
         criterion.order = order
     criterion.full_clean()
+    record_by(criterion, by)
     if criterion.pk:
         criterion.save(
             update_fields=[
@@ -195,11 +208,39 @@ def save_criterion(
     return criterion
 
 
+def _top_down(rows, roots) -> list:
+    """``roots`` and every row under them, each row before the rows under it."""
+    children = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered, stack = [], list(roots)
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(children.get(row.pk, []))
+    return ordered
+
+
+def delete_rows(rows, *, by, root: Criterion | None = None) -> int:
+    """Delete ``root`` and the rows under it (every row without ``root``), children first.
+
+    Deleting a group would take its rows with it by cascade, and their history could not name
+    ``by``; children first, each row is deleted on its own and its historical row names ``by``.
+    """
+    rows = list(rows)
+    if root is None:
+        ids = {row.pk for row in rows}
+        roots = [row for row in rows if row.parent_id not in ids]
+    else:
+        roots = [row for row in rows if row.pk == root.pk]
+    return delete_with_history(reversed(_top_down(rows, roots)), by=by)
+
+
 @transaction.atomic
-def delete_criterion(*, criterion: Criterion) -> None:
+def delete_criterion(*, criterion: Criterion, by) -> None:
     """Remove a row (and the rows under it) from a draft table."""
     lock_draft_table(criterion.table)
-    criterion.delete()
+    delete_rows(Criterion.objects.filter(table_id=criterion.table_id), by=by, root=criterion)
 
 
 def adoption_problems(table: CriteriaTable, criteria=None) -> list[str]:
@@ -250,13 +291,13 @@ def adopt_criteria_table(*, table: CriteriaTable, by) -> CriteriaTable:
     previous = current_table(table.term)
     if previous is not None:
         previous.status = CriteriaTable.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
+        record_by(previous, by).save(update_fields=["status"])
         if table.supersedes_id != previous.pk:
             table.supersedes = previous
     table.status = CriteriaTable.Status.ADOPTED
     table.adopted_at = timezone.now()
     table.adopted_by = by
-    table.save(update_fields=["status", "adopted_at", "adopted_by", "supersedes"])
+    record_by(table, by).save(update_fields=["status", "adopted_at", "adopted_by", "supersedes"])
     if previous is not None:
         _notify_new_version(table)
     return table

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from blocs.history import record_by
 from blocs.models import BlocTerm, Membership
 from campaigns.models import DeadlineExtension, Period
 
@@ -16,6 +17,7 @@ def save_period(*, term: BlocTerm, kind: str, self_deadline, review_deadline, by
     if review_deadline < self_deadline:
         raise ValidationError({"review_deadline": _("Hạn chấm chéo phải sau hạn tự chấm.")})
     period.full_clean()
+    record_by(period, by)
     if period.pk:
         period.save(update_fields=["self_deadline", "review_deadline"])
     else:
@@ -48,7 +50,7 @@ def extend_deadline(*, period: Period, agency, until, reason: str, by) -> Deadli
         period=period, agency=agency, until=until, reason=reason.strip(), granted_by=by
     )
     extension.full_clean()
-    extension.save()
+    record_by(extension, by).save()
     return extension
 
 

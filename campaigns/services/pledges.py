@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from blocs.history import delete_with_history, record_by
 from blocs.models import AgencyRole, BlocTerm, Membership
 from campaigns.models import (
     Campaign,
@@ -58,7 +60,7 @@ def save_campaign(
     campaign.ends_on = ends_on
     campaign.content = content.strip()
     campaign.full_clean()
-    campaign.save()
+    record_by(campaign, by).save()
     for uploaded in files:
         add_campaign_attachment(campaign=campaign, uploaded=uploaded, by=by)
     return campaign
@@ -80,7 +82,7 @@ def add_campaign_attachment(*, campaign: Campaign, uploaded, by) -> CampaignAtta
         uploaded_by=by,
     )
     attachment.full_clean()
-    attachment.save()
+    record_by(attachment, by).save()
     return attachment
 
 
@@ -105,12 +107,12 @@ def _clean_lines(texts) -> list[str]:
     return [t.strip() for t in texts if t and t.strip()]
 
 
-def _set_commitments(pledge: Pledge, commitments: list[str]) -> None:
-    pledge.commitments.all().delete()
+def _set_commitments(pledge: Pledge, commitments: list[str], *, by) -> None:
+    delete_with_history(pledge.commitments.all(), by=by)
     rows = [Commitment(pledge=pledge, order=i, text=t) for i, t in enumerate(commitments, 1)]
     for row in rows:
         row.full_clean(validate_constraints=False)
-    Commitment.objects.bulk_create(rows)
+    bulk_create_with_history(rows, Commitment, default_user=by)
 
 
 @transaction.atomic
@@ -144,8 +146,8 @@ def save_pledge_draft(
     pledge.slogan = " ".join(slogan.split())
     pledge.legal_bases = "\n".join(_clean_lines(legal_bases.splitlines()))
     pledge.full_clean()
-    pledge.save()
-    _set_commitments(pledge, commitments)
+    record_by(pledge, by).save()
+    _set_commitments(pledge, commitments, by=by)
     if created:
         _record(pledge, by=by, from_status="", note=_("Soạn dự thảo."))
     return pledge
@@ -217,7 +219,7 @@ def open_pledge(*, pledge: Pledge, by) -> Pledge:
     pledge.status = Pledge.Status.OPEN
     pledge.opened_at = timezone.now()
     pledge.full_clean()
-    pledge.save(update_fields=["members", "content_hash", "status", "opened_at"])
+    record_by(pledge, by).save(update_fields=["members", "content_hash", "status", "opened_at"])
     _record(pledge, by=by, from_status=Pledge.Status.DRAFT, note=_("Mở ký giao ước."))
     pledge_mail.mail_heads(pledge, pledge.member_ids, kind="opened")
     return pledge
@@ -237,7 +239,7 @@ def revise_pledge(*, pledge: Pledge, by, reason: str) -> Pledge:
     pledge.voided_at = timezone.now()
     pledge.void_reason = reason
     pledge.full_clean()
-    pledge.save(update_fields=["status", "voided_at", "void_reason"])
+    record_by(pledge, by).save(update_fields=["status", "voided_at", "void_reason"])
     _record(pledge, by=by, from_status=previous_status, note=reason)
     successor = Pledge(
         term=pledge.term,
@@ -249,8 +251,8 @@ def revise_pledge(*, pledge: Pledge, by, reason: str) -> Pledge:
         created_by=by,
     )
     successor.full_clean()
-    successor.save()
-    _set_commitments(successor, [c.text for c in pledge.commitments.all()])
+    record_by(successor, by).save()
+    _set_commitments(successor, [c.text for c in pledge.commitments.all()], by=by)
     _record(
         successor,
         by=by,
@@ -335,7 +337,7 @@ def sign_pledge(
     signature.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            signature.save()
+            record_by(signature, user).save()
     except IntegrityError:
         raise PledgeError(_("Đơn vị đã ký phiên bản giao ước này.")) from None
     refresh_pledge_status(pledge=pledge, by=user)
@@ -359,7 +361,7 @@ def refresh_pledge_status(*, pledge: Pledge, by=None) -> Pledge:
         return pledge
     pledge.status = Pledge.Status.SIGNED
     pledge.signed_at = max(signatures.values_list("signed_at", flat=True))
-    pledge.save(update_fields=["status", "signed_at"])
+    record_by(pledge, by).save(update_fields=["status", "signed_at"])
     _record(pledge, by=by, from_status=Pledge.Status.OPEN, note=_("Tất cả đơn vị đã ký."))
     return pledge
 
@@ -427,7 +429,7 @@ def register_title(*, term: BlocTerm, agency_id: int, title: str, by) -> TitleRe
     registration.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            registration.save()
+            record_by(registration, by).save()
     except IntegrityError:
         return TitleRegistration.objects.get(term=term, agency_id=agency_id, title=title)
     return registration
@@ -436,4 +438,4 @@ def register_title(*, term: BlocTerm, agency_id: int, title: str, by) -> TitleRe
 @transaction.atomic
 def withdraw_title(*, registration: TitleRegistration, by) -> None:
     """Remove a title registration."""
-    registration.delete()
+    record_by(registration, by).delete()

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from blocs.history import delete_with_history, record_by
 from blocs.models import Membership
 from campaigns import crosscheck, layers
 from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange, rules_for
@@ -37,13 +39,13 @@ def assign_cross_checks(*, period: Period, pairs, by) -> list[CrossCheck]:
     errors += _reviewed_already(period, dict((b, a) for a, b in pairs), names)
     if errors:
         raise ValidationError(errors)
-    CrossCheck.objects.filter(period=period).delete()
+    delete_with_history(CrossCheck.objects.filter(period=period), by=by)
     checks = [
         CrossCheck(period=period, reviewer_id=a, reviewed_id=b, assigned_by=by) for a, b in pairs
     ]
     for check in checks:
         check.full_clean(validate_constraints=False)
-    return CrossCheck.objects.bulk_create(checks)
+    return bulk_create_with_history(checks, CrossCheck, default_user=by)
 
 
 def _reviewed_already(period: Period, reviewer_of: dict, names: dict) -> list[str]:
@@ -132,11 +134,11 @@ def record_review(*, line: ScoreLine, points, note: str, reviewer_id: int, by) -
         )
     old = line.review_points
     line.review_points, line.review_note, line.reviewer_id = points, note, reviewer_id
-    line.save(update_fields=["review_points", "review_note", "reviewer"])
+    record_by(line, by).save(update_fields=["review_points", "review_note", "reviewer"])
     _log(line, ScoreLineChange.Layer.REVIEW, old, points, note, by)
     if card.status == Scorecard.Status.SUBMITTED:
         card.status = Scorecard.Status.REVIEWED
-        card.save(update_fields=["status"])
+        record_by(card, by).save(update_fields=["status"])
     return line
 
 
@@ -150,7 +152,7 @@ def record_explanation(*, line: ScoreLine, text: str, by) -> ScoreLine:
         raise ValidationError({"text": _("Hãy nhập nội dung giải trình.")})
     old = line.explanation
     line.explanation = text
-    line.save(update_fields=["explanation"])
+    record_by(line, by).save(update_fields=["explanation"])
     _log(line, ScoreLineChange.Layer.EXPLANATION, old, text[:50], text, by)
     return line
 
@@ -168,7 +170,7 @@ def record_agreed(*, line: ScoreLine, points, note: str, by) -> ScoreLine:
     )
     old = line.agreed_points
     line.agreed_points, line.agreed_note = points, (note or "").strip()
-    line.save(update_fields=["agreed_points", "agreed_note"])
+    record_by(line, by).save(update_fields=["agreed_points", "agreed_note"])
     _log(line, ScoreLineChange.Layer.AGREED, old, points, line.agreed_note, by)
     return line
 
@@ -202,13 +204,16 @@ def agree_period(*, period: Period, by) -> Period:
                 changed_by=by,
             )
         )
-    ScoreLine.objects.bulk_update([c.line for c in changes], ["agreed_points"], batch_size=1000)
-    ScoreLineChange.objects.bulk_create(changes, batch_size=1000)
-    Scorecard.objects.filter(period=period).exclude(status=Scorecard.Status.DRAFT).update(
-        status=Scorecard.Status.AGREED
+    bulk_update_with_history(
+        [c.line for c in changes], ScoreLine, ["agreed_points"], batch_size=1000, default_user=by
     )
+    ScoreLineChange.objects.bulk_create(changes, batch_size=1000)
+    cards = list(Scorecard.objects.filter(period=period).exclude(status=Scorecard.Status.DRAFT))
+    for card in cards:
+        card.status = Scorecard.Status.AGREED
+    bulk_update_with_history(cards, Scorecard, ["status"], batch_size=1000, default_user=by)
     period.status, period.agreed_at, period.agreed_by = Period.Status.AGREED, timezone.now(), by
-    period.save(update_fields=["status", "agreed_at", "agreed_by"])
+    record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
     return period
 
 
@@ -230,6 +235,6 @@ def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
     # The history shows the value the board changed (e.g. agreed 93 → 90), not just its layer.
     old = line.final_points
     line.board_points, line.board_reason = points, reason
-    line.save(update_fields=["board_points", "board_reason"])
+    record_by(line, by).save(update_fields=["board_points", "board_reason"])
     _log(line, ScoreLineChange.Layer.BOARD, old, points, reason, by)
     return line

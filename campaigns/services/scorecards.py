@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from blocs.history import record_by
 from campaigns import evidence as evidence_checks
 from campaigns.models import (
     Criterion,
@@ -43,10 +45,13 @@ def open_scorecard(*, period: Period, agency, by=None) -> Scorecard:
     # the loser returns the winner's card.
     try:
         with transaction.atomic():
-            scorecard = Scorecard.objects.create(period=period, agency=agency, table=table)
+            scorecard = Scorecard(period=period, agency=agency, table=table)
+            record_by(scorecard, by).save()
             leaves = table.criteria.exclude(kind=Criterion.Kind.GROUP).values_list("pk", flat=True)
-            ScoreLine.objects.bulk_create(
-                ScoreLine(scorecard=scorecard, criterion_id=pk) for pk in leaves
+            bulk_create_with_history(
+                [ScoreLine(scorecard=scorecard, criterion_id=pk) for pk in leaves],
+                ScoreLine,
+                default_user=by,
             )
     except IntegrityError:
         return Scorecard.objects.get(period=period, agency=agency)
@@ -111,7 +116,7 @@ def save_self_scores(*, scorecard: Scorecard, by, entries: dict) -> int:
             )
         line.self_points, line.self_note = points, note
         changed.append(line)
-    ScoreLine.objects.bulk_update(changed, ["self_points", "self_note"])
+    bulk_update_with_history(changed, ScoreLine, ["self_points", "self_note"], default_user=by)
     ScoreLineChange.objects.bulk_create(changes)
     return len(changed)
 
@@ -138,12 +143,12 @@ def attach_evidence(
     )
     uploaded.seek(0)
     evidence.file.save(f"{uuid.uuid4().hex}.{checked.kind}", uploaded, save=False)
-    evidence.save()
+    record_by(evidence, by).save()
     if replaces is not None:
         if replaces.scorecard_id != scorecard.pk or not replaces.is_current:
             raise ValidationError(_("Minh chứng cần thay không còn hiệu lực."))
         replaces.replaced_by = evidence
-        replaces.save(update_fields=["replaced_by"])
+        record_by(replaces, by).save(update_fields=["replaced_by"])
     return evidence
 
 
@@ -155,7 +160,7 @@ def withdraw_evidence(*, evidence: Evidence, by) -> Evidence:
         raise ValidationError(_("Phiếu đã nộp, không thể gỡ minh chứng."))
     if evidence.is_current:
         evidence.withdrawn_at = timezone.now()
-        evidence.save(update_fields=["withdrawn_at"])
+        record_by(evidence, by).save(update_fields=["withdrawn_at"])
     return evidence
 
 
@@ -253,7 +258,7 @@ def submit_scorecard(*, scorecard: Scorecard, by, now=None) -> Scorecard:
     scorecard.status = Scorecard.Status.SUBMITTED
     scorecard.submitted_at = now
     scorecard.submitted_by = by
-    scorecard.save(update_fields=["status", "submitted_at", "submitted_by"])
+    record_by(scorecard, by).save(update_fields=["status", "submitted_at", "submitted_by"])
     ScorecardEvent.objects.create(scorecard=scorecard, kind=ScorecardEvent.Kind.SUBMITTED, by=by)
     return scorecard
 
@@ -268,7 +273,7 @@ def reopen_scorecard(*, scorecard: Scorecard, by, reason: str) -> Scorecard:
     if scorecard.status != Scorecard.Status.SUBMITTED:
         raise ValidationError(_("Chỉ mở lại được phiếu đã nộp và chưa chấm chéo."))
     scorecard.status = Scorecard.Status.DRAFT
-    scorecard.save(update_fields=["status"])
+    record_by(scorecard, by).save(update_fields=["status"])
     ScorecardEvent.objects.create(
         scorecard=scorecard, kind=ScorecardEvent.Kind.REOPENED, reason=reason, by=by
     )

@@ -225,6 +225,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
     with pytest.raises(ValidationError):
         criteria_services.save_criterion(
             table=world.table,
+            by=world.secretariat,
             criterion=world.leaf["1.2"],
             parent=world.leaf["1"],
             code="1.2",
@@ -237,6 +238,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
     group = draft.criteria.get(code="1")
     criteria_services.save_criterion(
         table=draft,
+        by=world.secretariat,
         criterion=row,
         parent=group,
         code="1.2",
@@ -247,6 +249,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
     )
     criteria_services.save_criterion(
         table=draft,
+        by=world.secretariat,
         parent=group,
         code="1.3",
         title="Chuyển đổi số",
@@ -300,6 +303,7 @@ def test_adoption_is_refused_when_scored_leaves_do_not_add_up_or_codes_repeat(wo
     with pytest.raises(ValidationError) as exc:
         criteria_services.save_criterion(
             table=draft,
+            by=world.secretariat,
             parent=None,
             code="1.1",
             title="Trùng",

@@ -27,6 +27,7 @@ def stale(bloc_world):
     table = criteria_services.create_criteria_table(term=w.term, by=w.secretariat)
     group = criteria_services.save_criterion(
         table=table,
+        by=w.secretariat,
         parent=None,
         code="1",
         title="Nhóm 1",
@@ -44,6 +45,7 @@ def test_criterion_is_not_added_to_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
         criteria_services.save_criterion(
             table=stale.table,
+            by=stale.secretariat,
             parent=stale.group,
             code="1.1",
             title="Tiêu chí",
@@ -56,7 +58,7 @@ def test_criterion_is_not_added_to_a_table_adopted_meanwhile(stale):
 
 def test_criterion_is_not_deleted_from_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
-        criteria_services.delete_criterion(criterion=stale.group)
+        criteria_services.delete_criterion(criterion=stale.group, by=stale.secretariat)
     assert Criterion.objects.filter(pk=stale.group.pk).exists()
 
 
@@ -64,6 +66,7 @@ def test_settings_are_not_changed_on_a_table_adopted_meanwhile(stale):
     with pytest.raises(ValidationError, match=FROZEN):
         criteria_services.update_table_settings(
             table=stale.table,
+            by=stale.secretariat,
             title="Đổi tên",
             base_max=Decimal("50"),
             bonus_cap=Decimal("5"),

@@ -114,7 +114,7 @@ def criteria_settings(request, bloc_code, year, version):
     form = TableSettingsForm(request.POST, instance=CriteriaTable.objects.get(pk=table.pk))
     if form.is_valid():
         try:
-            services.update_table_settings(table=table, **form.cleaned_data)
+            services.update_table_settings(table=table, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -169,7 +169,9 @@ def _criterion_form(request, bloc_code, year, version, criterion_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_criterion(table=table, criterion=criterion, **form.cleaned_data)
+            services.save_criterion(
+                table=table, criterion=criterion, by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.message_dict.items():
@@ -204,7 +206,7 @@ def criterion_delete(request, bloc_code, year, version, criterion_id):
     if criterion is None:
         raise Http404(_("Không tìm thấy tiêu chí."))
     try:
-        services.delete_criterion(criterion=criterion)
+        services.delete_criterion(criterion=criterion, by=request.user)
     except ValidationError as exc:
         for m in messages_of(exc):
             messages.error(request, m)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from blocs.models import Agency
 from campaigns.models import Pledge, PledgeSignature, TitleRegistration
 from reports.kinds.base import DocumentKind, register
-from reports.models import Document
 
 
 def _title(term, params):
@@ -32,8 +31,8 @@ def _context(document):
     # them with the database later, even after a newer version has been issued.
     params = {**document.params, "pledge_id": pledge.pk, "content_hash": pledge.content_hash}
     if params != document.params:
-        Document.objects.filter(pk=document.pk).update(params=params)
         document.params = params
+        document.save(update_fields=["params"])
     if pledge.is_frozen:
         members = pledge.members
     else:
