@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from blocs.models import (
     Agency,
@@ -16,6 +18,46 @@ from blocs.models import (
     RotationSlot,
     User,
 )
+
+
+class AuditedAdmin(SimpleHistoryAdmin):
+    """The admin of a tracked model: its History page reads the audit trail, never reverts."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; a POST would still
+        # write the old version back, so a historical version is only ever shown.
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class EventLogAdmin(admin.ModelAdmin):
+    """A domain log (the story users read): shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventLogInline(admin.TabularInline):
+    """The rows of a domain log under their subject, read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AgencyRoleInline(admin.TabularInline):
@@ -40,21 +82,19 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Council)
-class CouncilAdmin(admin.ModelAdmin):
+class CouncilAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "province", "document_profile")
     search_fields = ("name", "short_name", "province")
     list_filter = ("document_profile",)
 
 
-class AgencyNameChangeInline(admin.TabularInline):
+class AgencyNameChangeInline(EventLogInline):
     model = AgencyNameChange
-    extra = 0
     fk_name = "agency"
-    readonly_fields = ("recorded_at",)
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ("name", "abbreviation", "kind", "parent_body", "active", "merged_into")
     list_filter = ("council", "kind", "active")
     search_fields = ("name", "abbreviation", "parent_body")
@@ -69,12 +109,21 @@ class RotationSlotInline(admin.TabularInline):
 
 
 @admin.register(Bloc)
-class BlocAdmin(admin.ModelAdmin):
+class BlocAdmin(AuditedAdmin):
     list_display = ("name", "code", "council", "doc_abbreviation", "active")
     list_filter = ("council", "active")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
     inlines = [RotationSlotInline]
+
+
+@admin.register(RotationSlot)
+class RotationSlotAdmin(AuditedAdmin):
+    list_display = ("bloc", "position", "agency")
+    list_filter = ("bloc",)
+    search_fields = ("bloc__name", "agency__name")
+    autocomplete_fields = ["agency"]
+    list_select_related = ("bloc", "agency")
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,7 +133,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(BlocTerm)
-class BlocTermAdmin(admin.ModelAdmin):
+class BlocTermAdmin(AuditedAdmin):
     list_display = ("bloc", "year", "status", "leader_name", "deputy_name")
     list_filter = ("status", "year", "bloc__council", "bloc")
     search_fields = ("bloc__name", "bloc__code")
@@ -108,7 +157,7 @@ class BlocTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ("agency", "term", "role", "joined_on", "left_on")
     list_filter = ("role", "term__year", "term__bloc")
     search_fields = ("agency__name", "agency__abbreviation", "term__bloc__name")
@@ -116,7 +165,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadershipElection)
-class LeadershipElectionAdmin(admin.ModelAdmin):
+class LeadershipElectionAdmin(AuditedAdmin):
     list_display = ("term", "held_on", "leader", "leader_votes", "deputy", "deputy_votes", "voters")
     list_filter = ("term__bloc", "term__year")
     search_fields = ("term__bloc__name", "leader__name", "deputy__name")
@@ -124,7 +173,7 @@ class LeadershipElectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyRole)
-class AgencyRoleAdmin(admin.ModelAdmin):
+class AgencyRoleAdmin(AuditedAdmin):
     list_display = ("user", "agency", "role", "signing_authority")
     list_filter = ("role", "signing_authority", "agency__council")
     search_fields = ("user__username", "user__full_name", "agency__name")
@@ -132,7 +181,7 @@ class AgencyRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardOfficer)
-class BoardOfficerAdmin(admin.ModelAdmin):
+class BoardOfficerAdmin(AuditedAdmin):
     list_display = ("user", "council")
     list_filter = ("council",)
     search_fields = ("user__username", "user__full_name")
@@ -140,23 +189,17 @@ class BoardOfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyNameChange)
-class AgencyNameChangeAdmin(admin.ModelAdmin):
+class AgencyNameChangeAdmin(EventLogAdmin):
     list_display = ("agency", "old_name", "new_name", "changed_on", "recorded_by")
     search_fields = ("old_name", "new_name", "agency__name")
     list_filter = ("changed_on",)
 
 
 @admin.register(LeadershipChange)
-class LeadershipChangeAdmin(admin.ModelAdmin):
+class LeadershipChangeAdmin(EventLogAdmin):
     """The history of the lead is a record: it is read here, never edited."""
 
     list_display = ("term", "changed_at", "source", "old_leader", "new_leader", "changed_by")
     list_filter = ("source", "term__bloc", "term__year")
     search_fields = ("term__bloc__name", "reason", "new_leader__name", "old_leader__name")
     list_select_related = ("term__bloc", "old_leader", "new_leader", "changed_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

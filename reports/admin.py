@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from blocs.admin import AuditedAdmin
 from reports.models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(AuditedAdmin):
     list_display = (
         "number_label",
         "title",

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from blocs import services
+from blocs.admin import AuditedAdmin
 from blocs.models import AgencyNameChange, LeadershipChange, LeadershipElection
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +73,11 @@ def test_admin_changelist_and_change_page_load(client, superuser, full_world, mo
     change = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
     assert change.status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    # The history of the lead is read-only: it has no add page.
-    assert add.status_code == (403 if model is LeadershipChange else 200)
+    # The domain logs (renames, changes of the lead) are read-only: they have no add page.
+    assert add.status_code == (403 if model in (AgencyNameChange, LeadershipChange) else 200)
+    if isinstance(admin.site._registry[model], AuditedAdmin):
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        assert client.get(url).status_code == 200
 
 
 def test_admin_search_works_on_agencies_and_terms(client, superuser, full_world):

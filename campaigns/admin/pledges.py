@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from blocs.admin import AuditedAdmin, EventLogAdmin, EventLogInline
 from campaigns.models import (
     Campaign,
     CampaignAttachment,
@@ -20,7 +21,7 @@ class CampaignAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin):
     list_display = ("title", "kind", "term", "starts_on", "ends_on", "created_at")
     list_filter = ("kind", "term__year", "term__bloc")
     search_fields = ("title", "content", "term__bloc__name", "term__bloc__code")
@@ -33,7 +34,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CampaignAttachment)
-class CampaignAttachmentAdmin(admin.ModelAdmin):
+class CampaignAttachmentAdmin(AuditedAdmin):
     list_display = ("original_name", "campaign", "size", "sha256", "uploaded_at")
     list_filter = ("campaign__term__year",)
     search_fields = ("original_name", "sha256", "campaign__title")
@@ -45,6 +46,15 @@ class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
     fields = ("order", "text")
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(AuditedAdmin):
+    list_display = ("pledge", "order", "__str__")
+    list_filter = ("pledge__term__year",)
+    search_fields = ("text", "pledge__title")
+    raw_id_fields = ("pledge",)
+    list_select_related = ("pledge",)
 
 
 class PledgeSignatureInline(admin.TabularInline):
@@ -59,19 +69,14 @@ class PledgeSignatureInline(admin.TabularInline):
         return False
 
 
-class PledgeEventInline(admin.TabularInline):
+class PledgeEventInline(EventLogInline):
     model = PledgeEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "by", "from_status", "to_status", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(AuditedAdmin):
     list_display = ("title", "term", "version", "status", "signature_count", "opened_at")
     list_filter = ("status", "term__year", "term__bloc")
     search_fields = ("title", "slogan", "content_hash", "term__bloc__name", "term__bloc__code")
@@ -95,7 +100,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PledgeSignature)
-class PledgeSignatureAdmin(admin.ModelAdmin):
+class PledgeSignatureAdmin(AuditedAdmin):
     list_display = ("agency", "pledge", "signer_name", "authority", "signed_at", "ip_address")
     list_filter = ("authority", "pledge__term__year", "pledge__term__bloc", "pledge__status")
     search_fields = ("signer_name", "agency__name", "agency__abbreviation", "content_hash")
@@ -123,15 +128,15 @@ class PledgeSignatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(PledgeEvent)
-class PledgeEventAdmin(admin.ModelAdmin):
+class PledgeEventAdmin(EventLogAdmin):
     list_display = ("pledge", "at", "by", "from_status", "to_status", "note")
     list_filter = ("to_status", "pledge__term__year")
     search_fields = ("note", "pledge__title")
-    raw_id_fields = ("pledge", "by")
+    list_select_related = ("pledge", "by")
 
 
 @admin.register(TitleRegistration)
-class TitleRegistrationAdmin(admin.ModelAdmin):
+class TitleRegistrationAdmin(AuditedAdmin):
     list_display = ("agency", "title", "term", "registered_by", "registered_at")
     list_filter = ("title", "term__year", "term__bloc")
     search_fields = ("agency__name", "agency__abbreviation", "term__bloc__name")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from blocs.admin import AuditedAdmin, EventLogAdmin, EventLogInline
 from campaigns.models import (
     CriteriaTable,
     Criterion,
@@ -25,7 +26,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(CriteriaTable)
-class CriteriaTableAdmin(admin.ModelAdmin):
+class CriteriaTableAdmin(AuditedAdmin):
     list_display = (
         "term",
         "version",
@@ -46,7 +47,7 @@ class CriteriaTableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AuditedAdmin):
     list_display = ("code", "title", "kind", "max_points", "evidence_required", "table")
     list_filter = ("kind", "evidence_required", "table__term__year")
     search_fields = ("code", "title", "table__term__bloc__name")
@@ -64,7 +65,7 @@ class DeadlineExtensionInline(admin.TabularInline):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(AuditedAdmin):
     list_display = ("__str__", "kind", "self_deadline", "review_deadline", "status")
     list_filter = ("kind", "status", "term__year")
     search_fields = ("term__bloc__name", "term__bloc__code")
@@ -76,7 +77,7 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(admin.ModelAdmin):
+class DeadlineExtensionAdmin(AuditedAdmin):
     list_display = ("agency", "period", "until", "reason", "granted_by", "granted_at")
     list_filter = ("period__term__year", "period__kind")
     search_fields = ("agency__name", "reason")
@@ -84,9 +85,28 @@ class DeadlineExtensionAdmin(admin.ModelAdmin):
     readonly_fields = ("granted_at",)
 
 
+# The layers of a score line change only through the services, which write each change to the
+# line's domain history (ScoreLineChange) with its reason: the admin shows them, never edits them.
+SCORE_LINE_FIELDS = (
+    "scorecard",
+    "criterion",
+    "self_points",
+    "self_note",
+    "review_points",
+    "review_note",
+    "reviewer",
+    "explanation",
+    "agreed_points",
+    "agreed_note",
+    "board_points",
+    "board_reason",
+)
+
+
 class ScoreLineInline(admin.TabularInline):
     model = ScoreLine
     extra = 0
+    can_delete = False
     fields = (
         "criterion",
         "self_points",
@@ -95,19 +115,27 @@ class ScoreLineInline(admin.TabularInline):
         "board_points",
         "board_reason",
     )
-    raw_id_fields = ("criterion",)
+    readonly_fields = fields
     show_change_link = True
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-class ScorecardEventInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScorecardEventInline(EventLogInline):
     model = ScorecardEvent
-    extra = 0
-    readonly_fields = ("kind", "reason", "by", "at")
-    can_delete = False
+    fields = ("kind", "reason", "by", "at")
+    readonly_fields = fields
 
 
 @admin.register(Scorecard)
-class ScorecardAdmin(admin.ModelAdmin):
+class ScorecardAdmin(AuditedAdmin):
     list_display = ("agency", "period", "table", "status", "submitted_at")
     list_filter = ("status", "period__kind", "period__term__year", "period__term__bloc")
     search_fields = ("agency__name", "agency__abbreviation")
@@ -118,15 +146,16 @@ class ScorecardAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("agency", "period__term__bloc", "table")
 
 
-class ScoreLineChangeInline(admin.TabularInline):
+class ScoreLineChangeInline(EventLogInline):
     model = ScoreLineChange
-    extra = 0
-    readonly_fields = ("layer", "old_value", "new_value", "note", "changed_by", "changed_at")
-    can_delete = False
+    fields = ("layer", "old_value", "new_value", "note", "changed_by", "changed_at")
+    readonly_fields = fields
 
 
 @admin.register(ScoreLine)
-class ScoreLineAdmin(admin.ModelAdmin):
+class ScoreLineAdmin(AuditedAdmin):
+    """Score lines are read here with their history; the services alone write their layers."""
+
     list_display = (
         "scorecard",
         "criterion",
@@ -137,8 +166,18 @@ class ScoreLineAdmin(admin.ModelAdmin):
     )
     list_filter = ("scorecard__period__term__year", "scorecard__period__kind")
     search_fields = ("scorecard__agency__name", "criterion__code")
-    raw_id_fields = ("scorecard", "criterion", "reviewer")
+    fields = SCORE_LINE_FIELDS
+    readonly_fields = SCORE_LINE_FIELDS
     inlines = [ScoreLineChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return (
@@ -149,24 +188,20 @@ class ScoreLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreLineChange)
-class ScoreLineChangeAdmin(admin.ModelAdmin):
+class ScoreLineChangeAdmin(EventLogAdmin):
     list_display = ("line", "layer", "old_value", "new_value", "changed_by", "changed_at")
     list_filter = ("layer",)
     search_fields = ("line__scorecard__agency__name", "line__criterion__code", "note")
-    raw_id_fields = ("line", "changed_by")
-    readonly_fields = ("changed_at",)
 
 
 @admin.register(ScorecardEvent)
-class ScorecardEventAdmin(admin.ModelAdmin):
+class ScorecardEventAdmin(EventLogAdmin):
     list_display = ("scorecard", "kind", "by", "at", "reason")
     list_filter = ("kind",)
-    raw_id_fields = ("scorecard", "by")
-    readonly_fields = ("at",)
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AuditedAdmin):
     list_display = (
         "original_name",
         "scorecard",
@@ -187,7 +222,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrossCheck)
-class CrossCheckAdmin(admin.ModelAdmin):
+class CrossCheckAdmin(AuditedAdmin):
     list_display = ("period", "reviewer", "reviewed", "assigned_by", "assigned_at")
     list_filter = ("period__term__year", "period__kind")
     search_fields = ("reviewer__name", "reviewed__name")
@@ -196,7 +231,7 @@ class CrossCheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringRules)
-class ScoringRulesAdmin(admin.ModelAdmin):
+class ScoringRulesAdmin(AuditedAdmin):
     list_display = ("term", "score_step", "changed_at", "changed_by")
     list_filter = ("term__year",)
     search_fields = ("term__bloc__name", "term__bloc__code")
