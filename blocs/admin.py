@@ -23,6 +23,9 @@ from blocs.models import (
 class AuditedAdmin(SimpleHistoryAdmin):
     """The admin of a tracked model: its History page reads the audit trail, never reverts."""
 
+    # Outside a request there may be no user: the source and the account say who acted.
+    history_list_display = ["history_source", "history_os_user"]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button; a POST would still
         # write the old version back, so a historical version is only ever shown.
