@@ -4,8 +4,9 @@ Each tracked model declares ``history = AuditTrail()`` (django-simple-history). 
 delete of one of its rows writes a historical row with the row's values, ``history_date``,
 ``history_type`` (``+`` created, ``~`` changed, ``-`` deleted) and ``history_user``:
 
-- a service names its ``by`` (``instance._history_user = by`` before ``save()``/``delete()``,
-  ``default_user=by`` for ``bulk_create_with_history``/``bulk_update_with_history``);
+- a service names its ``by``: :func:`record_by` sets ``instance._history_user`` before
+  ``save()``/``delete()``, and ``default_user=by`` goes to ``bulk_create_with_history`` and
+  ``bulk_update_with_history``;
 - otherwise the user of the current request (``HistoryRequestMiddleware``; the admin also sets
   it on what it saves).
 
@@ -15,7 +16,7 @@ user to name, so every historical row also says where the change came from: ``hi
 and ``history_os_user`` (the operating-system account that ran it). Both are field defaults of
 the abstract base that simple-history builds the historical models on (``bases=``): defaults are
 evaluated whenever a historical row is instantiated, so single saves, deletes and the bulk
-helpers all fill them, with no signal and no override of simple-history's internals.
+helpers all fill them, with no signal handler and nothing patched in simple-history.
 
 Queryset ``update()`` and ``bulk_update()`` bypass the trail; code that writes tracked rows uses
 per-row saves or the simple-history bulk helpers instead. (django-pghistory's triggers would
