@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from blocs.access import get_term_for_user, require
+from campaigns import layers, selectors
 from campaigns import ranking as ranking_rules
-from campaigns import selectors
 from campaigns.access import can_see_ranking, get_period_for_user, sees_every_scorecard
 from campaigns.forms.review import GridFilterForm
 from campaigns.models import Period
@@ -33,14 +33,15 @@ def grid_rows(data, leaves, layer, number) -> list[dict]:
             if line is None:
                 cells.append({"empty": True})
                 continue
-            values = {name: number(v) for name, v in line.by_layer.items()}
+            raw = line.by_layer
+            values = {name: number(v) for name, v in raw.items()}
             values["final"] = number(line.value())
             cells.append(
                 {
                     "empty": False,
                     "values": values,
                     "one": values.get(layer) if layer != "all" else None,
-                    "diff": line.differs,
+                    "diff": layers.differs(raw),
                 }
             )
         rows.append({"card": card, "total": number(card.totals.total), "cells": cells})
