@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from campaigns import layers, ranking
 from campaigns.models import (
-    CriteriaTable,
     Criterion,
     Period,
     Scorecard,
@@ -138,13 +137,11 @@ class PeriodData:
         return any(ln.board_points is not None for c in self.cards for ln in c.lines.values())
 
 
-def load_trees(table_ids, tables=None) -> tuple[dict, dict]:
-    """The tables and their trees, by table id, in two queries (one when ``tables`` is given)."""
-    if tables is None:
-        tables = {t.pk: t for t in CriteriaTable.objects.filter(pk__in=table_ids)}
+def load_trees(tables: dict) -> tuple[dict, dict]:
+    """The trees of ``tables`` (table id → a table or its caps), by table id, in one query."""
     rows = {}
     for table_id, *values in (
-        Criterion.objects.filter(table_id__in=table_ids)
+        Criterion.objects.filter(table_id__in=list(tables))
         .order_by("order", "id")
         .values_list("table_id", *SPEC_FIELDS)
     ):
@@ -198,7 +195,7 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
     ):
         line = make(values)
         by_id[card_id].lines[line.criterion_id] = line
-    tables, trees = load_trees(set(tables), tables=tables)
+    tables, trees = load_trees(tables)
     rules = rules_for(period.term)
     data = PeriodData(period=period, rules=rules, tables=tables, trees=trees, cards=cards)
     rows, rows_before = [], []
@@ -309,9 +306,7 @@ def self_totals_for(cards) -> dict:
     cards = list(cards)
     if not cards:
         return {}
-    _tables, trees = load_trees(
-        {c.table_id for c in cards}, tables={c.table_id: c.table for c in cards}
-    )
+    _tables, trees = load_trees({c.table_id: c.table for c in cards})
     values = {}
     for card_id, criterion_id, points in ScoreLine.objects.filter(
         scorecard__in=[c.pk for c in cards]

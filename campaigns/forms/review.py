@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaigns import layers
+
 POINTS_FIELD = {
     "max_digits": 6,
     "decimal_places": 2,
@@ -96,10 +98,7 @@ LAYER_FORMS = {
 class GridFilterForm(forms.Form):
     LAYERS = [
         ("all", _("Tất cả các lớp")),
-        ("self", _("Tự chấm")),
-        ("review", _("Chấm chéo")),
-        ("agreed", _("Thống nhất")),
-        ("board", _("Ban TĐKT")),
+        *((layer, layers.LABELS[layer]) for layer in layers.ORDER),
         ("final", _("Điểm cuối cùng")),
     ]
 

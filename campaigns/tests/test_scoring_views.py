@@ -609,3 +609,24 @@ def test_a_post_carrying_only_some_lines_leaves_the_others_as_they_were(client, 
     lines = {ln.criterion_id: ln for ln in world.card.lines.all()}
     assert (lines[first].self_points, lines[first].self_note) == (D("60"), "Có")
     assert lines[second].self_points == D("37")
+
+
+def test_a_draft_refused_under_lock_keeps_what_was_typed_and_saves_nothing(client, world):
+    from unittest import mock
+
+    from django.core.exceptions import ValidationError
+
+    client.force_login(world.member_officer)
+    url = reverse(
+        "campaigns:scorecard_detail", args=[*_term_args(world), "semiannual", world.card.pk]
+    )
+    leaf = world.leaf["1.1"].pk
+    refusal = ValidationError("Kỳ chấm điểm đã thống nhất; không thể thay đổi nữa.")
+    pdf = SimpleUploadedFile("bc.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF")
+    # The file is refused after the points were written, inside the draft's one transaction.
+    with mock.patch("campaigns.services.scorecards.attach_evidence", side_effect=refusal):
+        response = client.post(url, {f"points-{leaf}": "42,5", f"file-{leaf}": pdf})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Kỳ chấm điểm đã thống nhất" in page and 'value="42,5"' in page
+    assert world.card.lines.get(criterion_id=leaf).self_points is None

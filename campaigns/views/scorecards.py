@@ -317,14 +317,22 @@ def scorecard_detail(request, bloc_code, year, kind, scorecard_id):
             _("Chưa lưu: có dòng nhập chưa đúng, xem các ô được đánh dấu đỏ."),
         )
         return _scorecard_page(request, card, access, form=form, status=400)
-    changed, files = services.save_scorecard_draft(
-        scorecard=card,
-        by=request.user,
-        entries=form.entries,
-        uploads=form.uploads(),
-        replacements=form.replacements(),
-        withdrawals=form.withdrawals(),
-    )
+    try:
+        changed, files = services.save_scorecard_draft(
+            scorecard=card,
+            by=request.user,
+            entries=form.entries,
+            uploads=form.uploads(),
+            replacements=form.replacements(),
+            withdrawals=form.withdrawals(),
+        )
+    except ValidationError as exc:
+        # Refused by a rule checked under lock (the period was agreed, the card submitted or a
+        # file replaced meanwhile): nothing was kept, and the page shows what was typed.
+        messages.error(request, _("Chưa lưu:"))
+        for m in messages_of(exc):
+            messages.error(request, m)
+        return _scorecard_page(request, card, access, form=form, status=400)
     if not submitting:
         messages.success(
             request,
