@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,8 +151,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Publishing gives up quickly when the broker is down; the sweep queues the row again later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# How often beat looks for documents left pending or stuck rendering (reports.tasks).
-DOCUMENT_SWEEP_SECONDS = env.int("DOCUMENT_SWEEP_SECONDS", default=60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+# What beat runs: the daily pledge reminder, and every minute a sweep that hands the broker
+# again any document left pending (the broker was down) or stuck rendering (its worker died).
+CELERY_BEAT_SCHEDULE = {
+    "remind-unsigned-pledges": {
+        "task": "campaigns.tasks.remind_unsigned_pledges_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "sweep-documents": {
+        "task": "reports.tasks.sweep_documents_task",
+        "schedule": env.int("DOCUMENT_SWEEP_SECONDS", default=60),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="khoithidua")
 TASKS_EAGER = CELERY_TASK_ALWAYS_EAGER
