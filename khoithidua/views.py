@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from blocs.views.browse import dashboard_context
 from campaigns.todo import tasks_for
+from reports.services import documents_waiting_for_queue
 
 
 @login_required
@@ -48,4 +49,8 @@ def healthz(request):
         database = "error"
     broker = _broker_status()
     healthy = database == "ok" and broker in ("ok", "eager")
-    return JsonResponse({"database": database, "broker": broker}, status=200 if healthy else 503)
+    body = {"database": database, "broker": broker}
+    if database == "ok":
+        # Documents asked for while the broker was down: the sweep sends them when it is back.
+        body["documents_waiting"] = documents_waiting_for_queue()
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khoithidua.uploads import VERIFY_UPLOAD_MAX_BYTES, MaxSizeValidator
 from reports.kinds import kind_choices
 
 
@@ -16,4 +17,5 @@ class VerifyUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp PDF cần đối chiếu"),
         help_text=_("Tải lên bản bạn nhận được để so sánh với văn bản gốc."),
+        validators=[MaxSizeValidator(VERIFY_UPLOAD_MAX_BYTES)],
     )

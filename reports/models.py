@@ -36,7 +36,13 @@ class Document(models.Model):
     term = models.ForeignKey(
         BlocTerm, on_delete=models.PROTECT, related_name="documents", verbose_name=_("năm thi đua")
     )
-    number = models.PositiveIntegerField(_("số"))
+    # A draft (a ranking not yet agreed, say) takes no number in the official series.
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    provisional = models.BooleanField(
+        _("dự thảo"),
+        default=False,
+        help_text=_("Làm từ dữ liệu chưa chốt: không số, không chữ ký, in chữ DỰ THẢO."),
+    )
     type_code = models.CharField(_("ký hiệu loại văn bản"), max_length=10)
     title = models.CharField(_("trích yếu"), max_length=255)
     params = models.JSONField(_("tham số"), default=dict, blank=True)
@@ -64,6 +70,10 @@ class Document(models.Model):
     started_at = models.DateTimeField(_("bắt đầu tạo lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần tạo"), default=0)
+    # When the render was last handed to the broker (empty while the broker could not take it),
+    # and the task that holds the claim: the same task delivered again means its worker died.
+    queued_at = models.DateTimeField(_("đưa vào hàng đợi lúc"), null=True, blank=True)
+    task_id = models.CharField(_("mã tác vụ"), max_length=64, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -81,6 +91,11 @@ class Document(models.Model):
                 condition=~Q(status="ready") | ~Q(sha256=""),
                 name="reports_document_ready_has_hash",
             ),
+            models.CheckConstraint(
+                condition=Q(provisional=True, number__isnull=True)
+                | Q(provisional=False, number__isnull=False),
+                name="reports_document_draft_has_no_number",
+            ),
         ]
 
     def __str__(self):
@@ -93,13 +108,33 @@ class Document(models.Model):
         return reverse("reports:verify", args=[self.verification_code])
 
     @property
-    def number_label(self) -> str:
-        """The document number in the layout of the council (Nghị định 30 or Hướng dẫn 36)."""
-        number = f"{self.number:02d}"
+    def header_number(self) -> str:
+        """The number in the layout of the council (Nghị định 30 or Hướng dẫn 36).
+
+        A draft leaves the number blank, as a draft on paper does.
+        """
+        number = f"{self.number:02d}" if self.number is not None else "\u2003\u2003"
         abbr = self.term.bloc.doc_abbreviation
         if self.term.bloc.council.document_profile == "party":
             return f"Số {number}-{self.type_code}/{abbr}"
         return f"Số: {number}/{self.type_code}-{abbr}"
+
+    @property
+    def number_label(self) -> str:
+        """How pages and messages name the document: its number, or that it is a draft."""
+        if self.provisional:
+            return str(_("Dự thảo (không số)"))
+        return self.header_number
+
+    @property
+    def download_name(self) -> str:
+        number = f"{self.number:02d}" if self.number is not None else "DU-THAO"
+        return f"{self.type_code}-{number}-{self.term.bloc.code}-{self.term.year}.pdf"
+
+    @property
+    def waits_for_queue(self) -> bool:
+        """Pending and never taken by the broker: it will be rendered when the queue is back."""
+        return self.status == self.Status.PENDING and self.queued_at is None
 
     @property
     def is_finished(self) -> bool:

@@ -2,14 +2,17 @@
 
 import datetime
 import hashlib
+import json
 import logging
 import traceback
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from blocs.history import record_by
 from blocs.models import AgencyRole, BlocTerm
@@ -19,8 +22,22 @@ from reports.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
 
-# A claim older than this is taken to belong to a worker that died.
+# A claim older than this belongs to a worker that died: longer than the task's time limit.
 STALE_CLAIM = datetime.timedelta(minutes=10)
+# A pending render handed to the broker this long ago and still not started is handed again
+# (a broker restarted without persistence loses its queue). A duplicate is harmless: one claim wins.
+REQUEUE_AFTER = datetime.timedelta(minutes=10)
+# After this many claims a document that never finishes is failed instead of tried again.
+MAX_ATTEMPTS = 5
+
+IN_PROGRESS = (Document.Status.PENDING, Document.Status.RENDERING)
+
+
+class Requested(NamedTuple):
+    """The document a request leads to, and whether the request made it (or joined one)."""
+
+    document: Document
+    created: bool
 
 
 def vietnamese_date(day: datetime.date) -> str:
@@ -35,57 +52,151 @@ def transient_errors():
     return (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 
+def _canonical(data) -> dict:
+    """Parameters with sorted keys, so that equal requests store (and match) equal JSON."""
+    return json.loads(json.dumps(data or {}, sort_keys=True))
+
+
 @transaction.atomic
 def request_document(
     *, term: BlocTerm, kind: str, by=None, params=None, narrative=None
-) -> Document:
-    """Create a numbered document row, pending.
+) -> Requested:
+    """Ask for a document; a repeat of a request still in progress joins it.
+
+    One request per term, kind and parameters is pending at a time, so a double click or five
+    people asking at once never spend five official numbers: the repeat returns the document in
+    progress, and a failed one is taken up again under its own number. A draft (see
+    ``DocumentKind.is_provisional``) takes no number.
 
     The caller then queues its rendering (``reports.tasks.queue_render``, which waits for the
     commit) or renders it itself (the management command does).
     """
     document_kind = get_kind(kind)
-    # Lock the term so two requests never take the same number.
+    params, narrative = _canonical(params), _canonical(narrative)
+    # Lock the term so that two requests never take the same number or both find none waiting.
     BlocTerm.objects.select_for_update().filter(pk=term.pk).first()
-    last = Document.objects.filter(term=term).aggregate(n=Max("number"))["n"] or 0
-    params = params or {}
+    provisional = bool(document_kind.is_provisional(term, params))
+    waiting = (
+        Document.objects.filter(
+            term=term,
+            kind=kind,
+            params=params,
+            narrative=narrative,
+            provisional=provisional,
+            status__in=[*IN_PROGRESS, Document.Status.FAILED],
+        )
+        .order_by("-id")
+        .first()
+    )
+    if waiting is not None:
+        if waiting.status == Document.Status.FAILED:
+            waiting.status, waiting.error, waiting.attempts = Document.Status.PENDING, "", 0
+            waiting.queued_at, waiting.task_id = None, ""
+            record_by(waiting, by).save(
+                update_fields=["status", "error", "attempts", "queued_at", "task_id"]
+            )
+        return Requested(waiting, False)
+    number = None
+    if not provisional:
+        official = Document.objects.filter(term=term, number__isnull=False)
+        number = (official.aggregate(n=Max("number"))["n"] or 0) + 1
     document = Document(
         term=term,
         kind=kind,
-        number=last + 1,
+        number=number,
+        provisional=provisional,
         type_code=document_kind.type_code,
         title=str(document_kind.title(term, params)),
         params=params,
-        narrative=narrative or {},
+        narrative=narrative,
         requested_by=by,
         issued_on=timezone.localdate(),
     )
     document.full_clean()
     record_by(document, by).save()
-    return document
+    return Requested(document, True)
 
 
 @transaction.atomic
-def claim_document(document_id: int, *, force: bool = False) -> bool:
+def claim_document(document_id: int, *, force: bool = False, task_id: str = "") -> bool:
     """Take the row for rendering; False when someone else has it.
+
+    A pending row is claimable, and so is a rendering one whose claim is stale or was made by
+    this very task: the broker delivers a task again only when the worker running it died
+    (late acknowledgement, ``task_reject_on_worker_lost``).
 
     The row is read claimable under a row lock and saved, so that the claim is in the
     document's history. On PostgreSQL a second worker waits for the lock and then finds the
     row no longer claimable, as a conditional UPDATE would have; SQLite runs one writer at a time.
     """
     now = timezone.now()
-    claimable = Q(status__in=[Document.Status.PENDING, Document.Status.FAILED]) | Q(
+    claimable = Q(status=Document.Status.PENDING) | Q(
         status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
     )
+    if task_id:
+        claimable |= Q(status=Document.Status.RENDERING, task_id=task_id)
     if force:
-        claimable |= Q(status=Document.Status.READY)
+        claimable |= Q(status__in=[Document.Status.READY, Document.Status.FAILED])
     document = Document.objects.select_for_update().filter(claimable, pk=document_id).first()
     if document is None:
         return False
     document.status, document.started_at, document.error = Document.Status.RENDERING, now, ""
+    document.task_id = task_id
     document.attempts += 1
-    document.save(update_fields=["status", "started_at", "error", "attempts"])
+    document.save(update_fields=["status", "started_at", "error", "attempts", "task_id"])
     return True
+
+
+def mark_queued(document_id: int) -> None:
+    """Note that the broker took the render: the sweep leaves it alone for a while."""
+    Document.objects.filter(pk=document_id, status__in=IN_PROGRESS).update(queued_at=timezone.now())
+
+
+def documents_to_queue(*, now=None) -> list[int]:
+    """The documents the sweep hands to the broker again, oldest first.
+
+    A pending row the broker never took (it was down) or took long ago; a rendering row whose
+    worker died without its message coming back goes back to pending first. A row claimed
+    ``MAX_ATTEMPTS`` times without finishing fails with a message instead of looping.
+    """
+    now = now or timezone.now()
+    stale = Document.objects.filter(
+        status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
+    ).values_list("pk", flat=True)
+    for document_id in list(stale):
+        release_stale_claim(document_id, now=now)
+    waiting = Document.objects.filter(status=Document.Status.PENDING).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    )
+    return list(waiting.order_by("requested_at", "id").values_list("pk", flat=True))
+
+
+def documents_waiting_for_queue() -> int:
+    """How many documents the broker has not taken yet (it was down when they were asked for)."""
+    return Document.objects.filter(status=Document.Status.PENDING, queued_at__isnull=True).count()
+
+
+@transaction.atomic
+def release_stale_claim(document_id: int, *, now=None) -> Document | None:
+    """Give a render whose worker died back to the queue, or fail it after too many tries."""
+    now = now or timezone.now()
+    document = (
+        Document.objects.select_for_update()
+        .filter(pk=document_id, status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM)
+        .first()
+    )
+    if document is None:
+        return None
+    if document.attempts >= MAX_ATTEMPTS:
+        document.status, document.finished_at = Document.Status.FAILED, now
+        document.error = gettext(
+            "Đã thử tạo %(n)s lần nhưng lần nào cũng bị ngắt giữa chừng; hãy báo quản trị."
+        ) % {"n": document.attempts}
+        document.save(update_fields=["status", "finished_at", "error"])
+    else:
+        document.status, document.queued_at, document.task_id = Document.Status.PENDING, None, ""
+        document.save(update_fields=["status", "queued_at", "task_id"])
+    return document
 
 
 def document_context(document: Document) -> dict:
@@ -118,13 +229,13 @@ def document_context(document: Document) -> dict:
     }
 
 
-def render_document(document_id: int, *, force: bool = False) -> Document | None:
+def render_document(document_id: int, *, force: bool = False, task_id: str = "") -> Document | None:
     """Render one document to PDF; a re-run replaces its file and never adds another.
 
     Transient database or connection errors propagate so the task can retry them; any other
     error (a template or data error) fails the document at once and keeps the message.
     """
-    if not claim_document(document_id, force=force):
+    if not claim_document(document_id, force=force, task_id=task_id):
         logger.info("document %s is not claimable; skipping", document_id)
         return None
     document = Document.objects.select_related("term__bloc__council").get(pk=document_id)
@@ -172,21 +283,38 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     return document
 
 
-@transaction.atomic
-def reset_failed_document(*, document: Document, by=None) -> bool:
-    """Make a failed document pending again (same number, same file name).
-
-    Return whether it was reset: only then does the caller queue its rendering. A ready
-    document is never rendered over: copies already handed out must keep verifying.
-    """
-    locked = (
-        Document.objects.select_for_update()
-        .filter(pk=document.pk, status=Document.Status.FAILED)
-        .first()
+def _restartable(now) -> Q:
+    return (
+        Q(status=Document.Status.FAILED)
+        | Q(status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM)
+        | Q(status=Document.Status.PENDING, queued_at__isnull=True)
+        | Q(status=Document.Status.PENDING, queued_at__lt=now - REQUEUE_AFTER)
     )
-    if locked is not None:
-        locked.status, locked.error = Document.Status.PENDING, ""
-        record_by(locked, by).save(update_fields=["status", "error"])
+
+
+def is_abandoned(document: Document) -> bool:
+    """In progress on paper but nobody at work on it: a stale claim, or a queue that lost it."""
+    if document.status not in IN_PROGRESS:
+        return False
+    return Document.objects.filter(_restartable(timezone.now()), pk=document.pk).exists()
+
+
+@transaction.atomic
+def restart_document(*, document: Document, by=None) -> bool:
+    """Take up again a render that failed or that nobody is doing (same number, same file name).
+
+    Return whether the caller should queue it: a failed row, a rendering row whose claim is
+    stale, or a pending row the broker never took or took long ago. A render in progress is
+    left to finish. A ready document is never rendered over: copies already handed out must
+    keep verifying.
+    """
+    restartable = _restartable(timezone.now())
+    locked = Document.objects.select_for_update().filter(restartable, pk=document.pk).first()
+    if locked is not None and locked.status != Document.Status.PENDING:
+        locked.status, locked.error, locked.task_id = Document.Status.PENDING, "", ""
+        if locked.attempts >= MAX_ATTEMPTS:
+            locked.attempts = 0
+        record_by(locked, by).save(update_fields=["status", "error", "task_id", "attempts"])
     document.refresh_from_db()
     return locked is not None
 

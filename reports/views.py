@@ -50,12 +50,35 @@ def document_request(request, bloc_code, year):
     if not form.is_valid():
         messages.error(request, _("Loại văn bản không hợp lệ."))
         return redirect("reports:term_documents", bloc_code=bloc_code, year=year)
-    document = services.request_document(term=term, kind=form.cleaned_data["kind"], by=request.user)
-    tasks.queue_render(document.pk)
-    messages.success(
-        request, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": document.number_label}
+    requested = services.request_document(
+        term=term, kind=form.cleaned_data["kind"], by=request.user
     )
-    return redirect(document)
+    _queue_and_tell(request, requested)
+    return redirect(requested.document)
+
+
+def _queue_and_tell(request, requested):
+    """Queue a requested render and say what happened: made, joined, or waiting for the queue."""
+    document = requested.document
+    label = document.number_label
+    if not requested.created and not services.restart_document(document=document, by=request.user):
+        messages.info(
+            request,
+            _("Văn bản %(number)s đã được yêu cầu và đang được tạo; không tạo thêm bản mới.")
+            % {"number": label},
+        )
+        return
+    if tasks.queue_render(document.pk):
+        messages.success(request, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": label})
+    else:
+        messages.warning(
+            request,
+            _(
+                "Đã ghi nhận yêu cầu %(number)s. Hàng đợi tạo văn bản đang tạm ngừng; văn bản "
+                "sẽ được tạo tự động khi hàng đợi hoạt động trở lại."
+            )
+            % {"number": label},
+        )
 
 
 @login_required
@@ -73,6 +96,7 @@ def document_detail(request, document_id):
             "can_rerender": KINDS[document.kind].can_request(access)
             if document.kind in KINDS
             else False,
+            "can_restart": document.is_finished or services.is_abandoned(document),
         },
     )
 
@@ -91,11 +115,10 @@ def document_download(request, document_id):
     document, _access = get_document_for_user(request, document_id)
     if document.status != Document.Status.READY or not document.file:
         raise Http404(_("Văn bản chưa sẵn sàng."))
-    filename = f"{document.type_code}-{document.number:02d}-{document.term.bloc.code}-{document.term.year}.pdf"
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=filename,
+        filename=document.download_name,
         content_type="application/pdf",
     )
 
@@ -103,7 +126,8 @@ def document_download(request, document_id):
 @login_required
 @require_POST
 def document_rerender(request, document_id):
-    """Render a failed document again; a finished one stays as issued and a new one is made.
+    """Render again a document that failed or that nobody is rendering any more (its worker
+    died, or the broker never took it); a ready one stays as issued and a new one is made.
 
     A ready document keeps its file, so that copies already handed out still verify.
     """
@@ -111,20 +135,28 @@ def document_rerender(request, document_id):
     kind = KINDS.get(document.kind)
     require(bool(kind and kind.can_request(access)))
     if document.status == Document.Status.READY:
-        fresh = services.request_document(
+        requested = services.request_document(
             term=document.term, kind=document.kind, by=request.user, params=document.params
         )
-        tasks.queue_render(fresh.pk)
-        messages.success(
-            request,
-            _("Đã tạo văn bản mới %(new)s từ dữ liệu hiện tại; văn bản %(old)s vẫn giữ nguyên.")
-            % {"new": fresh.number_label, "old": document.number_label},
-        )
-        return redirect(fresh)
-    if document.status == Document.Status.FAILED:
-        if services.reset_failed_document(document=document, by=request.user):
-            tasks.queue_render(document.pk)
-        messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
+        if requested.created:
+            messages.info(
+                request,
+                _("Văn bản %(old)s vẫn giữ nguyên; bản mới được làm từ dữ liệu hiện tại.")
+                % {"old": document.number_label},
+            )
+        _queue_and_tell(request, requested)
+        return redirect(requested.document)
+    if services.restart_document(document=document, by=request.user):
+        if tasks.queue_render(document.pk):
+            messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Đã ghi nhận yêu cầu. Hàng đợi tạo văn bản đang tạm ngừng; văn bản sẽ được "
+                    "tạo tự động khi hàng đợi hoạt động trở lại."
+                ),
+            )
     else:
         messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))
     return redirect(document)

@@ -23,6 +23,9 @@ class DocumentKind:
     # Who may read one beyond the term's readers: (access, document) -> bool.
     can_read: Callable | None = None
     params_form: type | None = None
+    # Whether a document asked for now is a draft: made from data not yet settled (a ranking
+    # before the bloc agrees it). (term, params) -> bool. A draft takes no number and no signature.
+    is_provisional: Callable = lambda term, params: False
     # Extra checks shown on /verify/<code>: (document) -> list of (label, ok, detail).
     verify_checks: Callable | None = None
 

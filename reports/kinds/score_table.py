@@ -84,6 +84,15 @@ def _can_read_for(kind):
     return can_read
 
 
+def _provisional_for(kind):
+    def is_provisional(term, params):
+        """A ranking is final once the bloc has agreed the period; before that it is a draft."""
+        period = _period(term, kind)
+        return period is None or period.status != Period.Status.AGREED
+
+    return is_provisional
+
+
 for _kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
     register(
         DocumentKind(
@@ -95,5 +104,6 @@ for _kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
             build_context=_context_for(_kind),
             title=_title_for(_kind),
             can_read=_can_read_for(_kind),
+            is_provisional=_provisional_for(_kind),
         )
     )

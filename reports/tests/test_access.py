@@ -23,7 +23,9 @@ REQUESTERS = {"board", "secretariat", "secretariat_officer"}
 
 @pytest.fixture
 def ready_document(term, personas):
-    document = services.request_document(term=term, kind="member_list", by=personas["secretariat"])
+    document = services.request_document(
+        term=term, kind="member_list", by=personas["secretariat"]
+    ).document
     services.render_document(document.pk)
     document.refresh_from_db()
     return document

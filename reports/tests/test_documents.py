@@ -20,7 +20,9 @@ def pdf_text(path) -> str:
 
 @pytest.fixture
 def member_list(term, personas):
-    return services.request_document(term=term, kind="member_list", by=personas["secretariat"])
+    return services.request_document(
+        term=term, kind="member_list", by=personas["secretariat"]
+    ).document
 
 
 def test_member_list_renders_in_the_state_layout(
@@ -63,15 +65,43 @@ def test_queued_documents_render_on_commit_and_number_in_series(
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         first = services.request_document(term=term, kind="member_list", by=personas["board"])
-        tasks.queue_render(first.pk)
+        tasks.queue_render(first.document.pk)
+    with django_capture_on_commit_callbacks(execute=True):
         second = services.request_document(term=term, kind="member_list", by=personas["board"])
-        tasks.queue_render(second.pk)
-    assert len(callbacks) == 2
+        tasks.queue_render(second.document.pk)
+    assert len(callbacks) == 1
+    first, second = first.document, second.document
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.number, second.number) == (1, 2)
     assert first.status == second.status == Document.Status.READY
     assert first.verification_code != second.verification_code
+
+
+def test_a_repeated_request_joins_the_one_in_progress_and_spends_no_number(term, personas):
+    first = services.request_document(term=term, kind="member_list", by=personas["secretariat"])
+    again = services.request_document(term=term, kind="member_list", by=personas["board"])
+    assert first.created and not again.created
+    assert again.document.pk == first.document.pk
+    assert Document.objects.filter(term=term).count() == 1
+    # Different parameters are a different document.
+    other = services.request_document(
+        term=term, kind="member_list", by=personas["board"], params={"x": "1"}
+    )
+    assert other.created and other.document.number == 2
+    # Once the first is ready, a new request is a new document with the next number.
+    services.render_document(first.document.pk)
+    fresh = services.request_document(term=term, kind="member_list", by=personas["board"])
+    assert fresh.created and fresh.document.number == 3
+
+
+def test_a_request_after_a_failure_takes_the_failed_number_up_again(term, personas):
+    first = services.request_document(term=term, kind="member_list").document
+    Document.objects.filter(pk=first.pk).update(status="failed", error="x", attempts=1)
+    again = services.request_document(term=term, kind="member_list")
+    assert not again.created and again.document.pk == first.pk
+    again.document.refresh_from_db()
+    assert (again.document.status, again.document.error) == ("pending", "")
 
 
 def test_rerendering_replaces_the_file_and_never_adds_one(member_list):

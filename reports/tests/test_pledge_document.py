@@ -26,7 +26,7 @@ def _sign(pledge, user, agency):
 
 
 def _render(term) -> Document:
-    document = reports_services.request_document(term=term, kind="pledge")
+    document = reports_services.request_document(term=term, kind="pledge").document
     reports_services.render_document(document.pk)
     document.refresh_from_db()
     assert document.status == Document.Status.READY, document.error

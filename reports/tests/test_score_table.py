@@ -29,7 +29,7 @@ def test_the_report_lists_every_ranked_agency_with_its_rank_and_band(bloc_world)
     h.make_cards(period, table)
     document = services.request_document(
         term=term, kind="score_table_annual", by=bloc_world.secretariat
-    )
+    ).document
     services.render_document(document.pk)
     document.refresh_from_db()
     assert document.status == Document.Status.READY, document.error
@@ -42,19 +42,40 @@ def test_the_report_lists_every_ranked_agency_with_its_rank_and_band(bloc_world)
     assert "Kết quả tạm thời" not in text
 
 
-def test_a_period_not_yet_agreed_is_marked_provisional(bloc_world):
+def test_a_period_not_yet_agreed_gives_a_draft_without_number_or_signature(bloc_world):
     term = bloc_world.term
     table = h.make_table(term)
     period = h.make_period(term, kind=Period.Kind.SEMIANNUAL)
     h.make_cards(period, table)
-    document = services.request_document(term=term, kind="score_table_semiannual")
+    official = services.request_document(term=term, kind="member_list").document
+    document = services.request_document(term=term, kind="score_table_semiannual").document
+    assert document.provisional and document.number is None
     services.render_document(document.pk)
     document.refresh_from_db()
-    assert "Kết quả tạm thời" in pdf_text(document)
+    assert document.status == Document.Status.READY, document.error
+    text = pdf_text(document)
+    assert "Kết quả tạm thời" in text
+    # "DỰ THẢO" on every page, in the corner and across the page; no number, no signature.
+    pages = text.split("\f")[: document.pages]
+    assert all(page.count("DỰ THẢO") >= 1 for page in pages), pages
+    assert "Số: 01/BC" not in text and "/BC-" in text
+    assert "KHỐI TRƯỞNG" not in text
+    assert "không ký ban hành" in text
+    # The official series goes on without it.
+    after = services.request_document(term=term, kind="member_list", params={"n": 2}).document
+    assert (official.number, after.number) == (1, 2)
+    # Once the period is agreed, the same request is an official, numbered document.
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.AGREED)
+    final = services.request_document(term=term, kind="score_table_semiannual").document
+    assert not final.provisional and final.number == 3
+    services.render_document(final.pk)
+    final.refresh_from_db()
+    final_text = pdf_text(final)
+    assert "DỰ THẢO" not in final_text and "KHỐI TRƯỞNG" in final_text
 
 
 def test_a_missing_period_fails_the_document_with_a_clear_message(bloc_world):
-    document = services.request_document(term=bloc_world.term, kind="score_table_annual")
+    document = services.request_document(term=bloc_world.term, kind="score_table_annual").document
     services.render_document(document.pk)
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
@@ -67,7 +88,7 @@ def provisional_table(bloc_world):
     table = h.make_table(term)
     period = h.make_period(term)
     h.make_cards(period, table)
-    document = services.request_document(term=term, kind="score_table_annual")
+    document = services.request_document(term=term, kind="score_table_annual").document
     services.render_document(document.pk)
     return period, document
 

@@ -121,7 +121,7 @@ def wait_for(predicate, timeout=60):
 def test_worker_renders_a_requested_document_through_redis(celery_worker_process, bloc_world):
     document = services.request_document(
         term=bloc_world.term, kind="member_list", by=bloc_world.secretariat
-    )
+    ).document
     tasks.queue_render(document.pk)
     finished = wait_for(lambda: Document.objects.get(pk=document.pk).is_finished)
     log = celery_worker_process["log"].read_text()

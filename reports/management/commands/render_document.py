@@ -1,4 +1,5 @@
 import shutil
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,10 +32,15 @@ class Command(BaseCommand):
         if term is None:
             raise CommandError(f"no term {bloc_code} {year}")
         params = dict(p.split("=", 1) for p in param)
-        # Render here, whatever the broker: the command waits for its file.
-        document = services.request_document(term=term, kind=kind, params=params)
+        # Render here, whatever the broker: the command waits for its file. A request already
+        # in progress is joined; if a worker holds it, wait for the worker.
+        document = services.request_document(term=term, kind=kind, params=params).document
         services.render_document(document.pk)
+        deadline = time.monotonic() + 120
         document = Document.objects.get(pk=document.pk)
+        while not document.is_finished and time.monotonic() < deadline:
+            time.sleep(0.5)
+            document = Document.objects.get(pk=document.pk)
         if document.status != Document.Status.READY:
             raise CommandError(f"rendering failed: {document.error}")
         path = document.file.path
