@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_reports_database_and_eager_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "eager"}
+    assert response.json() == {"database": "ok", "broker": "eager", "documents_waiting": 0}
 
 
 def test_healthz_refuses_post(client):
