@@ -147,9 +147,15 @@ def claim_document(document_id: int, *, force: bool = False, task_id: str = "") 
     return True
 
 
+@transaction.atomic
 def mark_queued(document_id: int) -> None:
-    """Note that the broker took the render: the sweep leaves it alone for a while."""
-    Document.objects.filter(pk=document_id, status__in=IN_PROGRESS).update(queued_at=timezone.now())
+    """Note (in the history too) that the broker took the render: the sweep leaves it a while."""
+    document = (
+        Document.objects.select_for_update().filter(pk=document_id, status__in=IN_PROGRESS).first()
+    )
+    if document is not None:
+        document.queued_at = timezone.now()
+        document.save(update_fields=["queued_at"])
 
 
 def documents_to_queue(*, now=None) -> list[int]:

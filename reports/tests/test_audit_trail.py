@@ -39,5 +39,5 @@ def test_a_failed_rendering_and_its_reset_are_in_the_history_with_the_author(
     # Once the broker has taken it, it is not restarted again, and nothing is written.
     services.mark_queued(document.pk)
     assert not services.restart_document(document=document, by=personas["secretariat"])
-    assert document.history.count() == 4
+    assert document.history.count() == 5
     assert Document.objects.get(pk=document.pk).status == Document.Status.PENDING
