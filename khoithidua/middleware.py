@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, is_valid_path
 from django.utils import translation
+
+from khoithidua.errors import page_not_found
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +20,30 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DebugNotFoundPageMiddleware:
+    """Answer a 404 with the site's own page in DEBUG too, never Django's technical one.
+
+    The technical 404 of `make run` lists every URL pattern of the site to whoever asks. Outside
+    DEBUG Django already renders handler404; here the same view answers a path that matches no
+    URL and an Http404 raised by a view, while DEBUG keeps its pages for real errors.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not is_valid_path(request.path_info, getattr(request, "urlconf", None))
+        ):
+            return page_not_found(request, Resolver404())
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

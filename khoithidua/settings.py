@@ -1,9 +1,13 @@
 """Settings for khoithidua, read from the environment (see .env.example)."""
 
+import ipaddress
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -11,8 +15,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# Public development keys: this file's default and the placeholder in .env.example.
+DEVELOPMENT_SECRET_KEYS = {
+    "dev-only-insecure-key-change-me-0123456789abcdef",
+    "change-me-to-a-long-random-string",
+}
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
 DEBUG = env.bool("DEBUG", default=True)
+# Sessions, password-reset links and signed values are forged with a known key: production
+# (DEBUG=false) refuses to start without one of its own.
+if not DEBUG and (not SECRET_KEY.strip() or SECRET_KEY in DEVELOPMENT_SECRET_KEYS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG is false; the development "
+        "key is public. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` and set SECRET_KEY in "
+        "the environment or in .env."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -29,6 +47,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "blocs",
     "campaigns",
     "awards",
@@ -37,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khoithidua.middleware.VietnameseFirstLocaleMiddleware",
@@ -48,6 +69,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "khoithidua.middleware.DebugNotFoundPageMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "khoithidua.urls"
@@ -83,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "blocs.User"
+# django-axes comes first and refuses a locked-out username before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,6 +205,59 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Evidence uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Reverse proxies in front of the app: addresses or networks, e.g. "127.0.0.1,10.0.0.0/8". A
+# request from one of them names its client in X-Forwarded-For, and blocs.auth.client_ip takes
+# the right-most address there that is not a trusted proxy. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+
+# Password guessing (django-axes): five wrong passwords for one username from one client address
+# lock that pair out until 15 minutes after the last attempt, at login and wherever a password
+# is re-entered (signing the pledge, changing the password). The officers of an agency share one
+# office address, so an address alone is never locked; nor is a username alone, which would let
+# anyone keep a head from signing before a deadline by typing wrong passwords on purpose.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "blocs.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "khoithidua.errors.lockout"
+# A failed attempt keeps the form it posted: no password or token of it is stored in clear.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "csrfmiddlewaretoken",
+]
+# Whom to call to be unlocked or for help (an office, a phone number), shown on the error pages.
+SUPPORT_CONTACT = env("SUPPORT_CONTACT", default="")
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own files, never
+# inline and never eval. Style attributes stay allowed: templates indent and size rows with
+# them, and an attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap draws its small icons (select arrow, close button) as data: SVG images.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

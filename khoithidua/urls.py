@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from blocs.forms import LoginForm
+from blocs.views.accounts import PasswordChangeView
 from khoithidua.views import dashboard, healthz
 
 admin.site.site_header = _("Quản trị Khối thi đua")
@@ -19,13 +21,18 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin's own form would check the old password outside the lockout: use the site's.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("", dashboard, name="dashboard"),
     path("", include("reports.urls")),
     path("", include("campaigns.urls")),
     path("", include("blocs.urls")),
 ]
+
+handler404 = "khoithidua.errors.page_not_found"
 
 # Uploaded and generated files are never served directly: views check access and stream them.

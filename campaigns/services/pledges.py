@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from blocs.auth import password_is_correct
 from blocs.history import delete_with_history, record_by
 from blocs.models import AgencyRole, BlocTerm, Membership
 from campaigns.models import (
@@ -275,7 +276,6 @@ def signing_role(user, agency_id) -> AgencyRole | None:
     return None
 
 
-@transaction.atomic
 def sign_pledge(
     *,
     pledge: Pledge,
@@ -285,8 +285,31 @@ def sign_pledge(
     shown_hash: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    request=None,
 ) -> PledgeSignature:
     """Record the agency's signature of exactly the content whose hash the signer was shown.
+
+    A view passes its request: the password is then checked like a login, so wrong ones count
+    towards the lockout (blocs.auth.password_is_correct). The check runs before the
+    transaction, whose rollback on refusal would otherwise forget the failure.
+    """
+    if not password_is_correct(user=user, password=password, request=request):
+        raise PledgeError(_("Mật khẩu không đúng; chữ ký chưa được ghi nhận."))
+    return _record_signature(
+        pledge=pledge,
+        agency_id=agency_id,
+        user=user,
+        shown_hash=shown_hash,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+@transaction.atomic
+def _record_signature(
+    *, pledge, agency_id, user, shown_hash, ip_address, user_agent
+) -> PledgeSignature:
+    """Sign once the password is confirmed.
 
     The pledge row is locked so that a signature and a withdrawal, or the last two
     signatures, never interleave; the unique constraint on (pledge, agency) is the last word
@@ -318,8 +341,6 @@ def sign_pledge(
         raise PledgeError(
             _("Bạn không phải thủ trưởng (hoặc người được ủy quyền ký) của đơn vị này.")
         )
-    if not user.check_password(password or ""):
-        raise PledgeError(_("Mật khẩu không đúng; chữ ký chưa được ghi nhận."))
     if _already_signed(pledge, agency_id):
         raise PledgeError(_("Đơn vị đã ký phiên bản giao ước này."))
     signature = PledgeSignature(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blocs.access import get_term_for_user, require
+from blocs.auth import client_ip
 from blocs.models import Agency, AgencyRole, Membership
 from campaigns.forms.pledges import (
     CampaignForm,
@@ -46,10 +47,6 @@ def _registrable_agencies(access, term):
     if access.can_manage:
         return agencies
     return [a for a in agencies if access.can_draft_for(a.pk)]
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # Campaigns ------------------------------------------------------------------------------------
@@ -393,8 +390,9 @@ def pledge_sign(request, bloc_code, year):
                 user=request.user,
                 password=data["password"],
                 shown_hash=data["content_hash"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                request=request,
             )
         except services.PledgeError as exc:
             form.add_error(None, exc.messages[0])
