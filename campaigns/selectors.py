@@ -11,9 +11,11 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from blocs.models import Membership
 from campaigns import layers, ranking
 from campaigns.models import (
     Criterion,
+    DeadlineExtension,
     Period,
     Scorecard,
     ScoreLine,
@@ -111,6 +113,10 @@ class PeriodData:
     cards: list  # [CardRow] in Vietnamese agency order
     ranked: list = field(default_factory=list)
     ranked_before_board: list = field(default_factory=list)
+    # Agencies whose card was never submitted (a draft, or no card at all for a current member),
+    # in agency order. They are never in ``ranked`` (unless ``include_drafts``), yet a ranking
+    # must still name them, as "not submitted", after the ranked ones.
+    unsubmitted: list = field(default_factory=list)  # [AgencyRow]
 
     @property
     def term(self):
@@ -150,10 +156,25 @@ def load_trees(tables: dict) -> tuple[dict, dict]:
     return tables, trees
 
 
+def _members_without_card(period) -> list[AgencyRow]:
+    """Current members of the period's term that never opened a card in it, in one query."""
+    return [
+        AgencyRow(*values)
+        for values in Membership.objects.filter(term_id=period.term_id, left_on__isnull=True)
+        .exclude(agency__scorecards__period=period)
+        .order_by("agency__sort_key", "agency_id")
+        .values_list("agency_id", "agency__name", "agency__abbreviation", "agency__sort_key")
+    ]
+
+
+def _in_agency_order(agencies) -> list[AgencyRow]:
+    return sorted(agencies, key=lambda a: (a.sort_key, a.id))
+
+
 def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
     """Load a period's scorecards, lines and criteria as plain values, and rank it.
 
-    Four queries whatever the number of agencies or criteria. Draft scorecards are left out of
+    Five queries whatever the number of agencies or criteria. Draft scorecards are left out of
     the ranking (they are nobody's score yet) unless ``include_drafts``. ``meeting_votes`` maps
     an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; the meeting
     lives in the awards app, which passes them in (campaigns never imports awards).
@@ -223,11 +244,53 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
                     meeting_votes=meeting_votes.get(card.agency.id),
                 )
             )
+    data.unsubmitted = _in_agency_order(
+        [c.agency for c in cards if c.is_draft] + _members_without_card(period)
+    )
     data.ranked = ranking.rank(rows, tie_breaks=rules.tie_breaks, bands=rules.bands)
     data.ranked_before_board = ranking.rank(
         rows_before, tie_breaks=rules.tie_breaks, bands=rules.bands
     )
     return data
+
+
+class PendingMember(NamedTuple):
+    """A member that has not submitted its card in a period, and until when it still may."""
+
+    agency: AgencyRow
+    card_id: int | None  # its draft, or None when it never opened a card
+    deadline: object  # its self-score deadline, extensions included (an aware datetime)
+
+    def is_open(self, now) -> bool:
+        return now <= self.deadline
+
+
+def pending_members(period) -> list[PendingMember]:
+    """Every member whose card in ``period`` is not submitted, with its effective deadline.
+
+    A draft card (whoever holds it) and every current member without a card; in agency order,
+    in three queries.
+    """
+    drafts = {
+        agency_id: (card_id, AgencyRow(agency_id, name, abbr, sort_key))
+        for card_id, agency_id, name, abbr, sort_key in Scorecard.objects.filter(
+            period=period, status=Scorecard.Status.DRAFT
+        ).values_list("pk", "agency_id", "agency__name", "agency__abbreviation", "agency__sort_key")
+    }
+    agencies = [a for _pk, a in drafts.values()] + _members_without_card(period)
+    extensions = {}
+    for extension in DeadlineExtension.objects.filter(
+        period=period, agency_id__in=[a.id for a in agencies]
+    ):
+        extensions.setdefault(extension.agency_id, []).append(extension)
+    return [
+        PendingMember(
+            agency=agency,
+            card_id=drafts[agency.id][0] if agency.id in drafts else None,
+            deadline=period.deadline_for(extensions.get(agency.id, [])),
+        )
+        for agency in _in_agency_order(agencies)
+    ]
 
 
 # --- One scorecard, as the member's page shows it ----------------------------------------------

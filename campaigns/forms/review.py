@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import layers
+from campaigns.services.review import REOPEN_REASON_MAX
 
 POINTS_FIELD = {
     "max_digits": 6,
@@ -17,11 +18,20 @@ POINTS_FIELD = {
 
 
 class CrossCheckForm(forms.Form):
-    """One choice per member: which member cross-checks it (empty: nobody yet)."""
+    """One choice per member: which member cross-checks it (empty: nobody yet).
+
+    A member whose choice the request does not carry keeps its ``current`` reviewer: only an
+    empty choice removes an assignment.
+    """
 
     def __init__(self, *args, members, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = current or {}
+        if self.is_bound:
+            data = self.data.copy()
+            for agency in members:
+                data.setdefault(f"reviewer_{agency.pk}", str(current.get(agency.pk, "")))
+            self.data = data
         choices = [("", _("— chưa phân công —"))] + [(str(a.pk), a.name) for a in members]
         self.members = members
         for agency in members:
@@ -84,6 +94,27 @@ class BoardLineForm(forms.Form):
         label=_("Lý do điều chỉnh"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+    )
+
+
+class AgreeConfirmForm(forms.Form):
+    """The second step of locking a period: the secretariat ticks that it has read the list."""
+
+    step = forms.CharField(widget=forms.HiddenInput, initial="confirm")
+    confirm = forms.BooleanField(
+        label=_("Tôi đã xem danh sách trên và xác nhận thống nhất điểm, khóa kỳ chấm điểm này."),
+        error_messages={"required": _("Hãy đánh dấu xác nhận trước khi khóa kỳ.")},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do mở lại kỳ"),
+        max_length=REOPEN_REASON_MAX,
+        help_text=_("Được ghi vào lịch sử của kỳ (tối đa 100 ký tự)."),
+        error_messages={"required": _("Phải ghi lý do mở lại kỳ.")},
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from blocs.models import Agency
 from campaigns import evidence as evidence_checks
 from campaigns.models import CriteriaTable, Criterion
-from campaigns.services.points import parse_points, storable_problem
+from campaigns.services.points import parse_points, storable_problem, validate_points
+from campaigns.services.scorecards import UNCHANGED
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M"]
 
@@ -200,13 +201,15 @@ class SelfScoreForm(forms.Form):
 
     Fields are ``points-<criterion id>`` and ``note-<criterion id>`` for every leaf; files
     ``file-<criterion id>`` (several allowed) and ``replace-<evidence id>`` for every current
-    file; ``withdraw`` lists evidence ids. Only the lines whose points the request carries
-    change: a missing field never means "clear".
+    file; ``withdraw`` lists evidence ids. Only the fields the request carries change: a missing
+    field never means "clear". Points must be storable, within 0 and the criterion's maximum and
+    on the term's ``step``; one wrong line refuses the whole save.
     """
 
-    def __init__(self, data=None, files=None, *, leaves, current_evidence=()):
+    def __init__(self, data=None, files=None, *, leaves, current_evidence=(), step=0):
         super().__init__(data, files)
         self.leaves = list(leaves)
+        self.step = step
         self.current_evidence = {e.pk: e for e in current_evidence}
         for c in self.leaves:
             self.fields[f"points-{c.pk}"] = forms.CharField(required=False, strip=False)
@@ -224,36 +227,49 @@ class SelfScoreForm(forms.Form):
                     self.add_error(f"file-{c.pk}", exc)
                     break
 
+    def _points(self, criterion):
+        """The points typed for ``criterion``: ``UNCHANGED`` when the request has none."""
+        name = f"points-{criterion.pk}"
+        if name not in self.data:
+            return UNCHANGED
+        raw = self.data.get(name, "")
+        try:
+            value = parse_points(raw)
+        except ValueError:
+            raise forms.ValidationError(_("“%(v)s” không phải là số.") % {"v": raw}) from None
+        problem = storable_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        if value is not None:
+            validate_points(value, criterion=criterion, step=self.step)
+        return value
+
     def clean(self):
         data = super().clean()
         self.clean_file_fields()
         self.entries = {}
         for c in self.leaves:
-            name = f"points-{c.pk}"
-            if name not in self.data:
-                continue
-            raw = self.data.get(name, "")
             try:
-                value = parse_points(raw)
-            except ValueError:
-                self.add_error(name, _("“%(v)s” không phải là số.") % {"v": raw})
-                continue
-            problem = storable_problem(value)
-            if problem:
-                self.add_error(name, problem)
+                value = self._points(c)
+            except forms.ValidationError as exc:
+                self.add_error(f"points-{c.pk}", exc)
                 continue
             note = self.data.get(f"note-{c.pk}")
+            if value is UNCHANGED and note is None:
+                continue
             self.entries[c.pk] = (value, None if note is None else note[:4000])
         return data
 
     @property
     def typed(self) -> dict:
-        """What was typed, by criterion id: (points, note), for showing it again."""
-        return {
-            c.pk: (self.data.get(f"points-{c.pk}", ""), self.data.get(f"note-{c.pk}", "")[:4000])
-            for c in self.leaves
-            if f"points-{c.pk}" in self.data
-        }
+        """What was typed, by criterion id: (points, note), for showing it again; ``None`` for
+        a field the request did not carry."""
+        out = {}
+        for c in self.leaves:
+            points, note = self.data.get(f"points-{c.pk}"), self.data.get(f"note-{c.pk}")
+            if points is not None or note is not None:
+                out[c.pk] = (points, None if note is None else note[:4000])
+        return out
 
     def _errors_for(self, prefix) -> dict:
         return {

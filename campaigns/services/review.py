@@ -8,16 +8,28 @@ old → new, note or reason). Once a period is agreed only the board may still c
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from blocs.history import delete_with_history, record_by
 from blocs.models import Membership
-from campaigns import crosscheck, layers
-from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange, rules_for
+from campaigns import crosscheck, layers, selectors
+from campaigns.models import (
+    CrossCheck,
+    Period,
+    Scorecard,
+    ScoreLine,
+    ScoreLineChange,
+    format_deadline,
+    rules_for,
+)
 from campaigns.services.periods import refuse_if_agreed
 from campaigns.services.points import history_value, validate_points
+
+# The reason of a reopening is kept as the change reason of the period's history row.
+REOPEN_REASON_MAX = 100
 
 
 def current_members(term):
@@ -113,8 +125,11 @@ def _lock(line) -> ScoreLine:
 
 
 @transaction.atomic
-def record_review(*, line: ScoreLine, points, note: str, reviewer_id: int, by) -> ScoreLine:
-    """The assigned reviewer's points for a line; a note is required when they differ from self."""
+def record_review(*, line: ScoreLine, points, note: str | None, reviewer_id: int, by) -> ScoreLine:
+    """The assigned reviewer's points for a line; a note is required when they differ from self.
+
+    A ``None`` note (the request carried none) keeps the line's review note.
+    """
     line = _lock(line)
     card = line.scorecard
     refuse_if_agreed(card.period)
@@ -127,7 +142,7 @@ def record_review(*, line: ScoreLine, points, note: str, reviewer_id: int, by) -
     points = validate_points(
         points, criterion=line.criterion, step=rules_for(card.period.term).score_step
     )
-    note = (note or "").strip()
+    note = line.review_note if note is None else note.strip()
     if points != line.self_points and not note:
         raise ValidationError(
             {"note": _("Điểm chấm chéo khác điểm tự chấm: cần ghi nhận xét nêu lý do.")}
@@ -158,8 +173,11 @@ def record_explanation(*, line: ScoreLine, text: str, by) -> ScoreLine:
 
 
 @transaction.atomic
-def record_agreed(*, line: ScoreLine, points, note: str, by) -> ScoreLine:
-    """The secretariat's agreed points for a line, before the period is agreed."""
+def record_agreed(*, line: ScoreLine, points, note: str | None, by) -> ScoreLine:
+    """The secretariat's agreed points for a line, before the period is agreed.
+
+    A ``None`` note (the request carried none) keeps the line's agreed note.
+    """
     line = _lock(line)
     period = line.scorecard.period
     refuse_if_agreed(period)
@@ -169,18 +187,47 @@ def record_agreed(*, line: ScoreLine, points, note: str, by) -> ScoreLine:
         points, criterion=line.criterion, step=rules_for(period.term).score_step
     )
     old = line.agreed_points
-    line.agreed_points, line.agreed_note = points, (note or "").strip()
+    note = line.agreed_note if note is None else note.strip()
+    line.agreed_points, line.agreed_note = points, note
     record_by(line, by).save(update_fields=["agreed_points", "agreed_note"])
     _log(line, ScoreLineChange.Layer.AGREED, old, points, line.agreed_note, by)
     return line
 
 
+def lock_refusal(pending, now) -> str:
+    """Why the period cannot be locked at ``now`` (Vietnamese), or "" when it can.
+
+    ``pending`` are the members that have not submitted (``selectors.pending_members``). While
+    one of them is still within its self-score deadline (extensions included), locking would
+    take its card out of the ranking before its time is up.
+    """
+    still_open = [p for p in pending if p.is_open(now)]
+    if not still_open:
+        return ""
+    names = "; ".join(
+        _("%(agency)s (hạn %(deadline)s)")
+        % {"agency": p.agency.name, "deadline": format_deadline(p.deadline)}
+        for p in still_open
+    )
+    return _(
+        "Chưa thể khóa kỳ: còn đơn vị chưa nộp phiếu trong khi hạn tự chấm của đơn vị đó "
+        "chưa hết: %(names)s. Hãy chờ đơn vị nộp phiếu hoặc hết hạn."
+    ) % {"names": names}
+
+
 @transaction.atomic
-def agree_period(*, period: Period, by) -> Period:
+def agree_period(*, period: Period, by, now=None) -> Period:
     """Close the period for members: every line without agreed points takes the review points
-    (or the self points where nobody reviewed it), each recorded in the history."""
+    (or the self points where nobody reviewed it), each recorded in the history.
+
+    Refused while a member that has not submitted is still within its self-score deadline
+    (``lock_refusal``); the caller asks the secretariat to confirm before calling.
+    """
     period = Period.objects.select_for_update().select_related("term").get(pk=period.pk)
     refuse_if_agreed(period)
+    refusal = lock_refusal(selectors.pending_members(period), now or timezone.now())
+    if refusal:
+        raise ValidationError(refusal)
     if not Scorecard.objects.filter(period=period).exclude(status=Scorecard.Status.DRAFT).exists():
         raise ValidationError(_("Chưa có phiếu nào được nộp; chưa thể thống nhất điểm."))
     pending = list(
@@ -213,6 +260,53 @@ def agree_period(*, period: Period, by) -> Period:
         card.status = Scorecard.Status.AGREED
     bulk_update_with_history(cards, Scorecard, ["status"], batch_size=1000, default_user=by)
     period.status, period.agreed_at, period.agreed_by = Period.Status.AGREED, timezone.now(), by
+    record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
+    return period
+
+
+@transaction.atomic
+def reopen_period(*, period: Period, by, reason: str) -> Period:
+    """Give an agreed period back to the review (the secretariat, with a reason).
+
+    Layers stay as they are; cards go back to reviewed (or submitted where nobody reviewed
+    them), and members may again write to it, a late member submit within its deadline. The
+    reason is the change reason of the period's and the cards' history rows. Refused once the
+    board has adjusted a line: its adjustment was made on the agreed result.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Phải ghi lý do mở lại kỳ.")})
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("Lý do mở lại kỳ tối đa %(n)s ký tự.") % {"n": REOPEN_REASON_MAX}}
+        )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status != Period.Status.AGREED:
+        raise ValidationError(_("Kỳ chưa được thống nhất điểm nên không cần mở lại."))
+    adjusted = ScoreLine.objects.filter(
+        scorecard__period=period, board_points__isnull=False
+    ).count()
+    if adjusted:
+        raise ValidationError(
+            _(
+                "Không thể mở lại kỳ: Ban Thi đua – Khen thưởng đã điều chỉnh điểm "
+                "%(n)s dòng của kỳ này sau khi thống nhất."
+            )
+            % {"n": adjusted}
+        )
+    reviewed = ScoreLine.objects.filter(scorecard=OuterRef("pk"), review_points__isnull=False)
+    cards = list(
+        Scorecard.objects.filter(period=period, status=Scorecard.Status.AGREED).annotate(
+            was_reviewed=Exists(reviewed)
+        )
+    )
+    for card in cards:
+        card.status = Scorecard.Status.REVIEWED if card.was_reviewed else Scorecard.Status.SUBMITTED
+    bulk_update_with_history(
+        cards, Scorecard, ["status"], batch_size=1000, default_user=by, default_change_reason=reason
+    )
+    period.status, period.agreed_at, period.agreed_by = Period.Status.REVIEWING, None, None
+    period._change_reason = reason
     record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
     return period
 

@@ -24,7 +24,16 @@ from campaigns.models import (
 from campaigns.scoring import CriteriaTree, line_problem
 from campaigns.services.criteria import criterion_label, current_table
 from campaigns.services.periods import effective_deadline, lock_period, refuse_if_agreed
-from campaigns.services.points import history_value, points_label
+from campaigns.services.points import (
+    history_value,
+    parse_points,
+    points_label,
+    storable_problem,
+    validate_points,
+)
+
+# The points of an entry that leaves the line's stored points as they are (only its note came).
+UNCHANGED = object()
 
 
 def _existing_card(period, agency) -> Scorecard | None:
@@ -58,17 +67,38 @@ def open_scorecard(*, period: Period, agency, by=None) -> Scorecard:
     return scorecard
 
 
+def _points_problem(points, criterion, step) -> str:
+    """Why ``points`` cannot be stored on the criterion's line, or "" (blank always can)."""
+    if points is None:
+        return ""
+    try:
+        value = parse_points(points)
+    except ValueError:
+        return _("Điểm phải là một số, ví dụ 7,5.")
+    problem = storable_problem(value)
+    if problem:
+        return problem
+    try:
+        validate_points(value, criterion=criterion, step=step)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return ""
+
+
 @transaction.atomic
 def save_self_scores(*, scorecard: Scorecard, by, entries: dict) -> int:
     """Store the member's points and notes; ``entries`` maps criterion id → (points, note).
 
-    Only the lines in ``entries`` change; a ``None`` note leaves the line's note as it was.
+    Only the lines in ``entries`` change; a ``None`` note leaves the line's note as it was and
+    ``UNCHANGED`` points leave its points. Points out of the criterion's range, off the term's
+    step or negative refuse the whole save: the ``ValidationError`` maps ``points-<criterion
+    id>`` to the reason, and nothing is stored.
 
     Returns the number of lines changed; each change is written to the line's history.
     """
     scorecard = (
         Scorecard.objects.select_for_update(of=("self",))
-        .select_related("period")
+        .select_related("period__term")
         .get(pk=scorecard.pk)
     )
     refuse_if_agreed(scorecard.period)
@@ -76,44 +106,47 @@ def save_self_scores(*, scorecard: Scorecard, by, entries: dict) -> int:
         raise ValidationError(_("Phiếu đã nộp, không thể sửa."))
     lines = {
         line.criterion_id: line
-        for line in ScoreLine.objects.filter(scorecard=scorecard).exclude(
-            criterion__kind=Criterion.Kind.GROUP
-        )
+        for line in ScoreLine.objects.filter(scorecard=scorecard)
+        .exclude(criterion__kind=Criterion.Kind.GROUP)
+        .select_related("criterion")
     }
+    step = rules_for(scorecard.period.term).score_step
+    problems = {}
+    for criterion_id, (points, _note) in entries.items():
+        line = lines.get(criterion_id)
+        if line is None or points is UNCHANGED:
+            continue
+        problem = _points_problem(points, line.criterion, step)
+        if problem:
+            problems[f"points-{criterion_id}"] = problem
+    # The line's live total caps a value out of range, but the stored value must never be one:
+    # the history, the review layers and the agreement all start from it.
+    if problems:
+        raise ValidationError(problems)
     changes, changed = [], []
     for criterion_id, (points, note) in entries.items():
         line = lines.get(criterion_id)
         if line is None:
             continue
-        # A note the request did not carry stays as it was.
+        # A note the request did not carry stays as it was, and so do points it did not carry.
         note = line.self_note if note is None else note.strip()
-        if points is not None and points < 0:
-            raise ValidationError(_("Điểm không được âm."))
+        if points is UNCHANGED:
+            points = line.self_points
+        elif points is not None:
+            points = validate_points(points, criterion=line.criterion, step=step)
         if line.self_points == points and line.self_note == note:
             continue
-        if line.self_points != points:
-            changes.append(
-                ScoreLineChange(
-                    line=line,
-                    layer=ScoreLineChange.Layer.SELF,
-                    old_value=history_value(line.self_points),
-                    new_value=history_value(points),
-                    note=note,
-                    changed_by=by,
-                )
+        value = history_value(points)
+        changes.append(
+            ScoreLineChange(
+                line=line,
+                layer=ScoreLineChange.Layer.SELF,
+                old_value=history_value(line.self_points) if line.self_points != points else value,
+                new_value=value,
+                note=note,
+                changed_by=by,
             )
-        elif line.self_note != note:
-            value = history_value(points)
-            changes.append(
-                ScoreLineChange(
-                    line=line,
-                    layer=ScoreLineChange.Layer.SELF,
-                    old_value=value,
-                    new_value=value,
-                    note=note,
-                    changed_by=by,
-                )
-            )
+        )
         line.self_points, line.self_note = points, note
         changed.append(line)
     bulk_update_with_history(changed, ScoreLine, ["self_points", "self_note"], default_user=by)

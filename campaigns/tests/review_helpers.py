@@ -72,7 +72,14 @@ def make_table(term, *, groups=2, leaves=2, leaf_max="25", bonus=True, penalty=T
 
 
 def make_period(term, kind=Period.Kind.ANNUAL, status=Period.Status.REVIEWING):
+    """A period of ``term``: self-scoring until 17:00 on 30 November, review ten days later.
+
+    A period past self-scoring (under review or agreed) has its self-score deadline behind it:
+    when 30 November of the term's year is still ahead, the deadline was a day ago.
+    """
     start = timezone.make_aware(datetime.datetime(term.year, 11, 30, 17, 0))
+    if status != Period.Status.OPEN:
+        start = min(start, timezone.now() - datetime.timedelta(days=1))
     return Period.objects.create(
         term=term,
         kind=kind,

@@ -152,7 +152,9 @@ def test_read_pages_refuse_post(client, world, name, kwargs):
     expect(client.post(url(world, name, **kwargs)), 405)
 
 
-@pytest.mark.parametrize("name", ["crosscheck_assign", "crosscheck_auto", "period_agree"])
+@pytest.mark.parametrize(
+    "name", ["crosscheck_assign", "crosscheck_auto", "period_agree", "period_reopen"]
+)
 def test_writes_refuse_get(client, world, name):
     client.force_login(world.secretariat)
     expect(client.get(url(world, name)), 405)
@@ -200,11 +202,25 @@ def test_only_secretariat_runs_the_automatic_assignment(client, world, persona):
 
 @pytest.mark.parametrize("persona", ALL)
 def test_only_secretariat_agrees_the_period(client, world, persona):
-    response = client_for(client, world.personas[persona]).post(url(world, "period_agree"))
+    response = client_for(client, world.personas[persona]).post(
+        url(world, "period_agree"), {"step": "confirm", "confirm": "1"}
+    )
     expected = write_expectation(persona, {"secretariat", "secretariat_officer"})
     expect(response, expected)
     world.period.refresh_from_db()
     assert (world.period.status == Period.Status.AGREED) == (expected == 302)
+
+
+@pytest.mark.parametrize("persona", ALL)
+def test_only_secretariat_reopens_an_agreed_period(client, world, persona):
+    review_services.agree_period(period=world.period, by=world.secretariat)
+    response = client_for(client, world.personas[persona]).post(
+        url(world, "period_reopen"), {"reason": "Đơn vị F nộp muộn có lý do chính đáng"}
+    )
+    expected = write_expectation(persona, {"secretariat", "secretariat_officer"})
+    expect(response, expected)
+    world.period.refresh_from_db()
+    assert (world.period.status == Period.Status.REVIEWING) == (expected == 302)
 
 
 def line_url(w, agency, layer, code="1.1"):
@@ -341,6 +357,7 @@ MATRIX = {
     "crosscheck_assign": [test_only_secretariat_assigns_cross_checks],
     "crosscheck_auto": [test_only_secretariat_runs_the_automatic_assignment],
     "period_agree": [test_only_secretariat_agrees_the_period],
+    "period_reopen": [test_only_secretariat_reopens_an_agreed_period],
     "review_grid": [test_grid_is_for_secretariat_deputy_and_board],
     "review_scorecard": [test_assigned_reviewer_sees_the_scorecard_others_do_not],
     "review_line": [

@@ -11,6 +11,7 @@ urlpatterns = [
     path(PERIOD + "cross-checks/", review.crosscheck_assign, name="crosscheck_assign"),
     path(PERIOD + "cross-checks/auto/", review.crosscheck_auto, name="crosscheck_auto"),
     path(PERIOD + "agree/", review.period_agree, name="period_agree"),
+    path(PERIOD + "reopen/", review.period_reopen, name="period_reopen"),
     path(PERIOD + "grid/", ranking.review_grid, name="review_grid"),
     path(PERIOD + "<int:agency_id>/", review.review_scorecard, name="review_scorecard"),
     path(

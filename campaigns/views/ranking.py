@@ -176,9 +176,12 @@ def ranking(request, bloc_code, year, kind):
     if context["visible"]:
         data = selectors.load_period(period)
         before = {r.agency_id: r for r in data.ranked_before_board}
+        with_card = {c.agency.id for c in data.cards}
         context.update(
             data=data,
             rows=[(r, before.get(r.agency_id)) for r in data.ranked],
+            # Never silently missing: who has not submitted is listed after the ranked ones.
+            unsubmitted=[{"agency": a, "has_card": a.id in with_card} for a in data.unsubmitted],
             chart=ranking_chart(data, data.ranked),
             board_changed=data.has_board_changes,
             can_grid=sees_every_scorecard(access),

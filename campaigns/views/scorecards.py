@@ -246,17 +246,21 @@ def _scorecard_page(request, card, access, *, form=None, status=200):
         typed, point_errors, evidence_errors = form.typed, form.point_errors, form.evidence_errors
         values = {}
         for cid, (raw, _note) in typed.items():
+            if raw is None:
+                continue
             try:
                 values[cid] = parse_points(raw)
             except ValueError:
                 values[cid] = None
     rows, totals = selectors.scorecard_rows(card, values=values)
     for row in rows:
-        if row.criterion.pk in typed:
-            row.typed_points, row.typed_note = typed[row.criterion.pk]
-        else:
-            row.typed_points = points_label(row.line.self_points) if row.line else ""
-            row.typed_note = row.line.self_note if row.line else ""
+        # What was typed where the request carried it, else what is stored.
+        raw, note = typed.get(row.criterion.pk, (None, None))
+        if raw is None:
+            raw = points_label(row.line.self_points) if row.line else ""
+        if note is None:
+            note = row.line.self_note if row.line else ""
+        row.typed_points, row.typed_note = raw, note
         row.error = point_errors.get(row.criterion.pk, "")
         row.evidence_error = evidence_errors.get(row.criterion.pk, "")
     step = rules_for(card.period.term).score_step
@@ -285,6 +289,10 @@ def _scorecard_page(request, card, access, *, form=None, status=200):
             "step": points_label(step),
             "step_raw": step,
             "has_errors": bool(point_errors or evidence_errors),
+            # The period was locked while this card was still a draft: it is out of the ranking
+            # and has no buttons any more, and the page says why.
+            "locked_unsubmitted": card.period.status == Period.Status.AGREED
+            and card.status == Scorecard.Status.DRAFT,
             "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         },
         status=status,
@@ -310,6 +318,7 @@ def scorecard_detail(request, bloc_code, year, kind, scorecard_id):
         request.FILES,
         leaves=[c for c in card.table.criteria.all() if c.is_leaf],
         current_evidence=[e for e in Evidence.objects.filter(scorecard=card) if e.is_current],
+        step=rules_for(card.period.term).score_step,
     )
     if not form.is_valid():
         messages.error(
@@ -328,8 +337,12 @@ def scorecard_detail(request, bloc_code, year, kind, scorecard_id):
         )
     except ValidationError as exc:
         # Refused by a rule checked under lock (the period was agreed, the card submitted or a
-        # file replaced meanwhile): nothing was kept, and the page shows what was typed.
+        # file replaced meanwhile) or by a line's points: nothing was kept, and the page shows
+        # what was typed, each line's reason beside it.
         messages.error(request, _("Chưa lưu:"))
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
         for m in messages_of(exc):
             messages.error(request, m)
         return _scorecard_page(request, card, access, form=form, status=400)
