@@ -305,10 +305,48 @@ def reopen_period(*, period: Period, by, reason: str) -> Period:
     bulk_update_with_history(
         cards, Scorecard, ["status"], batch_size=1000, default_user=by, default_change_reason=reason
     )
+    _release_default_agreed(period=period, by=by, reason=reason)
     period.status, period.agreed_at, period.agreed_by = Period.Status.REVIEWING, None, None
     period._change_reason = reason
     record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
     return period
+
+
+def _release_default_agreed(*, period: Period, by, reason: str) -> None:
+    """Empty the agreed points that only repeat the layers below (the lock's default), so that
+    a review changed after reopening reaches the result when the period is locked again.
+
+    Agreed points the secretariat set to another value stay. Each emptied line is recorded.
+    """
+    lines = list(
+        ScoreLine.objects.filter(
+            scorecard__period=period, agreed_points__isnull=False
+        ).select_related("criterion")
+    )
+    released = [line for line in lines if line.agreed_points == line.value(upto=layers.REVIEW)]
+    changes = []
+    for line in released:
+        changes.append(
+            ScoreLineChange(
+                line=line,
+                layer=ScoreLineChange.Layer.AGREED,
+                old_value=history_value(line.agreed_points),
+                new_value="",
+                note=_("Mở lại kỳ (%(reason)s): điểm thống nhất mặc định sẽ lấy lại khi khóa kỳ.")
+                % {"reason": reason},
+                changed_by=by,
+            )
+        )
+        line.agreed_points = None
+    bulk_update_with_history(
+        released,
+        ScoreLine,
+        ["agreed_points"],
+        batch_size=1000,
+        default_user=by,
+        default_change_reason=reason,
+    )
+    ScoreLineChange.objects.bulk_create(changes, batch_size=1000)
 
 
 @transaction.atomic

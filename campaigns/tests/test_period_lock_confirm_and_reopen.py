@@ -271,3 +271,24 @@ def test_the_ranking_page_says_provisional_until_the_period_is_agreed(client, la
     _lock(late)
     assert banner not in client.get(url(late, "ranking")).content.decode()
     assert "tạm thời" not in client.get(explain).content.decode()
+
+
+def test_a_review_changed_after_reopening_reaches_the_result_when_locked_again(late):
+    line = h.line(late.cards[late.a], "1.1")
+    kept = h.line(late.cards[late.a], "1.2")
+    review_services.record_agreed(
+        line=kept, points="7", note="Theo biên bản họp", by=late.secretariat
+    )
+    _lock(late)
+    line.refresh_from_db()
+    assert line.agreed_points == line.value(upto="review")
+    review_services.reopen_period(period=late.period, by=late.secretariat, reason="Chấm lại 1.1")
+    line.refresh_from_db()
+    kept.refresh_from_db()
+    # The lock's default is emptied; what the secretariat agreed on purpose stays.
+    assert line.agreed_points is None and kept.agreed_points == D("7")
+    ScoreLine.objects.filter(pk=line.pk).update(review_points=D("3"))
+    _lock(late)
+    line.refresh_from_db()
+    assert (line.agreed_points, line.final_points) == (D("3"), D("3"))
+    assert line.changes.filter(layer="agreed", new_value="").exists()
