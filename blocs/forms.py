@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.auth import password_is_correct
 from blocs.models import Agency, Membership
+from khoithidua.uploads import (
+    ELECTION_MINUTES_MAX_BYTES,
+    MEMBER_IMPORT_MAX_BYTES,
+    MaxSizeValidator,
+)
 
 
 class LoginForm(AuthenticationForm):
@@ -176,7 +181,7 @@ class LeadershipChangeForm(LeadershipForm):
 
 
 MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
-MINUTES_MAX_BYTES = 10 * 1024 * 1024
+MINUTES_MAX_BYTES = ELECTION_MINUTES_MAX_BYTES
 
 
 class ElectionForm(LeadershipForm):
@@ -313,7 +318,9 @@ class MemberImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx)"),
+        help_text=_("Tối đa 2 MB và 500 đơn vị."),
         error_messages={"required": _("Hãy chọn tệp Excel theo mẫu.")},
+        validators=[MaxSizeValidator(MEMBER_IMPORT_MAX_BYTES)],
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,6 @@ people see in Excel, so that the secretariat can fix the whole file in one go. T
 """
 
 import datetime
-import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -14,12 +13,19 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import Agency, Membership
+from khoithidua.spreadsheets import (
+    SheetTooLarge,
+    WorkbookTooLarge,
+    open_workbook,
+    sheet_rows,
+    workbook_bytes,
+)
 
 HEADERS = [
     gettext_lazy("STT"),
@@ -44,7 +50,13 @@ KIND_WORDS = {
 }
 KIND_LABELS = ["Đảng", "Nhà nước", "Đoàn thể", "Doanh nghiệp"]
 MAX_ROWS = 500
+# Rows read at most, the header and empty rows included: twice MAX_ROWS leaves room for blank or
+# formatted rows below the list (a sheet exported from Google Sheets has 1000), and bounds the
+# work whatever the file claims.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
 SHEET_NAME = "Danh sách"
+# The five tone marks; their place in a syllable is a spelling habit ("Tỉnh uỷ", "Tỉnh ủy").
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,22 @@ def _plain(text: str) -> str:
     text = str(text).replace("Đ", "D").replace("đ", "d")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join(text.lower().split())
+
+
+def agency_name_key(name: str) -> str:
+    """The form of an agency's name that two spellings of the same name share.
+
+    Unicode NFC, case-folded, whitespace collapsed, and the tone mark of each word moved to its
+    end, so that precomposed and decomposed accents, capitals, double spaces and the old and new
+    tone placement (hoà/hòa, uỷ/ủy) match, while different letters or tones never do. Every
+    comparison of agency names goes through it.
+    """
+    words = []
+    for word in unicodedata.normalize("NFD", str(name)).casefold().split():
+        tones = "".join(ch for ch in word if ch in TONE_MARKS)
+        letters = "".join(ch for ch in word if ch not in TONE_MARKS)
+        words.append(unicodedata.normalize("NFC", letters) + tones)
+    return " ".join(words)
 
 
 def _clean_text(value) -> str:
@@ -132,7 +160,8 @@ def check_rows(raw_rows, *, year: int, existing: dict, member_ids: set) -> Impor
     """
     result = ImportResult()
     first_row_of = {}
-    abbreviation_of_name = {_plain(name): abbr for abbr, (_pk, name) in existing.items()}
+    first_row_of_name = {}
+    abbreviation_of_name = {agency_name_key(name): abbr for abbr, (_pk, name) in existing.items()}
     for number, cells in raw_rows:
         cells = list(cells) + [None] * (6 - len(cells))
         _stt, name, abbreviation, kind, parent_body, joined = cells[:6]
@@ -162,6 +191,7 @@ def check_rows(raw_rows, *, year: int, existing: dict, member_ids: set) -> Impor
         if date_problem:
             problems.append(date_problem)
         agency_id = None
+        name_key = agency_name_key(name)
         if abbreviation:
             if abbreviation in first_row_of:
                 problems.append(
@@ -170,9 +200,20 @@ def check_rows(raw_rows, *, year: int, existing: dict, member_ids: set) -> Impor
                 )
             else:
                 first_row_of[abbreviation] = number
+        # The same agency twice under two abbreviations would become two agencies.
+        if name_key and name_key in first_row_of_name:
+            other_row, other_abbreviation = first_row_of_name[name_key]
+            if abbreviation != other_abbreviation:
+                problems.append(
+                    _("đơn vị “%(name)s” trùng với dòng %(row)s trong tệp.")
+                    % {"name": name, "row": other_row}
+                )
+        elif name_key:
+            first_row_of_name[name_key] = (number, abbreviation)
+        if abbreviation:
             if abbreviation in existing:
                 agency_id, existing_name = existing[abbreviation]
-                if name and _plain(existing_name) != _plain(name):
+                if name and agency_name_key(existing_name) != name_key:
                     problems.append(
                         _("tên viết tắt %(abbr)s đang được dùng cho đơn vị khác: “%(other)s”.")
                         % {"abbr": abbreviation, "other": existing_name}
@@ -182,13 +223,13 @@ def check_rows(raw_rows, *, year: int, existing: dict, member_ids: set) -> Impor
                         _("%(name)s đã là thành viên của khối năm %(year)s.")
                         % {"name": existing_name, "year": year}
                     )
-            elif name and _plain(name) in abbreviation_of_name:
+            elif name and name_key in abbreviation_of_name:
                 problems.append(
                     _(
                         "đơn vị “%(name)s” đã có trong hệ thống với tên viết tắt %(abbr)s; "
                         "hãy dùng tên viết tắt đó."
                     )
-                    % {"name": name, "abbr": abbreviation_of_name[_plain(name)]}
+                    % {"name": name, "abbr": abbreviation_of_name[name_key]}
                 )
         for problem in problems:
             result.errors.append((number, problem))
@@ -215,7 +256,19 @@ def read_sheet(upload) -> tuple[list, list[tuple[int | None, str]]]:
     if not name.lower().endswith(".xlsx"):
         return [], [(None, _("Tệp “%(name)s” không phải là tệp Excel .xlsx.") % {"name": name})]
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
+        workbook = open_workbook(upload)
+    except WorkbookTooLarge:
+        return [], [
+            (
+                None,
+                _(
+                    "Tệp “%(name)s” chứa quá nhiều dữ liệu so với một danh sách thành viên (có "
+                    "thể do rất nhiều dòng, cột hoặc trang tính thừa); hãy tải tệp mẫu, chép "
+                    "danh sách vào đó rồi tải lên lại."
+                )
+                % {"name": name},
+            )
+        ]
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         return [], [
             (
@@ -228,32 +281,48 @@ def read_sheet(upload) -> tuple[list, list[tuple[int | None, str]]]:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None) or ()
-        keys = [_plain(cell or "") for cell in header[:6]]
-        if len(keys) < 6 or not all(
-            k.startswith(e) or e in k for k, e in zip(keys, HEADER_KEYS, strict=True)
-        ):
+        try:
+            return _read_rows(sheet)
+        except SheetTooLarge:
             return [], [
                 (
-                    1,
+                    None,
                     _(
-                        "dòng tiêu đề không đúng mẫu; hãy tải tệp mẫu và giữ nguyên các cột: %(cols)s."
+                        "Trang “%(sheet)s” có hơn %(max)s dòng, tính cả các dòng trống hoặc chỉ "
+                        "có định dạng; mỗi lần nhập tối đa %(n)s đơn vị. Hãy xoá các dòng thừa ở "
+                        "cuối trang rồi tải tệp lên lại."
                     )
-                    % {"cols": ", ".join(str(h) for h in HEADERS)},
+                    % {"sheet": sheet.title, "max": MAX_SHEET_ROWS, "n": MAX_ROWS},
                 )
             ]
-        data = []
-        for number, cells in enumerate(rows, start=2):
-            cells = tuple(cells[:6])
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:]):
-                continue
-            data.append((number, cells))
-            if len(data) > MAX_ROWS:
-                return [], [(None, _("Tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})]
-        return data, []
     finally:
         workbook.close()
+
+
+def _read_rows(sheet):
+    """The data rows of ``sheet`` below a header in the template's layout, or an error."""
+    rows = sheet_rows(sheet, max_rows=MAX_SHEET_ROWS, max_col=len(HEADER_KEYS))
+    header = next(rows, (1, ()))[1]
+    keys = [_plain(cell or "") for cell in header[:6]]
+    if len(keys) < 6 or not all(
+        k.startswith(e) or e in k for k, e in zip(keys, HEADER_KEYS, strict=True)
+    ):
+        return [], [
+            (
+                1,
+                _("dòng tiêu đề không đúng mẫu; hãy tải tệp mẫu và giữ nguyên các cột: %(cols)s.")
+                % {"cols": ", ".join(str(h) for h in HEADERS)},
+            )
+        ]
+    data = []
+    for number, cells in rows:
+        cells = tuple(cells[:6])
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:]):
+            continue
+        data.append((number, cells))
+        if len(data) > MAX_ROWS:
+            return [], [(None, _("Tệp có quá %(n)s dòng.") % {"n": MAX_ROWS})]
+    return data, []
 
 
 def read_member_file(upload, *, term) -> ImportResult:
@@ -330,6 +399,4 @@ def _build_template(year):
         notes.append([line])
     notes["A1"].font = bold
     notes.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -22,6 +22,13 @@ from blocs.history import record_by
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.scoring import CriteriaTree, CriterionSpec
 from campaigns.services.criteria import delete_rows
+from khoithidua.spreadsheets import (
+    SheetTooLarge,
+    WorkbookTooLarge,
+    open_workbook,
+    sheet_rows,
+    workbook_bytes,
+)
 
 COLUMNS = [
     ("code", gettext_lazy("Mã"), 10),
@@ -53,6 +60,7 @@ KIND_OUT = {
 YES = {"có", "x", "yes", "1", "true", "co"}
 NO = {"", "không", "no", "0", "false", "khong"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows read at most, the header and empty rows included.
 MAX_ROWS = 2000
 
 
@@ -92,9 +100,7 @@ def _workbook(rows) -> bytes:
     for row in rows:
         sheet.append(row)
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def export_table(table: CriteriaTable) -> bytes:
@@ -161,13 +167,43 @@ def _headers_in_every_language() -> list[list[str]]:
 def parse(data: bytes) -> list[ParsedRow]:
     """Read and check every row; raise :class:`ImportFailed` listing every row at fault."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = open_workbook(io.BytesIO(data))
+    except WorkbookTooLarge as exc:
+        raise ImportFailed(
+            [
+                _(
+                    "Tệp chứa quá nhiều dữ liệu so với một bảng tiêu chí (có thể do rất nhiều "
+                    "dòng, cột hoặc trang tính thừa); hãy tải tệp mẫu, chép bảng vào đó rồi tải "
+                    "lên lại."
+                )
+            ]
+        ) from exc
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise ImportFailed([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")]) from exc
-    sheet = book.worksheets[0]
+    try:
+        errors, rows, header = _read_rows(book.worksheets[0])
+    except SheetTooLarge as exc:
+        raise ImportFailed(
+            [
+                _(
+                    "Bảng có quá nhiều dòng (tối đa %(n)s, tính cả các dòng trống hoặc chỉ có "
+                    "định dạng); hãy xoá các dòng thừa ở cuối trang rồi tải tệp lên lại."
+                )
+                % {"n": MAX_ROWS}
+            ]
+        ) from exc
+    finally:
+        book.close()
+    if header is None:
+        raise ImportFailed([_("Tệp không có dữ liệu.")])
+    return _check_tree(rows, errors)
+
+
+def _read_rows(sheet):
+    """Check each row of ``sheet`` alone: (errors, rows, header)."""
     errors, rows = [], []
     header = None
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in sheet_rows(sheet, max_rows=MAX_ROWS, max_col=len(COLUMNS)):
         values = list(values) + [None] * (len(COLUMNS) - len(values))
         if header is None:
             header = [_text(v).lower() for v in values[: len(COLUMNS)]]
@@ -179,9 +215,6 @@ def parse(data: bytes) -> list[ParsedRow]:
                     ]
                 )
             continue
-        if number > MAX_ROWS:
-            errors.append(_("Bảng có quá nhiều dòng (tối đa %(n)s).") % {"n": MAX_ROWS})
-            break
         code, parent, kind_text, title, max_text, evidence_text, guidance = values[: len(COLUMNS)]
         if all(_text(v) == "" for v in values[: len(COLUMNS)]):
             continue
@@ -235,8 +268,11 @@ def parse(data: bytes) -> list[ParsedRow]:
                 guidance=_text(guidance) if guidance is None else str(guidance).strip(),
             )
         )
-    if header is None:
-        raise ImportFailed([_("Tệp không có dữ liệu.")])
+    return errors, rows, header
+
+
+def _check_tree(rows: list[ParsedRow], errors: list[str]) -> list[ParsedRow]:
+    """Check the rows together (codes, parents, loops); raise with every error found."""
     by_code = {}
     for row in rows:
         if row.code in by_code:
@@ -369,6 +405,4 @@ def export_scorecard(card, rows, totals) -> bytes:
         sheet[sheet.max_row][1].font = Font(bold=True)
     for letter, width in zip("ABCDEF", (8, 70, 12, 10, 10, 50), strict=True):
         sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

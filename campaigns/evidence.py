@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from khoithidua.uploads import check_size
 
 KINDS = {
     "pdf": ("application/pdf", {"pdf"}),
@@ -75,12 +76,7 @@ def sniff(uploaded) -> str | None:
 def check_upload(uploaded) -> CheckedFile:
     """Validate an uploaded evidence file and return its kind, type and SHA-256."""
     name = uploaded.name or ""
-    limit = settings.EVIDENCE_MAX_BYTES
-    if uploaded.size > limit:
-        raise ValidationError(
-            _("Tệp “%(name)s” quá lớn (%(size)s); tối đa %(limit)s.")
-            % {"name": name, "size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}
-        )
+    check_size(uploaded, settings.EVIDENCE_MAX_BYTES)
     if uploaded.size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

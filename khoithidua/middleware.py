@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.urls import Resolver404, is_valid_path
 from django.utils import translation
 
 from khoithidua.errors import page_not_found
+from khoithidua.uploads import request_max_bytes
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,6 +23,32 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestSizeLimitMiddleware:
+    """Answer 413 to a request whose body is larger than any form accepts, before reading it.
+
+    Django reads a multipart body to its end, writing the files to disk, before any form sees a
+    size; a 60 MB body would be stored only to be refused by a 10 MB check. The declared
+    Content-Length is checked here instead, and the body is never read. A body without one is
+    not read by Django at all. The reverse proxy's client_max_body_size stops it earlier (README).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = request_max_bytes()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return HttpResponse(
+                render_to_string("413.html", {"limit": filesizeformat(limit)}),
+                status=413,
+            )
+        return self.get_response(request)
 
 
 class DebugNotFoundPageMiddleware:

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khoithidua.middleware.VietnameseFirstLocaleMiddleware",
+    # Before anything reads the body: a request larger than any form accepts gets 413 unread.
+    "khoithidua.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,8 +150,11 @@ STORAGES = {
 # In development WhiteNoise serves straight from the source folders; production uses collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploads: each form's own limit is in khoithidua/uploads.py. A file up to 5 MB (every import)
+# is read in memory, a larger one spooled to a temporary file; a form's other fields may take
+# 5 MB (a scorecard's notes are far less).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -205,6 +210,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Evidence uploads.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest request body read at all; 0 means the largest file a form accepts plus
+# DATA_UPLOAD_MAX_MEMORY_SIZE (25 MB). The reverse proxy's client_max_body_size must match.
+UPLOAD_REQUEST_MAX_BYTES = env.int("UPLOAD_REQUEST_MAX_BYTES", default=0)
 
 # Reverse proxies in front of the app: addresses or networks, e.g. "127.0.0.1,10.0.0.0/8". A
 # request from one of them names its client in X-Forwarded-For, and blocs.auth.client_ip takes

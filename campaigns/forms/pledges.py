@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, TitleRegistration
+from khoithidua.uploads import CAMPAIGN_ATTACHMENT_MAX_BYTES
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-MAX_ATTACHMENT = 20 * 1024 * 1024
+MAX_ATTACHMENT = CAMPAIGN_ATTACHMENT_MAX_BYTES
 
 
 def _date_field(label):

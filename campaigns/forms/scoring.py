@@ -10,6 +10,7 @@ from campaigns import evidence as evidence_checks
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.services.points import parse_points, storable_problem, validate_points
 from campaigns.services.scorecards import UNCHANGED
+from khoithidua.uploads import CRITERIA_IMPORT_MAX_BYTES, check_size
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M"]
 
@@ -111,8 +112,7 @@ class CriteriaImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Chỉ nhận tệp .xlsx."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp quá lớn (tối đa 5 MB)."))
+        check_size(upload, CRITERIA_IMPORT_MAX_BYTES)
         return upload
 
 

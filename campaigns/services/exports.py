@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from campaigns.selectors import PeriodData
+from khoithidua.spreadsheets import csv_value, workbook_bytes
 
 
 def export_rows(data: PeriodData) -> list[dict]:
@@ -57,6 +58,7 @@ EXPORT_COLUMNS = [
     "classification",
     "tie_break",
 ]
+NUMBER_COLUMNS = ("base", "bonus", "penalty", "total")
 
 
 def render_export(data: PeriodData, fmt: str) -> bytes:
@@ -68,7 +70,10 @@ def render_export(data: PeriodData, fmt: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(document["rows"])
+        for row in document["rows"]:
+            # Points go out as numbers, never escaped; every text through csv_value.
+            row = {**row, **{k: Decimal(row[k]) for k in NUMBER_COLUMNS}}
+            writer.writerow({k: csv_value(v) for k, v in row.items()})
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -95,7 +100,7 @@ def render_export(data: PeriodData, fmt: str) -> bytes:
                     row["rank"],
                     row["agency"],
                     row["agency_abbr"],
-                    *(Decimal(row[k]) for k in ("base", "bonus", "penalty", "total")),
+                    *(Decimal(row[k]) for k in NUMBER_COLUMNS),
                     row["classification"],
                     row["tie_break"],
                 ]
@@ -105,7 +110,5 @@ def render_export(data: PeriodData, fmt: str) -> bytes:
                 cell.number_format = "0.00"
         sheet.column_dimensions["B"].width = 48
         sheet.column_dimensions["I"].width = 40
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return workbook_bytes(book)
     raise ValueError(f"Unknown format {fmt!r}")
