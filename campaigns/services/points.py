@@ -58,11 +58,11 @@ def validate_points(value, *, criterion, step=None) -> Decimal:
     if problem == "range":
         raise ValidationError(
             _("Điểm của tiêu chí %(code)s phải từ 0 đến %(max)s.")
-            % {"code": criterion.code, "max": criterion.max_points}
+            % {"code": criterion.code, "max": points_label(criterion.max_points)}
         )
     if problem == "step":
         raise ValidationError(
-            _("Điểm phải là bội số của %(step)s.") % {"step": Decimal(step).normalize()}
+            _("Điểm phải là bội số của %(step)s.") % {"step": points_label(step)}
         )
     return points.quantize(CENT)
 

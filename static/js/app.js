@@ -12,4 +12,26 @@
     var button = event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
   });
+  // A form whose files together exceed what the server reads is not sent: the server would
+  // refuse it unread (413) and what was typed would be lost with the page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var limit = parseInt(document.body.dataset.maxRequestBytes || "0", 10);
+    if (!limit || form.enctype !== "multipart/form-data") { return; }
+    var total = 0;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+    });
+    if (total <= limit) { return; }
+    event.preventDefault();
+    var alert = form.querySelector(".js-too-large");
+    if (!alert) {
+      alert = document.createElement("div");
+      alert.className = "alert alert-danger js-too-large";
+      alert.setAttribute("role", "alert");
+      form.prepend(alert);
+    }
+    alert.textContent = document.body.dataset.tooLarge;
+    alert.scrollIntoView({ block: "center" });
+  });
 })();
