@@ -7,7 +7,6 @@ people see in Excel, so that the secretariat can fix the whole file in one go. T
 
 import datetime
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import Agency, Membership
 from khoithidua.spreadsheets import (
+    UNREADABLE,
     SheetTooLarge,
     WorkbookTooLarge,
     open_workbook,
@@ -269,14 +268,8 @@ def read_sheet(upload) -> tuple[list, list[tuple[int | None, str]]]:
                 % {"name": name},
             )
         ]
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], [
-            (
-                None,
-                _("Không đọc được tệp “%(name)s”: tệp không phải là tệp Excel .xlsx hợp lệ.")
-                % {"name": name},
-            )
-        ]
+    except UNREADABLE:
+        return [], [_unreadable(name)]
     try:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
@@ -295,8 +288,18 @@ def read_sheet(upload) -> tuple[list, list[tuple[int | None, str]]]:
                     % {"sheet": sheet.title, "max": MAX_SHEET_ROWS, "n": MAX_ROWS},
                 )
             ]
+    except UNREADABLE:
+        return [], [_unreadable(name)]
     finally:
         workbook.close()
+
+
+def _unreadable(name):
+    return (
+        None,
+        _("Không đọc được tệp “%(name)s”: tệp không phải là tệp Excel .xlsx hợp lệ.")
+        % {"name": name},
+    )
 
 
 def _read_rows(sheet):

@@ -23,6 +23,7 @@ from campaigns.models import CriteriaTable, Criterion
 from campaigns.scoring import CriteriaTree, CriterionSpec
 from campaigns.services.criteria import delete_rows
 from khoithidua.spreadsheets import (
+    UNREADABLE,
     SheetTooLarge,
     WorkbookTooLarge,
     open_workbook,
@@ -178,7 +179,7 @@ def parse(data: bytes) -> list[ParsedRow]:
                 )
             ]
         ) from exc
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+    except UNREADABLE as exc:
         raise ImportFailed([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")]) from exc
     try:
         errors, rows, header = _read_rows(book.worksheets[0])
@@ -192,6 +193,8 @@ def parse(data: bytes) -> list[ParsedRow]:
                 % {"n": MAX_ROWS}
             ]
         ) from exc
+    except UNREADABLE as exc:
+        raise ImportFailed([_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ.")]) from exc
     finally:
         book.close()
     if header is None:

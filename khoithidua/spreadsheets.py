@@ -15,8 +15,10 @@ through :func:`csv_value`. Numbers are left alone, negative ones included.
 
 import io
 import zipfile
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Far above any member list or criteria table: 2000 criteria with long texts unpack to 3.5 MB
@@ -24,6 +26,22 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # number of elements (a few hundred thousand a second), not the size of the file.
 MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 MAX_XML_TAGS = 250_000
+
+
+# What zipfile and openpyxl raise, on opening or while reading rows, for a file that is not a
+# well-formed workbook (a zip of something else, broken XML, a missing part, a wrong value).
+UNREADABLE = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ParseError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    EOFError,
+)
 
 
 class SheetTooLarge(Exception):
@@ -56,8 +74,8 @@ def _check_archive(archive) -> None:
 def open_workbook(source):
     """Open an uploaded .xlsx read-only, values only, once its size is known to be reasonable.
 
-    Raises :class:`WorkbookTooLarge`, or what zipfile and openpyxl raise for a file that is not
-    a workbook (``zipfile.BadZipFile``, ``KeyError``, ``ValueError``, ``OSError``...).
+    Raises :class:`WorkbookTooLarge`, or one of :data:`UNREADABLE` for a file that is not a
+    workbook; rows read later may raise those too, so callers catch them around both.
     """
     if hasattr(source, "seek"):
         source.seek(0)

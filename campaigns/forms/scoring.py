@@ -116,13 +116,33 @@ class CriteriaImportForm(forms.Form):
         return upload
 
 
+class DeadlineField(forms.DateTimeField):
+    """A deadline in Vietnam time; a year outside 1900–9998 is refused as a typing error (and
+    would not convert to UTC at the edges of the calendar)."""
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except OverflowError:
+            result = None
+            self._out_of_range()
+        if result is not None and not 1900 <= result.year <= 9998:
+            self._out_of_range()
+        return result
+
+    def _out_of_range(self):
+        raise forms.ValidationError(
+            _("Năm của thời hạn phải trong khoảng 1900 – 9998."), code="invalid"
+        )
+
+
 class PeriodForm(forms.Form):
-    self_deadline = forms.DateTimeField(
+    self_deadline = DeadlineField(
         label=gettext_lazy("Hạn tự chấm (giờ Việt Nam, GMT+7)"),
         input_formats=DATETIME_FORMATS,
         widget=DeadlineInput(),
     )
-    review_deadline = forms.DateTimeField(
+    review_deadline = DeadlineField(
         label=gettext_lazy("Hạn chấm chéo (giờ Việt Nam, GMT+7)"),
         input_formats=DATETIME_FORMATS,
         widget=DeadlineInput(),
@@ -142,7 +162,7 @@ class PeriodForm(forms.Form):
 
 class ExtensionForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Đơn vị"), queryset=Agency.objects.none())
-    until = forms.DateTimeField(
+    until = DeadlineField(
         label=gettext_lazy("Gia hạn đến (giờ Việt Nam, GMT+7)"),
         input_formats=DATETIME_FORMATS,
         widget=DeadlineInput(),
@@ -303,4 +323,6 @@ class SelfScoreForm(forms.Form):
         ]
 
     def withdrawals(self) -> set[int]:
-        return {int(v) for v in self.data.getlist("withdraw") if str(v).isdigit()}
+        ids = {v.strip() for v in self.data.getlist("withdraw")}
+        # Ids are plain ASCII digits within the database's integer; anything else names no file.
+        return {int(v) for v in ids if v.isascii() and v.isdigit() and int(v) < 2**63}
