@@ -297,9 +297,9 @@ class Form:
     """One POST URL, the persona who may use it, its fields and the state it needs.
 
     ``ok`` is the status of the well-formed post. ``prepare`` replaces the URL when it comes
-    from a first request. ``known_500`` lists posts (a function of the world) that still answer
-    with a server error: they are posted first, and the case is an expected failure until every
-    one of them is fixed.
+    from a first request. ``regressions`` lists posts (a function of the world) that once
+    answered with a server error: they are posted first, every time. While one still does, give
+    the reason in ``xfail``: the case is then a strict expected failure.
     """
 
     name: str
@@ -310,7 +310,8 @@ class Form:
     ok: int = 302
     variant: str = ""
     prepare: Callable | None = None
-    known_500: Callable | None = None
+    regressions: Callable = lambda w: []
+    xfail: str = ""
 
     @property
     def id(self) -> str:
@@ -528,8 +529,8 @@ FORMS = [
             "blocs:member_import",
             persona,
             fields=lambda w: {"file": file_field(member_file, more=sheets(member_header(), 6))},
-            # xml.etree.ElementTree.ParseError from openpyxl, which blocs.imports does not catch.
-            known_500=lambda w: [
+            # openpyxl raised xml.etree.ElementTree.ParseError, which the import did not catch.
+            regressions=lambda w: [
                 {"file": SimpleUploadedFile("thanh-vien.xlsx", fuzzing.NOT_XML_WORKBOOK)}
             ],
         )
@@ -643,7 +644,7 @@ FORMS = [
         },
         setup=SCORING,
         # OverflowError: midnight on 1 January of year 1 in Vietnam time is before year 1 in UTC.
-        known_500=lambda w: [
+        regressions=lambda w: [
             {"self_deadline": "0001-01-01T00:00", "review_deadline": "0001-01-01T00:00"}
         ],
     ),
@@ -662,9 +663,9 @@ FORMS = [
             _scorecard(action),
             SCORING,
             variant=action,
-            # SelfScoreForm.withdrawals: "²".isdigit() but int("²") raises ValueError; an id past
-            # 64 bits reaches the query and overflows the database integer.
-            known_500=lambda w: [{"withdraw": "²"}, {"withdraw": "9223372036854775808"}],
+            # "²".isdigit() but int("²") raised ValueError; an id past 64 bits reached the query
+            # and overflowed the database integer.
+            regressions=lambda w: [{"withdraw": "²"}, {"withdraw": "9223372036854775808"}],
         )
         for persona, action in (("member_officer", "save"), ("member_head", "submit"))
     ),
@@ -783,10 +784,7 @@ def check(form: Form, data: dict, response):
 
 
 def _case(form: Form):
-    marks = ()
-    if form.known_500 is not None:
-        reason = f"{form.id} still answers 500 to a post of its known_500"
-        marks = pytest.mark.xfail(strict=True, reason=reason)
+    marks = pytest.mark.xfail(strict=True, reason=form.xfail) if form.xfail else ()
     return pytest.param(form, id=form.id, marks=marks)
 
 
@@ -797,7 +795,7 @@ def test_no_form_answers_with_a_server_error(bloc_world, form):
         step(w)
     fields = form.fields(w)
     session = session_of(w.personas[form.persona])
-    for data in form.known_500(w) if form.known_500 else ():
+    for data in form.regressions(w):
         check(form, data, attempt(form, w, data, session=session))
 
     # The persona reaches the form, and the well-formed post does what the page is for.
