@@ -9,6 +9,9 @@ from khoithidua.uploads import CAMPAIGN_ATTACHMENT_MAX_BYTES
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_ATTACHMENT = CAMPAIGN_ATTACHMENT_MAX_BYTES
 
+# A real pledge has 5 to 30 numbered commitments; their numbers are stored as small integers.
+MAX_COMMITMENTS = 500
+
 
 def _date_field(label):
     return forms.DateField(
@@ -72,6 +75,11 @@ class PledgeDraftForm(forms.Form):
         lines = [line for line in lines if line]
         if not lines:
             raise forms.ValidationError(_("Giao ước cần ít nhất một nội dung cam kết."))
+        if len(lines) > MAX_COMMITMENTS:
+            raise forms.ValidationError(
+                _("Giao ước có %(n)s nội dung cam kết; tối đa %(max)s.")
+                % {"n": len(lines), "max": MAX_COMMITMENTS}
+            )
         return lines
 
 

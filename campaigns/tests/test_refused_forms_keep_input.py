@@ -62,3 +62,12 @@ def test_refused_new_version_shows_the_change_note_again(client, world):
     assert response.context["version_form"]["change_note"].value() == "Nội dung thay đổi đã gõ"
     assert "Nội dung thay đổi đã gõ" in response.content.decode()
     assert CriteriaTable.objects.filter(term=world.term).count() == 2
+
+
+def test_a_pledge_with_more_commitments_than_can_be_numbered_is_refused_with_a_message():
+    from campaigns.forms.pledges import MAX_COMMITMENTS, PledgeDraftForm
+
+    lines = "\n".join(f"Cam kết {i}" for i in range(40_000))
+    form = PledgeDraftForm(data={"title": "Giao ước thi đua", "commitments": lines})
+    assert not form.is_valid()
+    assert f"tối đa {MAX_COMMITMENTS}" in " ".join(form.errors["commitments"])
