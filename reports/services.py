@@ -33,6 +33,32 @@ MAX_ATTEMPTS = 5
 IN_PROGRESS = (Document.Status.PENDING, Document.Status.RENDERING)
 
 
+def _stale_claim(now) -> Q:
+    """Rendering, claimed longer ago than a render may last: its worker died."""
+    return Q(status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM)
+
+
+def _unsent(now) -> Q:
+    """Pending, and the broker never took it or took it so long ago that it lost it."""
+    return Q(status=Document.Status.PENDING) & (
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
+    )
+
+
+def _restartable(now) -> Q:
+    """What a person may set going again: failed, or in progress with nobody at work on it."""
+    return Q(status=Document.Status.FAILED) | _stale_claim(now) | _unsent(now)
+
+
+def _take_up(document: Document, by) -> None:
+    """Make a failed or abandoned row pending again, unsent, its count of tries afresh."""
+    document.status, document.error, document.task_id = Document.Status.PENDING, "", ""
+    document.queued_at, document.attempts = None, 0
+    record_by(document, by).save(
+        update_fields=["status", "error", "task_id", "queued_at", "attempts"]
+    )
+
+
 class Requested(NamedTuple):
     """The document a request leads to, and whether the request made it (or joined one)."""
 
@@ -90,11 +116,7 @@ def request_document(
     )
     if waiting is not None:
         if waiting.status == Document.Status.FAILED:
-            waiting.status, waiting.error, waiting.attempts = Document.Status.PENDING, "", 0
-            waiting.queued_at, waiting.task_id = None, ""
-            record_by(waiting, by).save(
-                update_fields=["status", "error", "attempts", "queued_at", "task_id"]
-            )
+            _take_up(waiting, by)
         return Requested(waiting, False)
     number = None
     if not provisional:
@@ -130,9 +152,7 @@ def claim_document(document_id: int, *, force: bool = False, task_id: str = "") 
     row no longer claimable, as a conditional UPDATE would have; SQLite runs one writer at a time.
     """
     now = timezone.now()
-    claimable = Q(status=Document.Status.PENDING) | Q(
-        status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
-    )
+    claimable = Q(status=Document.Status.PENDING) | _stale_claim(now)
     if task_id:
         claimable |= Q(status=Document.Status.RENDERING, task_id=task_id)
     if force:
@@ -166,15 +186,11 @@ def documents_to_queue(*, now=None) -> list[int]:
     ``MAX_ATTEMPTS`` times without finishing fails with a message instead of looping.
     """
     now = now or timezone.now()
-    stale = Document.objects.filter(
-        status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM
-    ).values_list("pk", flat=True)
+    stale = Document.objects.filter(_stale_claim(now)).values_list("pk", flat=True)
     for document_id in list(stale):
         release_stale_claim(document_id, now=now)
-    waiting = Document.objects.filter(status=Document.Status.PENDING).filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
-    )
-    return list(waiting.order_by("requested_at", "id").values_list("pk", flat=True))
+    waiting = Document.objects.filter(_unsent(now)).order_by("requested_at", "id")
+    return list(waiting.values_list("pk", flat=True))
 
 
 def documents_waiting_for_queue() -> int:
@@ -187,9 +203,7 @@ def release_stale_claim(document_id: int, *, now=None) -> Document | None:
     """Give a render whose worker died back to the queue, or fail it after too many tries."""
     now = now or timezone.now()
     document = (
-        Document.objects.select_for_update()
-        .filter(pk=document_id, status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM)
-        .first()
+        Document.objects.select_for_update().filter(_stale_claim(now), pk=document_id).first()
     )
     if document is None:
         return None
@@ -289,15 +303,6 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     return document
 
 
-def _restartable(now) -> Q:
-    return (
-        Q(status=Document.Status.FAILED)
-        | Q(status=Document.Status.RENDERING, started_at__lt=now - STALE_CLAIM)
-        | Q(status=Document.Status.PENDING, queued_at__isnull=True)
-        | Q(status=Document.Status.PENDING, queued_at__lt=now - REQUEUE_AFTER)
-    )
-
-
 def is_abandoned(document: Document) -> bool:
     """In progress on paper but nobody at work on it: a stale claim, or a queue that lost it."""
     if document.status not in IN_PROGRESS:
@@ -317,10 +322,7 @@ def restart_document(*, document: Document, by=None) -> bool:
     restartable = _restartable(timezone.now())
     locked = Document.objects.select_for_update().filter(restartable, pk=document.pk).first()
     if locked is not None and locked.status != Document.Status.PENDING:
-        locked.status, locked.error, locked.task_id = Document.Status.PENDING, "", ""
-        if locked.attempts >= MAX_ATTEMPTS:
-            locked.attempts = 0
-        record_by(locked, by).save(update_fields=["status", "error", "task_id", "attempts"])
+        _take_up(locked, by)
     document.refresh_from_db()
     return locked is not None
 

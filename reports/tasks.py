@@ -1,7 +1,7 @@
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 
 from reports import services
 
@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     bind=True,
-    autoretry_for=(OperationalError, InterfaceError, ConnectionError, TimeoutError),
+    autoretry_for=services.transient_errors(),
     retry_backoff=True,
     max_retries=3,
 )
