@@ -15,6 +15,7 @@ from khoithidua.uploads import (
     ELECTION_MINUTES_MAX_BYTES,
     MEMBER_IMPORT_MAX_BYTES,
     MaxSizeValidator,
+    check_size,
 )
 
 
@@ -181,7 +182,6 @@ class LeadershipChangeForm(LeadershipForm):
 
 
 MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
-MINUTES_MAX_BYTES = ELECTION_MINUTES_MAX_BYTES
 
 
 class ElectionForm(LeadershipForm):
@@ -242,8 +242,7 @@ class ElectionForm(LeadershipForm):
             raise ValidationError(
                 _("Biên bản phải là tệp PDF, Word (.doc, .docx) hoặc ảnh (.jpg, .png).")
             )
-        if upload.size > MINUTES_MAX_BYTES:
-            raise ValidationError(_("Tệp biên bản lớn hơn 10 MB."))
+        check_size(upload, ELECTION_MINUTES_MAX_BYTES)
         return upload
 
     def clean(self):

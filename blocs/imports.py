@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from blocs.models import Agency, Membership
+from blocs.vnsort import TONE_MARKS
 from khoithidua.spreadsheets import (
     UNREADABLE,
     SheetTooLarge,
@@ -55,7 +56,6 @@ MAX_ROWS = 500
 MAX_SHEET_ROWS = 2 * MAX_ROWS
 SHEET_NAME = "Danh sách"
 # The five tone marks; their place in a syllable is a spelling habit ("Tỉnh uỷ", "Tỉnh ủy").
-TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 @dataclass(frozen=True)
@@ -282,7 +282,7 @@ def read_sheet(upload) -> tuple[list, list[tuple[int | None, str]]]:
                     None,
                     _(
                         "Trang “%(sheet)s” có hơn %(max)s dòng, tính cả các dòng trống hoặc chỉ "
-                        "có định dạng; mỗi lần nhập tối đa %(n)s đơn vị. Hãy xoá các dòng thừa ở "
+                        "có định dạng; mỗi lần nhập tối đa %(n)s đơn vị. Hãy xóa các dòng thừa ở "
                         "cuối trang rồi tải tệp lên lại."
                     )
                     % {"sheet": sheet.title, "max": MAX_SHEET_ROWS, "n": MAX_ROWS},

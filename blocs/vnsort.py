@@ -20,6 +20,8 @@ _SHAPED = {
 }
 # huyền, hỏi, ngã, sắc, nặng; no mark (ngang) is 0.
 _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# The five combining tone marks of Vietnamese (huyền, hỏi, ngã, sắc, nặng).
+TONE_MARKS = frozenset(_TONE_RANK)
 
 
 def _letter_and_tone(ch: str) -> tuple[str, int]:

@@ -188,7 +188,7 @@ def parse(data: bytes) -> list[ParsedRow]:
             [
                 _(
                     "Bảng có quá nhiều dòng (tối đa %(n)s, tính cả các dòng trống hoặc chỉ có "
-                    "định dạng); hãy xoá các dòng thừa ở cuối trang rồi tải tệp lên lại."
+                    "định dạng); hãy xóa các dòng thừa ở cuối trang rồi tải tệp lên lại."
                 )
                 % {"n": MAX_ROWS}
             ]

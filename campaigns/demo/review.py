@@ -158,12 +158,7 @@ def _board_adjust(period, board):
         .order_by("scorecard__agency__sort_key", "criterion__order", "id")
         .first()
     )
-    if (
-        line is not None
-        and not ScoreLine.objects.filter(
-            scorecard__period=period, board_points__isnull=False
-        ).exists()
-    ):
+    if line is not None and not services.board_adjusted_lines(period).exists():
         services.adjust_by_board(
             line=line,
             points=line.agreed_points - 1,

@@ -4,10 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, TitleRegistration
-from khoithidua.uploads import CAMPAIGN_ATTACHMENT_MAX_BYTES
+from khoithidua.uploads import CAMPAIGN_ATTACHMENT_MAX_BYTES, check_size
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-MAX_ATTACHMENT = CAMPAIGN_ATTACHMENT_MAX_BYTES
 
 # A real pledge has 5 to 30 numbered commitments; their numbers are stored as small integers.
 MAX_COMMITMENTS = 500
@@ -38,8 +37,7 @@ class CampaignForm(forms.Form):
 
     def clean_attachment(self):
         uploaded = self.cleaned_data.get("attachment")
-        if uploaded and uploaded.size > MAX_ATTACHMENT:
-            raise forms.ValidationError(_("Tệp đính kèm vượt quá 20 MB."))
+        check_size(uploaded, CAMPAIGN_ATTACHMENT_MAX_BYTES)
         return uploaded
 
     def clean(self):

@@ -124,7 +124,6 @@ class DeadlineField(forms.DateTimeField):
         try:
             result = super().to_python(value)
         except OverflowError:
-            result = None
             self._out_of_range()
         if result is not None and not 1900 <= result.year <= 9998:
             self._out_of_range()

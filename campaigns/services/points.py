@@ -61,9 +61,7 @@ def validate_points(value, *, criterion, step=None) -> Decimal:
             % {"code": criterion.code, "max": points_label(criterion.max_points)}
         )
     if problem == "step":
-        raise ValidationError(
-            _("Điểm phải là bội số của %(step)s.") % {"step": points_label(step)}
-        )
+        raise ValidationError(_("Điểm phải là bội số của %(step)s.") % {"step": points_label(step)})
     return points.quantize(CENT)
 
 

@@ -264,6 +264,11 @@ def agree_period(*, period: Period, by, now=None) -> Period:
     return period
 
 
+def board_adjusted_lines(period: Period):
+    """The lines of ``period`` the board has adjusted: once there is one, the period stays agreed."""
+    return ScoreLine.objects.filter(scorecard__period=period, board_points__isnull=False)
+
+
 @transaction.atomic
 def reopen_period(*, period: Period, by, reason: str) -> Period:
     """Give an agreed period back to the review (the secretariat, with a reason).
@@ -283,9 +288,7 @@ def reopen_period(*, period: Period, by, reason: str) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != Period.Status.AGREED:
         raise ValidationError(_("Kỳ chưa được thống nhất điểm nên không cần mở lại."))
-    adjusted = ScoreLine.objects.filter(
-        scorecard__period=period, board_points__isnull=False
-    ).count()
+    adjusted = board_adjusted_lines(period).count()
     if adjusted:
         raise ValidationError(
             _(

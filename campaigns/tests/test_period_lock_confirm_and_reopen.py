@@ -292,3 +292,41 @@ def test_a_review_changed_after_reopening_reaches_the_result_when_locked_again(l
     line.refresh_from_db()
     assert (line.agreed_points, line.final_points) == (D("3"), D("3"))
     assert line.changes.filter(layer="agreed", new_value="").exists()
+
+
+def test_a_reason_longer_than_allowed_is_refused_and_kept(client, late):
+    _lock(late)
+    client.force_login(late.secretariat)
+    reason = "Lý do " * 30
+    response = client.post(url(late, "period_reopen"), {"reason": reason})
+    assert response.status_code == 400
+    assert _status(late) == Period.Status.AGREED
+    assert reason.strip()[:50] in response.content.decode()
+
+
+def test_reopening_a_period_not_agreed_is_refused_with_its_reason(client, late):
+    client.force_login(late.secretariat)
+    response = client.post(url(late, "period_reopen"), {"reason": "Mở lại"})
+    assert response.status_code == 400
+    assert "Kỳ chưa được thống nhất điểm nên không cần mở lại." in response.content.decode()
+    assert _status(late) == Period.Status.REVIEWING
+
+
+def test_agreeing_an_agreed_period_again_changes_nothing(client, late):
+    _lock(late)
+    agreed_at = Period.objects.get(pk=late.period.pk).agreed_at
+    client.force_login(late.secretariat)
+    response = client.post(url(late, "period_agree"), CONFIRM, follow=True)
+    assert "Kỳ chấm điểm đã được thống nhất trước đó." in response.content.decode()
+    assert Period.objects.get(pk=late.period.pk).agreed_at == agreed_at
+
+
+@pytest.mark.parametrize("field", ["self_deadline", "review_deadline"])
+def test_a_deadline_at_the_edge_of_the_calendar_is_refused_with_a_message(field):
+    from campaigns.forms.scoring import PeriodForm
+
+    data = {"self_deadline": "2026-06-15T17:00", "review_deadline": "2026-06-30T17:00"}
+    data[field] = "0001-01-01T00:00"
+    form = PeriodForm(data=data)
+    assert not form.is_valid()
+    assert form.errors[field] == ["Năm của thời hạn phải trong khoảng 1900 – 9998."]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blocs.access import get_term_for_user, require
+from blocs.views import add_service_error
 from campaigns import criteria_import
 from campaigns.access import get_table_for_term
 from campaigns.forms.scoring import (
@@ -173,11 +174,7 @@ def _criterion_form(request, bloc_code, year, version, criterion_id):
                 table=table, criterion=criterion, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Đã lưu tiêu chí."))
             return redirect("campaigns:criteria_detail", bloc_code, year, version)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs.access import require
+from blocs.views import add_service_error
 from campaigns import layers, selectors
 from campaigns.access import (
     LAYER_RIGHT_DENIED,
@@ -83,10 +84,7 @@ def _review_home_page(request, term, access, period, *, form=None, reopen_form=N
         if sees_card(access, agency_id=c.agency_id, status=c.status, assigned=c.agency_id in mine)
     ]
     agreed = period.status == Period.Status.AGREED
-    adjusted = (
-        agreed
-        and ScoreLine.objects.filter(scorecard__period=period, board_points__isnull=False).exists()
-    )
+    adjusted = agreed and services.board_adjusted_lines(period).exists()
     can_reopen = agreed and access.can_manage and not adjusted
     return render(
         request,
@@ -258,12 +256,7 @@ def period_reopen(request, bloc_code, year, kind):
                 period=period, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Đã mở lại kỳ chấm điểm; các đơn vị và thư ký khối có thể sửa điểm.")
@@ -406,13 +399,7 @@ def review_line(request, bloc_code, year, kind, agency_id, line_id, layer):
                     line=line, points=data["points"], reason=data["reason"], by=request.user
                 )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-            else:
-                for error in exc.messages:
-                    form.add_error(None, error)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
