@@ -208,3 +208,13 @@ def board_councils(user):
     if user.is_superuser:
         return Council.objects.all()
     return Council.objects.filter(board_officers__user=user)
+
+
+def get_notification_for_user(request, notification_id):
+    """One of the user's own notifications; anybody else's is a 404."""
+    from blocs.models import Notification
+
+    try:
+        return Notification.objects.get(pk=notification_id, user=request.user)
+    except Notification.DoesNotExist:
+        raise Http404(_("Không có thông báo này.")) from None

@@ -332,3 +332,44 @@ def _default_day(term):
     """Today when it falls in the term's year, else the first of January of that year."""
     today = timezone.localdate()
     return today if today.year == term.year else datetime.date(term.year, 1, 1)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """A person's language and, for each kind of notification, how they want to be told."""
+
+    language = forms.ChoiceField(label=_("Ngôn ngữ của thư và thông báo"))
+
+    def __init__(self, *args, user, kinds, **kwargs):
+        from django.conf import settings
+        from django.utils.translation import get_language_info
+
+        from blocs.notices import Delivery
+
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["language"].initial = user.mail_language
+        chosen = dict(user.notification_preferences.values_list("kind", "delivery"))
+        for kind in kinds:
+            self.fields[self.field_name(kind.code)] = forms.ChoiceField(
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=chosen.get(kind.code, kind.default),
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    @staticmethod
+    def field_name(code: str) -> str:
+        return "delivery_" + code.replace(".", "__")
+
+    def deliveries(self) -> dict[str, str]:
+        """The choice for each kind the request carried; a kind it did not send is kept."""
+        return {
+            kind.code: self.cleaned_data[self.field_name(kind.code)]
+            for kind in self.kinds
+            if self.field_name(kind.code) in self.data
+        }

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from blocs.views import browse, members, terms
+from blocs.views import browse, inbox, members, terms
 
 app_name = "blocs"
 
 term = "blocs/<slug:bloc_code>/<int:year>/"
 
 urlpatterns = [
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/settings/", inbox.inbox_settings, name="inbox_settings"),
+    path("inbox/read-all/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:notification_id>/", inbox.notification_open, name="notification_open"),
+    path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("blocs/", browse.bloc_list, name="bloc_list"),
     path("board/", browse.board_overview, name="board_overview"),
     path("blocs/<slug:bloc_code>/", browse.bloc_detail, name="bloc_detail"),

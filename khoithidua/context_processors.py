@@ -1,9 +1,24 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    """Expose whether background tasks run in-process, so every page can say so, and the
-    largest request the server reads, so that a form can say so before sending too much."""
+    """Expose whether background tasks run in-process, so every page can say so, the largest
+    request the server reads, so that a form can say so before sending too much, and the number
+    of the user's unread notifications for the header (counted only if a page shows it)."""
     from khoithidua.uploads import request_max_bytes
 
-    return {"TASKS_EAGER": settings.TASKS_EAGER, "MAX_REQUEST_BYTES": request_max_bytes()}
+    return {
+        "TASKS_EAGER": settings.TASKS_EAGER,
+        "MAX_REQUEST_BYTES": request_max_bytes(),
+        "UNREAD_NOTIFICATIONS": SimpleLazyObject(lambda: _unread(request)),
+    }
+
+
+def _unread(request) -> int:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    from blocs.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -186,8 +186,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
-# What beat runs: the daily pledge reminder, and every minute a sweep that hands the broker
-# again any document left pending (the broker was down) or stuck rendering (its worker died).
+# What beat runs, in Asia/Ho_Chi_Minh: the daily pledge reminder, every minute a sweep that hands
+# the broker again any document left pending (the broker was down) or stuck rendering (its worker
+# died), the notification mail and digests, and the deadline reminders.
 CELERY_BEAT_SCHEDULE = {
     "remind-unsigned-pledges": {
         "task": "campaigns.tasks.remind_unsigned_pledges_task",
@@ -196,6 +197,20 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-documents": {
         "task": "reports.tasks.sweep_documents_task",
         "schedule": env.int("DOCUMENT_SWEEP_SECONDS", default=60),
+    },
+    # Notification mail still owed (the broker or the mail server was down when it was due).
+    "send-notification-mail": {
+        "task": "blocs.tasks.send_notification_mail_task",
+        "schedule": env.int("NOTIFICATION_MAIL_SECONDS", default=60),
+    },
+    "send-notification-digests": {
+        "task": "blocs.tasks.send_notification_digests_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Reminders 7 days and 1 day before each deadline; each is sent once per person.
+    "send-deadline-reminders": {
+        "task": "campaigns.tasks.send_deadline_reminders_task",
+        "schedule": crontab(minute=15),
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

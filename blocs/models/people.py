@@ -17,6 +17,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     job_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    # The language of the mail and notifications this person receives; empty means the site's.
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("người dùng")
@@ -24,6 +28,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.get_username()
+
+    @property
+    def mail_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.get_username()

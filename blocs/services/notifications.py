@@ -1,0 +1,289 @@
+"""The one notifications service: every app calls ``notify``; no app sends mail itself.
+
+A notification is a row in the recipient's inbox. Whether it is also mailed, at once or in the
+daily digest, is the recipient's choice per kind. Mail is sent after the change that caused it
+has committed, by a task that a broker outage or a dead worker cannot lose: the row keeps the
+mail it still owes and the next run (beat, every minute) sends it.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from blocs import notices
+from blocs.models import AgencyRole, Notification, NotificationPreference
+from blocs.notices import Delivery
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "absolute_url",
+    "deliveries_for",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "people_of",
+    "save_preferences",
+    "send_digests",
+    "send_pending_mail",
+]
+
+# A mail that failed this many times is given up (the row stays in the inbox, marked failed).
+MAX_MAIL_ATTEMPTS = 5
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def people_of(agency_ids: Iterable[int], *, heads_only: bool = False) -> list:
+    """The active users of these agencies: heads and officers, or the heads alone."""
+    roles = AgencyRole.objects.filter(agency_id__in=list(agency_ids), user__is_active=True)
+    if heads_only:
+        roles = roles.filter(role=AgencyRole.Role.HEAD)
+    users = {}
+    for role in roles.select_related("user").order_by("agency__sort_key", "role", "id"):
+        users.setdefault(role.user_id, role.user)
+    return list(users.values())
+
+
+def deliveries_for(users, kind: notices.Kind) -> dict[int, str]:
+    """How each user receives this kind: their choice, else the kind's default."""
+    chosen = dict(
+        NotificationPreference.objects.filter(
+            user__in=[u.pk for u in users], kind=kind.code
+        ).values_list("user_id", "delivery")
+    )
+    return {u.pk: chosen.get(u.pk, kind.default) for u in users}
+
+
+def _mail_state(user, delivery: str) -> str:
+    if not user.email or delivery == Delivery.INAPP:
+        return Notification.Mail.NONE
+    if delivery == Delivery.DIGEST:
+        return Notification.Mail.DIGEST
+    return Notification.Mail.PENDING
+
+
+@transaction.atomic
+def notify(*, recipients, kind: str, params: dict, url: str = "", key: str = "", by=None) -> int:
+    """Put a notification in each recipient's inbox and owe them the mail they chose.
+
+    ``key`` makes the call once-only per person: a recipient who already has a notification
+    with this key gets nothing new (a reminder run twice sends once). ``by``, the person whose
+    action caused it, is not notified of their own action. Returns how many were notified.
+    """
+    info = notices.get(kind)
+    users = {}
+    for user in recipients:
+        if user is None or not user.is_active or (by is not None and user.pk == by.pk):
+            continue
+        users.setdefault(user.pk, user)
+    if key and users:
+        for user_id in Notification.objects.filter(user__in=list(users), key=key).values_list(
+            "user_id", flat=True
+        ):
+            users.pop(user_id, None)
+    if not users:
+        return 0
+    deliveries = deliveries_for(list(users.values()), info)
+    now = timezone.now()
+    rows = [
+        Notification(
+            user=user,
+            kind=kind,
+            params=params,
+            url=url,
+            key=key,
+            created_at=now,
+            mail=_mail_state(user, deliveries[user.pk]),
+        )
+        for user in users.values()
+    ]
+    # A concurrent call with the same key may have won the race: its row stands, ours is dropped.
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    if any(r.mail == Notification.Mail.PENDING for r in rows):
+        transaction.on_commit(_queue_mail)
+    return len(rows)
+
+
+def _queue_mail() -> None:
+    from blocs.tasks import send_notification_mail_task
+
+    try:
+        send_notification_mail_task.delay()
+    except Exception:
+        # The rows keep the mail they owe; the beat run sends it when the broker is back.
+        logger.warning("the broker did not take the notification mail; the next run sends it")
+
+
+def _message(user, subject: str, template: str, context: dict, connection) -> EmailMessage:
+    with translation.override(user.mail_language):
+        body = render_to_string(
+            template,
+            {
+                **context,
+                "user": user,
+                "settings_url": absolute_url(reverse("blocs:inbox_settings")),
+                "inbox_url": absolute_url(reverse("blocs:inbox")),
+            },
+        )
+        subject = str(subject)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        connection=connection,
+    )
+
+
+def _entries(user, rows) -> list[dict]:
+    with translation.override(user.mail_language):
+        return [
+            {"subject": r.subject, "body": r.body, "url": absolute_url(r.url), "at": r.created_at}
+            for r in rows
+        ]
+
+
+def _give_up_or_retry(rows) -> None:
+    for row in rows:
+        row.mail_attempts += 1
+        if row.mail_attempts >= MAX_MAIL_ATTEMPTS:
+            row.mail = Notification.Mail.FAILED
+        row.save(update_fields=["mail", "mail_attempts"])
+
+
+def send_pending_mail(*, limit: int = 500) -> int:
+    """Send the immediate mails still owed; return how many went out.
+
+    Each mail is sent while its row is locked, and the row is marked sent in the same
+    transaction: a worker killed mid-send leaves the row owing, and it is sent on the next run.
+    """
+    sent = 0
+    connection = get_connection()
+    ids = list(
+        Notification.objects.filter(mail=Notification.Mail.PENDING)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(pk=pk, mail=Notification.Mail.PENDING)
+                .first()
+            )
+            if row is None:
+                continue
+            user = row.user
+            try:
+                with translation.override(user.mail_language):
+                    subject = row.subject
+                message = _message(
+                    user,
+                    subject,
+                    "blocs/mail/notification.txt",
+                    {"entry": _entries(user, [row])[0]},
+                    connection,
+                )
+                message.send(fail_silently=False)
+            except Exception:
+                logger.exception("could not mail notification %s", row.pk)
+                _give_up_or_retry([row])
+                continue
+            row.mail = Notification.Mail.SENT
+            row.mailed_at = timezone.now()
+            row.save(update_fields=["mail", "mailed_at"])
+            sent += 1
+    return sent
+
+
+def send_digests() -> int:
+    """Send each person who chose the digest one mail with everything waiting; return mails."""
+    sent = 0
+    connection = get_connection()
+    user_ids = list(
+        Notification.objects.filter(mail=Notification.Mail.DIGEST)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )
+    User = get_user_model()
+    for user_id in user_ids:
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(user_id=user_id, mail=Notification.Mail.DIGEST)
+                .order_by("created_at", "id")
+            )
+            if not rows:
+                continue
+            user = User.objects.get(pk=user_id)
+            with translation.override(user.mail_language):
+                subject = ngettext(
+                    "[Khối thi đua] %(count)d thông báo trong ngày",
+                    "[Khối thi đua] %(count)d thông báo trong ngày",
+                    len(rows),
+                ) % {"count": len(rows)}
+            try:
+                _message(
+                    user,
+                    subject,
+                    "blocs/mail/digest.txt",
+                    {"entries": _entries(user, rows)},
+                    connection,
+                ).send(fail_silently=False)
+            except Exception:
+                logger.exception("could not mail the digest of user %s", user_id)
+                _give_up_or_retry(rows)
+                continue
+            now = timezone.now()
+            for row in rows:
+                row.mail = Notification.Mail.SENT
+                row.mailed_at = now
+            Notification.objects.bulk_update(rows, ["mail", "mailed_at"])
+            sent += 1
+    return sent
+
+
+def mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def save_preferences(*, user, language: str, deliveries: dict[str, str]) -> None:
+    """Store the person's language and, per kind, how they want to be told."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    existing = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    for code, delivery in deliveries.items():
+        kind = notices.get(code)
+        pref = existing.get(code)
+        if pref is None:
+            if delivery != kind.default:
+                NotificationPreference.objects.create(user=user, kind=code, delivery=delivery)
+        elif pref.delivery != delivery:
+            pref.delivery = delivery
+            pref.save(update_fields=["delivery"])
