@@ -84,7 +84,7 @@ def history_value(value) -> str:
 
 
 class LocalisedNumbers:
-    """Format each distinct number once per page, as the template would (``localize``)."""
+    """Format each distinct number once per page, as ``points_label`` does."""
 
     def __init__(self):
         self._seen = {}
@@ -94,5 +94,5 @@ class LocalisedNumbers:
             return None
         text = self._seen.get(value)
         if text is None:
-            text = self._seen[value] = formats.localize(value, use_l10n=True)
+            text = self._seen[value] = points_label(value)
         return text
