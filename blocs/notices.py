@@ -5,6 +5,7 @@ the notifications service stores the kind's code and its parameters, so a messag
 the reader's language when it is read or mailed, not in the sender's.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
@@ -30,12 +31,20 @@ class Kind:
     subject: str
     body: str
     default: str = Delivery.IMMEDIATE
+    # Turns stored values into words of the current language (a period's kind into its name).
+    prepare: Callable[[dict], dict] | None = None
+
+    def _params(self, params: dict) -> "_Params":
+        params = dict(params or {})
+        if self.prepare is not None:
+            params = self.prepare(params)
+        return _Params(params)
 
     def subject_for(self, params: dict) -> str:
-        return str(self.subject) % _Params(params or {})
+        return str(self.subject) % self._params(params)
 
     def body_for(self, params: dict) -> str:
-        return str(self.body) % _Params(params or {})
+        return str(self.body) % self._params(params)
 
 
 _KINDS: dict[str, Kind] = {}

@@ -1,11 +1,39 @@
 """What the campaigns app tells people: pledges, scorecards, cross-checks, periods, reminders.
 
 Each kind's texts take the parameters named in them; ``bloc`` and ``year`` are always given.
+A period is given as ``period_kind`` (``semiannual`` or ``annual``), a deadline as ``deadline``
+(an ISO datetime) and a time left as ``days_left``: they are written in the reader's language
+and time zone when the message is read.
 """
 
-from django.utils.translation import gettext_lazy as _
+import datetime
 
-from blocs.notices import Delivery, Kind, register
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blocs.notices import Delivery, register
+from blocs.notices import Kind as BaseKind
+from campaigns.models import Period, format_deadline
+
+
+def prepare(params: dict) -> dict:
+    """Write a period's kind, a deadline and the time left in the reader's language."""
+    kind = params.get("period_kind")
+    if kind in Period.Kind.values:
+        params["period"] = str(Period.Kind(kind).label)
+    if params.get("deadline"):
+        try:
+            params["deadline"] = format_deadline(datetime.datetime.fromisoformat(params["deadline"]))
+        except (TypeError, ValueError):
+            pass
+    if "days_left" in params:
+        days = int(params["days_left"])
+        params["left"] = ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days}
+    return params
+
+
+def Kind(code, label, subject, body, default=Delivery.IMMEDIATE):  # noqa: N802
+    return BaseKind(code, label, subject, body, default, prepare)
 
 PLEDGE_OPENED = "campaigns.pledge_opened"
 PLEDGE_VOIDED = "campaigns.pledge_voided"

@@ -9,3 +9,11 @@ def remind_unsigned_pledges_task() -> int:
     from campaigns.services.pledges import remind_all_open_pledges
 
     return remind_all_open_pledges()
+
+
+@shared_task
+def send_deadline_reminders_task() -> int:
+    """Hourly: remind, 7 days and 1 day before, the agencies with a deadline still to meet."""
+    from campaigns.services.notifications import send_deadline_reminders
+
+    return send_deadline_reminders()

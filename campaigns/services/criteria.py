@@ -3,16 +3,16 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.history import delete_with_history, record_by
-from blocs.models import AgencyRole, BlocTerm, Membership
+from blocs.models import BlocTerm
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.scoring import CriteriaTree
+from campaigns.services import notifications
 from campaigns.services.points import points_label
 
 
@@ -265,18 +265,6 @@ def adoption_problems(table: CriteriaTable, criteria=None) -> list[str]:
     return messages
 
 
-def member_recipients(term) -> list[str]:
-    """E-mail addresses of every head and officer of the term's current members."""
-    agencies = Membership.objects.filter(term=term, left_on__isnull=True).values("agency_id")
-    emails = (
-        AgencyRole.objects.filter(agency_id__in=agencies)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
-    return sorted(set(emails))
-
-
 @transaction.atomic
 def adopt_criteria_table(*, table: CriteriaTable, by) -> CriteriaTable:
     """Freeze a draft table; a later version supersedes the earlier one and every member is told.
@@ -304,26 +292,4 @@ def adopt_criteria_table(*, table: CriteriaTable, by) -> CriteriaTable:
 
 
 def _notify_new_version(table: CriteriaTable) -> None:
-    term = table.term
-    subject = _("[%(bloc)s] Bảng tiêu chí năm %(year)s: phiên bản %(v)s có hiệu lực") % {
-        "bloc": term.bloc.name,
-        "year": term.year,
-        "v": table.version,
-    }
-    body = _(
-        "Kính gửi các đơn vị thành viên,\n\n"
-        "Bảng tiêu chí chấm điểm thi đua năm %(year)s của %(bloc)s đã được thông qua phiên bản "
-        "%(v)s, thay thế phiên bản %(old)s.\n"
-        "Nội dung thay đổi: %(note)s\n\n"
-        "Các phiếu đã chấm theo phiên bản cũ vẫn giữ nguyên phiên bản đã áp dụng; phiếu mới "
-        "được lập theo phiên bản %(v)s.\n"
-    ) % {
-        "year": term.year,
-        "bloc": term.bloc.name,
-        "v": table.version,
-        "old": table.version - 1,
-        "note": table.change_note or _("(không ghi)"),
-    }
-    recipients = member_recipients(term)
-    messages = [(subject, body, None, [address]) for address in recipients]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    notifications.criteria_changed(table=table)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from blocs.history import record_by
 from blocs.models import BlocTerm, Membership
 from campaigns.models import DeadlineExtension, Period
+from campaigns.services import notifications
 
 
 @transaction.atomic
@@ -22,6 +23,7 @@ def save_period(*, term: BlocTerm, kind: str, self_deadline, review_deadline, by
         period.save(update_fields=["self_deadline", "review_deadline"])
     else:
         period.save()
+        notifications.period_opened(period=period)
     return period
 
 

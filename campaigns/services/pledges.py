@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from blocs.auth import password_is_correct
 from blocs.history import delete_with_history, record_by
 from blocs.models import AgencyRole, BlocTerm, Membership
+from campaigns import notices
 from campaigns.models import (
     Campaign,
     CampaignAttachment,
@@ -27,7 +28,7 @@ from campaigns.models import (
     PledgeSignature,
     TitleRegistration,
 )
-from campaigns.services import pledge_mail
+from campaigns.services import notifications
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +223,9 @@ def open_pledge(*, pledge: Pledge, by) -> Pledge:
     pledge.full_clean()
     record_by(pledge, by).save(update_fields=["members", "content_hash", "status", "opened_at"])
     _record(pledge, by=by, from_status=Pledge.Status.DRAFT, note=_("Mở ký giao ước."))
-    pledge_mail.mail_heads(pledge, pledge.member_ids, kind="opened")
+    notifications.pledge_event(
+        pledge=pledge, agency_ids=pledge.member_ids, kind=notices.PLEDGE_OPENED
+    )
     return pledge
 
 
@@ -261,7 +264,9 @@ def revise_pledge(*, pledge: Pledge, by, reason: str) -> Pledge:
         note=_("Soạn phiên bản %(v)s thay phiên bản %(old)s.")
         % {"v": successor.version, "old": pledge.version},
     )
-    pledge_mail.mail_heads(pledge, pledge.member_ids, kind="voided", note=reason)
+    notifications.pledge_event(
+        pledge=pledge, agency_ids=pledge.member_ids, kind=notices.PLEDGE_VOIDED, note=reason
+    )
     return successor
 
 
@@ -409,17 +414,20 @@ def unsigned_agency_ids(pledge: Pledge) -> list[int]:
 # Reminders ------------------------------------------------------------------------------------
 
 
-def remind_unsigned(*, pledge: Pledge, by=None) -> int:
-    """Email the heads of members that have not signed the open pledge; return how many."""
+def remind_unsigned(*, pledge: Pledge, by=None, key: str = "") -> int:
+    """Remind the heads of members that have not signed the open pledge; return how many."""
     if pledge.status != Pledge.Status.OPEN:
         raise PledgeError(_("Chỉ nhắc ký khi giao ước đang mở ký."))
-    return pledge_mail.mail_heads(pledge, unsigned_agency_ids(pledge), kind="reminder")
+    return notifications.pledge_event(
+        pledge=pledge, agency_ids=unsigned_agency_ids(pledge), kind=notices.REMIND_PLEDGE, key=key
+    )
 
 
 @transaction.atomic
 def remind_all_open_pledges() -> int:
-    """Remind the unsigned heads of every open pledge in an active term; return the emails."""
+    """Remind the unsigned heads of every open pledge in an active term, once a day each."""
     sent = 0
+    today = timezone.localdate()
     pledges = Pledge.objects.filter(status=Pledge.Status.OPEN).exclude(
         term__status=BlocTerm.Status.CLOSED
     )
@@ -427,7 +435,9 @@ def remind_all_open_pledges() -> int:
         # A member that left may have been the last one not to sign: settle before reminding.
         pledge = refresh_pledge_status(pledge=pledge)
         if pledge.status == Pledge.Status.OPEN:
-            sent += remind_unsigned(pledge=pledge)
+            sent += remind_unsigned(
+                pledge=pledge, key=f"pledge-daily:{pledge.pk}:{today.isoformat()}"
+            )
     return sent
 
 

@@ -25,6 +25,7 @@ from campaigns.models import (
     format_deadline,
     rules_for,
 )
+from campaigns.services import notifications
 from campaigns.services.periods import refuse_if_agreed
 from campaigns.services.points import history_value, validate_points
 
@@ -57,7 +58,9 @@ def assign_cross_checks(*, period: Period, pairs, by) -> list[CrossCheck]:
     ]
     for check in checks:
         check.full_clean(validate_constraints=False)
-    return bulk_create_with_history(checks, CrossCheck, default_user=by)
+    checks = bulk_create_with_history(checks, CrossCheck, default_user=by)
+    notifications.crosschecks_assigned(period=period, checks=checks)
+    return checks
 
 
 def _reviewed_already(period: Period, reviewer_of: dict, names: dict) -> list[str]:
@@ -154,6 +157,8 @@ def record_review(*, line: ScoreLine, points, note: str | None, reviewer_id: int
     if card.status == Scorecard.Status.SUBMITTED:
         card.status = Scorecard.Status.REVIEWED
         record_by(card, by).save(update_fields=["status"])
+    if points != line.self_points:
+        notifications.explanation_asked(scorecard=card)
     return line
 
 
@@ -261,6 +266,7 @@ def agree_period(*, period: Period, by, now=None) -> Period:
     bulk_update_with_history(cards, Scorecard, ["status"], batch_size=1000, default_user=by)
     period.status, period.agreed_at, period.agreed_by = Period.Status.AGREED, timezone.now(), by
     record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
+    notifications.period_agreed(period=period)
     return period
 
 
@@ -312,6 +318,7 @@ def reopen_period(*, period: Period, by, reason: str) -> Period:
     period.status, period.agreed_at, period.agreed_by = Period.Status.REVIEWING, None, None
     period._change_reason = reason
     record_by(period, by).save(update_fields=["status", "agreed_at", "agreed_by"])
+    notifications.period_agreed(period=period, reopened_reason=reason)
     return period
 
 
@@ -372,4 +379,5 @@ def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
     line.board_points, line.board_reason = points, reason
     record_by(line, by).save(update_fields=["board_points", "board_reason"])
     _log(line, ScoreLineChange.Layer.BOARD, old, points, reason, by)
+    notifications.board_adjusted(line=line, old=old, new=points, reason=reason)
     return line

@@ -3,6 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from blocs.models import BlocTerm
+from blocs.services.notifications import send_pending_mail
 from campaigns.services import pledges as services
 from campaigns.tasks import remind_unsigned_pledges_task
 from campaigns.tests.test_pledge_support import make_draft, make_open
@@ -20,6 +21,8 @@ def _open_with_d_signed(world):
         password=PASSWORD,
         shown_hash=pledge.content_hash,
     )
+    # The invitations to sign went out when the pledge opened.
+    send_pending_mail()
     mail.outbox.clear()
     return pledge
 
@@ -32,13 +35,13 @@ def test_remind_button_emails_only_heads_who_have_not_signed(
     url = reverse("campaigns:pledge_remind", args=[bloc_world.bloc.code, 2026])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, follow=True)
-    assert "Đã gửi 3 thư nhắc ký." in response.content.decode()
+    assert "Đã nhắc ký 3 người (hộp thông báo và thư)." in response.content.decode()
     recipients = sorted(m.to[0] for m in mail.outbox)
     expected = [bloc_world.last_year_leader, bloc_world.secretariat, bloc_world.deputy]
     assert recipients == sorted(u.email for u in expected)
     message = mail.outbox[0]
     assert "Nhắc ký giao ước thi đua năm 2026" in message.subject
-    assert "/pledge/" in message.body and "Kính gửi Thủ trưởng" in message.body
+    assert "/pledge/" in message.body and "Kính gửi đồng chí" in message.body
 
 
 def test_daily_task_reminds_every_open_pledge(bloc_world, django_capture_on_commit_callbacks):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from blocs.models import AgencyRole
+from blocs.services.notifications import send_pending_mail
 from campaigns.models import Pledge, PledgeEvent, PledgeSignature
 from campaigns.services import pledges as services
 from campaigns.tests.test_pledge_support import make_draft, make_open
@@ -174,6 +175,8 @@ def test_revising_voids_the_old_version_keeps_signatures_and_mails_every_head(
     bloc_world, open_pledge, django_capture_on_commit_callbacks
 ):
     sign(open_pledge, bloc_world.member_head, bloc_world.d)
+    # The invitations to sign went out when the pledge opened.
+    send_pending_mail()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         new = services.revise_pledge(

@@ -346,7 +346,7 @@ def pledge_remind(request, bloc_code, year):
         request,
         term,
         lambda: services.remind_unsigned(pledge=pledge, by=request.user),
-        lambda n: _("Đã gửi %(n)s thư nhắc ký.") % {"n": n},
+        lambda n: _("Đã nhắc ký %(n)s người (hộp thông báo và thư).") % {"n": n},
     )
     return _back_to_pledge(term)
 
