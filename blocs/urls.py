@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blocs.views import browse, inbox, members, terms
+from blocs.views import browse, inbox, members, setup, terms
 
 app_name = "blocs"
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("blocs/", browse.bloc_list, name="bloc_list"),
     path("board/", browse.board_overview, name="board_overview"),
+    path("board/blocs/new/", setup.bloc_create, name="bloc_create"),
     path("blocs/<slug:bloc_code>/", browse.bloc_detail, name="bloc_detail"),
+    path("blocs/<slug:bloc_code>/first-year/", setup.bloc_first_year, name="bloc_first_year"),
     path(term, browse.term_detail, name="term_detail"),
     path(term + "members/", members.member_manage, name="member_manage"),
     path(term + "members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),

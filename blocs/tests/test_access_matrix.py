@@ -39,6 +39,11 @@ VIEWS = [
     ("blocs:leadership_edit", "term", "post", "oversee", 200),
     ("blocs:member_import", "term", "get", "oversee", 200),
     ("blocs:member_import", "term", "post", "oversee", 200),
+    # Setting a bloc up: the board creates it; a bloc that has a year sends to that year.
+    ("blocs:bloc_create", None, "get", "board", 200),
+    ("blocs:bloc_create", None, "post", "board", 400),
+    ("blocs:bloc_first_year", "bloc", "get", "setup", 302),
+    ("blocs:bloc_first_year", "bloc", "post", "setup", 302),
 ]
 
 # A method each view refuses, for the 405 checks.
@@ -59,6 +64,8 @@ WRONG_METHOD = {
     "blocs:term_activate": ("get", "term"),
     "blocs:leadership_edit": ("put", "term"),
     "blocs:member_import": ("put", "term"),
+    "blocs:bloc_create": ("put", None),
+    "blocs:bloc_first_year": ("put", "bloc"),
 }
 
 
@@ -77,6 +84,8 @@ def expected_status(rule, persona, allowed):
         return allowed if persona in SECRETARIAT else 403
     if rule == "oversee":
         return allowed if persona in SECRETARIAT | {"board"} else 403
+    if rule == "setup":
+        return allowed if persona == "board" else 403
     raise AssertionError(rule)
 
 

@@ -70,7 +70,11 @@ def bloc_list(request):
     for term in terms:
         latest.setdefault(term.bloc_id, term)
     rows = [(bloc, latest.get(bloc.pk)) for bloc in blocs]
-    return render(request, "blocs/bloc_list.html", {"rows": rows})
+    return render(
+        request,
+        "blocs/bloc_list.html",
+        {"rows": rows, "can_create_bloc": board_councils(request.user).exists()},
+    )
 
 
 @login_required
@@ -80,6 +84,9 @@ def bloc_detail(request, bloc_code):
     bloc = get_bloc_for_user(request, bloc_code)
     term = BlocTerm.objects.visible_to(request.user).filter(bloc=bloc).order_by("-year").first()
     if term is None:
+        # A new bloc: its board opens the first year; nobody else can see it yet.
+        if board_councils(request.user).filter(pk=bloc.council_id).exists():
+            return redirect("blocs:bloc_first_year", bloc_code=bloc.code)
         raise Http404(_("Khối chưa có năm thi đua nào."))
     return redirect("blocs:term_detail", bloc_code=bloc.code, year=term.year)
 
