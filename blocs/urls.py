@@ -13,7 +13,6 @@ urlpatterns = [
     path("inbox/<int:notification_id>/", inbox.notification_open, name="notification_open"),
     path("inbox/<int:notification_id>/read/", inbox.notification_read, name="notification_read"),
     path("blocs/", browse.bloc_list, name="bloc_list"),
-    path("board/", browse.board_overview, name="board_overview"),
     path("board/blocs/new/", setup.bloc_create, name="bloc_create"),
     path("blocs/<slug:bloc_code>/", browse.bloc_detail, name="bloc_detail"),
     path("blocs/<slug:bloc_code>/first-year/", setup.bloc_first_year, name="bloc_first_year"),

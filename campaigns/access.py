@@ -195,3 +195,19 @@ def get_period_for_user(request, bloc_code, year, kind):
     period = get_period_for_term(term, kind)
     period.term = term
     return term, access, period
+
+
+def sees_progress(access: TermAccess) -> bool:
+    """The secretariat of the year, the board and administrators follow every member's progress."""
+    return access.is_secretariat or access.is_board or access.is_admin
+
+
+def get_progress_term_for_user(request, bloc_code, year, *, write=False):
+    """A term whose progress the user follows (404 for outsiders, 403 for members); with
+    ``write``, require running the term (the board and a closed year are read-only: 403)."""
+    term, access = get_term_for_user(request, bloc_code, year, write=write)
+    require(
+        sees_progress(access),
+        _("Chỉ thư ký khối và Ban Thi đua – Khen thưởng được xem tiến độ của các đơn vị."),
+    )
+    return term, access

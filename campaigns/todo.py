@@ -158,3 +158,106 @@ def _cross_checks_to_make(memberships, terms):
             )
         )
     return out
+
+
+# --- The secretariat's work in the years its agency leads --------------------------------------
+
+
+def led_terms(user) -> list:
+    """The running years whose leader is one of the user's agencies (its secretariat)."""
+    if not user.is_authenticated:
+        return []
+    _roles, memberships = _memberships(user)
+    terms = {m.term_id: m.term for m in memberships if m.role == Membership.Role.LEADER}
+    return sorted(terms.values(), key=lambda t: (t.bloc.name, t.year, t.pk))
+
+
+def secretariat_tasks_for(user) -> list[Task]:
+    """What the user's agency has to do as the secretariat of the years it leads, soonest first."""
+    return secretariat_tasks(led_terms(user))
+
+
+def secretariat_tasks(terms, *, now=None) -> list[Task]:
+    """The pledges to open, cross-checks to assign, cards waiting for agreement and periods past
+    their review deadline of ``terms``; five queries whatever their number."""
+    terms = {t.pk: t for t in terms if not t.is_closed}
+    if not terms:
+        return []
+    now = now or timezone.now()
+    tasks = _pledges_to_open(terms) + _periods_to_run(terms, now)
+    far = timezone.now().replace(year=9999)
+    return sorted(tasks, key=lambda t: (t.due or far, t.title))
+
+
+def _pledges_to_open(terms):
+    opened = set(
+        Pledge.objects.current()
+        .filter(term_id__in=terms)
+        .exclude(status=Pledge.Status.DRAFT)
+        .values_list("term_id", flat=True)
+    )
+    return [
+        Task(
+            title=_("Mở ký giao ước thi đua năm %(year)s") % {"year": term.year},
+            detail=term.bloc.name,
+            url=reverse("campaigns:pledge_detail", args=[term.bloc.code, term.year]),
+        )
+        for term_id, term in terms.items()
+        if term_id not in opened
+    ]
+
+
+def _periods_to_run(terms, now):
+    periods = list(Period.objects.filter(term_id__in=terms).exclude(status=Period.Status.AGREED))
+    if not periods:
+        return []
+    members = {}
+    for term_id, agency_id in Membership.objects.filter(
+        term_id__in=terms, left_on__isnull=True
+    ).values_list("term_id", "agency_id"):
+        members.setdefault(term_id, set()).add(agency_id)
+    reviewed = set(
+        CrossCheck.objects.filter(period__in=periods).values_list("period_id", "reviewed_id")
+    )
+    waiting = {}
+    for period_id in Scorecard.objects.filter(
+        period__in=periods, status__in=[Scorecard.Status.SUBMITTED, Scorecard.Status.REVIEWED]
+    ).values_list("period_id", flat=True):
+        waiting[period_id] = waiting.get(period_id, 0) + 1
+    out = []
+    for period in periods:
+        term = terms[period.term_id]
+        current = members.get(term.pk, set())
+        detail = f"{term.bloc.name} · {period.get_kind_display()} {term.year}"
+        url = reverse("campaigns:review_home", args=[term.bloc.code, term.year, period.kind])
+        unassigned = [a for a in current if (period.pk, a) not in reviewed]
+        if len(current) > 1 and unassigned:
+            out.append(
+                Task(
+                    title=_("Phân công chấm chéo: %(n)s đơn vị chưa có đơn vị chấm")
+                    % {"n": len(unassigned)},
+                    detail=detail,
+                    url=url,
+                    due=period.self_deadline,
+                )
+            )
+        if period.review_deadline < now:
+            out.append(
+                Task(
+                    title=_("Thống nhất điểm và khóa kỳ: đã quá hạn chấm chéo"),
+                    detail=detail,
+                    url=url,
+                    due=period.review_deadline,
+                )
+            )
+        elif waiting.get(period.pk):
+            out.append(
+                Task(
+                    title=_("Thống nhất điểm: %(n)s phiếu đã nộp đang chờ")
+                    % {"n": waiting[period.pk]},
+                    detail=detail,
+                    url=url,
+                    due=period.review_deadline,
+                )
+            )
+    return out

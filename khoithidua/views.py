@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from blocs.views.browse import dashboard_context
-from campaigns.todo import tasks_for
+from campaigns.todo import led_terms, secretariat_tasks, tasks_for
 from reports.services import documents_waiting_for_queue
 
 
@@ -20,6 +20,9 @@ def dashboard(request):
     """The page after login: what to do next, the user's roles and their blocs."""
     context = dashboard_context(request.user)
     context["tasks"] = tasks_for(request.user)
+    # The running years the user's agency leads: the secretariat's own work and its progress.
+    context["led_terms"] = led_terms(request.user)
+    context["secretariat_tasks"] = secretariat_tasks(context["led_terms"])
     return render(request, "blocs/dashboard.html", context)
 
 

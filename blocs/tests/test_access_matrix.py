@@ -18,7 +18,6 @@ SECRETARIAT = {"secretariat", "secretariat_officer"}
 VIEWS = [
     ("dashboard", None, "get", "login", 200),
     ("blocs:bloc_list", None, "get", "login", 200),
-    ("blocs:board_overview", None, "get", "board", 200),
     ("blocs:bloc_detail", "bloc", "get", "read", 302),
     ("blocs:term_detail", "term", "get", "read", 200),
     ("blocs:member_import_template", "term", "get", "read", 200),
@@ -50,7 +49,6 @@ VIEWS = [
 WRONG_METHOD = {
     "dashboard": ("post", None),
     "blocs:bloc_list": ("post", None),
-    "blocs:board_overview": ("post", None),
     "blocs:bloc_detail": ("post", "bloc"),
     "blocs:term_detail": ("post", "term"),
     "blocs:member_import_template": ("post", "term"),

@@ -19,8 +19,8 @@ def test_board_overview_lists_blocs_in_vietnamese_order(client, council):
     board = UserFactory()
     BoardOfficer.objects.create(user=board, council=council)
     client.force_login(board)
-    rows = client.get(reverse("blocs:board_overview")).context["rows"]
-    assert [r["bloc"].name for r in rows] == [
+    rows = client.get(reverse("campaigns:board_overview")).context["rows"]
+    assert [r.bloc.name for r in rows] == [
         "Khối doanh nghiệp",
         "Khối Đảng",
         "Khối tổng hợp",
@@ -28,7 +28,7 @@ def test_board_overview_lists_blocs_in_vietnamese_order(client, council):
     ]
     client.force_login(board)
     listed = client.get(reverse("blocs:bloc_list")).context["rows"]
-    assert [bloc.name for bloc, _term in listed] == [r["bloc"].name for r in rows]
+    assert [bloc.name for bloc, _term in listed] == [r.bloc.name for r in rows]
 
 
 def test_earlier_year_shows_the_name_the_agency_bore_then(client, bloc_world):

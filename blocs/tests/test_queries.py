@@ -5,13 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blocs.models import AgencyRole, BoardOfficer
+from blocs.models import AgencyRole
 from blocs.tests.helpers import build_bloc
-from tests.factories import AgencyFactory, CouncilFactory, UserFactory
+from tests.factories import AgencyFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["blocs:term_detail", "blocs:member_manage", "blocs:board_overview"]
+PAGES = ["blocs:term_detail", "blocs:member_manage"]
 
 
 def _count(client, url):
@@ -22,8 +22,6 @@ def _count(client, url):
 
 
 def _url(name, bloc):
-    if name == "blocs:board_overview":
-        return reverse(name)
     return reverse(name, args=[bloc.code, 2026])
 
 
@@ -35,11 +33,8 @@ def test_page_runs_the_same_queries_for_4_and_40_members(client, name):
         bloc, agencies, _terms = build_bloc(council=council, members=size)
         # One agency outside the bloc, so that the add-member form has choices to list.
         AgencyFactory(council=council)
-        # The secretariat sees every action button, the board sees the overview.
+        # The secretariat sees every action button.
         user = AgencyRole.objects.filter(agency=agencies[1]).first().user
-        if name == "blocs:board_overview":
-            user = UserFactory()
-            BoardOfficer.objects.create(user=user, council=council)
         client.force_login(user)
         counts[size] = _count(client, _url(name, bloc))
     assert counts[4] == counts[40], counts

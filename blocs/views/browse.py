@@ -1,9 +1,10 @@
-"""Reading pages: the dashboard's data, blocs, a bloc's year, the board's overview."""
+"""Reading pages: the dashboard's data, blocs, a bloc's year (the board's overview, which reads
+the members' progress, lives in ``campaigns.views.progress``)."""
 
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -155,35 +156,3 @@ def term_detail(request, bloc_code, year):
             "lead_changes": lead_changes,
         },
     )
-
-
-@login_required
-@require_GET
-def board_overview(request):
-    """Every bloc of the board officer's councils, with this year's lead and member count."""
-    councils = list(board_councils(request.user))
-    if not councils:
-        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
-    blocs = sorted(
-        Bloc.objects.filter(council__in=councils).select_related("council"),
-        key=lambda b: (b.council_id, *_bloc_order(b)),
-    )
-    terms = _terms_with_lead(
-        BlocTerm.objects.filter(bloc__in=blocs)
-        .annotate(current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
-        .order_by("bloc_id", "-year")
-    )
-    latest = {}
-    for term in terms:
-        latest.setdefault(term.bloc_id, term)
-    rows = []
-    for bloc in blocs:
-        term = latest.get(bloc.pk)
-        rows.append(
-            {
-                "bloc": bloc,
-                "term": term,
-                "warning": member_count_warning(term.current_members) if term else "",
-            }
-        )
-    return render(request, "blocs/board_overview.html", {"rows": rows, "councils": councils})

@@ -1,7 +1,8 @@
-"""The URLs of the campaigns app, one module per part: pledges, scoring, review and ranking."""
+"""The URLs of the campaigns app, one module per part: pledges, scoring, review and ranking,
+progress."""
 
-from campaigns.urls import pledges, review, scoring
+from campaigns.urls import pledges, progress, review, scoring
 
 app_name = "campaigns"
 
-urlpatterns = pledges.urlpatterns + scoring.urlpatterns + review.urlpatterns
+urlpatterns = pledges.urlpatterns + scoring.urlpatterns + review.urlpatterns + progress.urlpatterns
