@@ -10,16 +10,8 @@ from campaigns import evidence as evidence_checks
 from campaigns.models import CriteriaTable, Criterion
 from campaigns.services.points import parse_points, storable_problem, validate_points
 from campaigns.services.scorecards import UNCHANGED
+from khoithidua.fields import DeadlineField
 from khoithidua.uploads import CRITERIA_IMPORT_MAX_BYTES, check_size
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M"]
-
-
-class DeadlineInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _helper():
@@ -116,35 +108,12 @@ class CriteriaImportForm(forms.Form):
         return upload
 
 
-class DeadlineField(forms.DateTimeField):
-    """A deadline in Vietnam time; a year outside 1900–9998 is refused as a typing error (and
-    would not convert to UTC at the edges of the calendar)."""
-
-    def to_python(self, value):
-        try:
-            result = super().to_python(value)
-        except OverflowError:
-            self._out_of_range()
-        if result is not None and not 1900 <= result.year <= 9998:
-            self._out_of_range()
-        return result
-
-    def _out_of_range(self):
-        raise forms.ValidationError(
-            _("Năm của thời hạn phải trong khoảng 1900 – 9998."), code="invalid"
-        )
-
-
 class PeriodForm(forms.Form):
     self_deadline = DeadlineField(
         label=gettext_lazy("Hạn tự chấm (giờ Việt Nam, GMT+7)"),
-        input_formats=DATETIME_FORMATS,
-        widget=DeadlineInput(),
     )
     review_deadline = DeadlineField(
         label=gettext_lazy("Hạn chấm chéo (giờ Việt Nam, GMT+7)"),
-        input_formats=DATETIME_FORMATS,
-        widget=DeadlineInput(),
     )
 
     def __init__(self, *args, **kwargs):
@@ -163,8 +132,6 @@ class ExtensionForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Đơn vị"), queryset=Agency.objects.none())
     until = DeadlineField(
         label=gettext_lazy("Gia hạn đến (giờ Việt Nam, GMT+7)"),
-        input_formats=DATETIME_FORMATS,
-        widget=DeadlineInput(),
     )
     reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500)
 

@@ -38,7 +38,13 @@ def test_the_secretariat_opens_a_period_in_vietnam_time(client, world):
     client.force_login(world.secretariat)
     url = reverse("campaigns:period_edit", args=[*world.args, "semiannual"])
     response = client.post(
-        url, {"self_deadline": "2026-06-30T17:00", "review_deadline": "2026-07-15T17:00"}
+        url,
+        {
+            "self_deadline_date": "30/06/2026",
+            "self_deadline_time": "17:00",
+            "review_deadline_date": "15/07/2026",
+            "review_deadline_time": "17:00",
+        },
     )
     assert response.status_code == 302
     period = Period.objects.get(term=world.term, kind="semiannual")
@@ -51,12 +57,18 @@ def test_a_review_deadline_before_the_self_deadline_is_refused_and_kept(client, 
     client.force_login(world.secretariat)
     url = reverse("campaigns:period_edit", args=[*world.args, "annual"])
     response = client.post(
-        url, {"self_deadline": "2026-12-15T17:00", "review_deadline": "2026-12-01T17:00"}
+        url,
+        {
+            "self_deadline_date": "15/12/2026",
+            "self_deadline_time": "17:00",
+            "review_deadline_date": "01/12/2026",
+            "review_deadline_time": "17:00",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Hạn chấm chéo phải sau hạn tự chấm." in page
-    assert 'value="2026-12-01T17:00"' in page
+    assert 'name="review_deadline_date" value="01/12/2026"' in page
     assert not Period.objects.filter(term=world.term, kind="annual").exists()
 
 
@@ -76,7 +88,8 @@ def test_an_extension_is_logged_and_shown_for_that_agency_only(client, world):
         reverse("campaigns:period_extend", args=[*world.args, "semiannual"]),
         {
             "semiannual-agency": world.d.pk,
-            "semiannual-until": until.strftime("%Y-%m-%dT%H:%M"),
+            "semiannual-until_date": until.strftime("%d/%m/%Y"),
+            "semiannual-until_time": until.strftime("%H:%M"),
             "semiannual-reason": "Đơn vị có công văn xin gia hạn",
         },
     )
