@@ -211,3 +211,16 @@ def get_progress_term_for_user(request, bloc_code, year, *, write=False):
         _("Chỉ thư ký khối và Ban Thi đua – Khen thưởng được xem tiến độ của các đơn vị."),
     )
     return term, access
+
+
+RULES_DENIED = _lazy(
+    "Chỉ thư ký khối, Ban Thi đua – Khen thưởng hoặc quản trị viên được sửa quy định của năm."
+)
+
+
+def can_edit_rules(access: TermAccess) -> bool:
+    """The year's rules (bands, tie-breaks, step, quorum, deadlines): the secretariat runs the
+    year, the board sets the rules of every bloc; never on a closed year."""
+    return not access.term.is_closed and (
+        access.is_secretariat or access.is_board or access.is_admin
+    )

@@ -483,6 +483,67 @@ def _review_line(layer):
     return in_term("annual", lambda w: w.d.pk, lambda w: w.line.pk, layer)
 
 
+def with_new_bloc(w):
+    """A bloc of the council created by the board, whose first year is not open yet."""
+    from blocs.services import setup as setup_services
+
+    w.new_bloc = setup_services.create_bloc(
+        council=w.council,
+        code="khoi-moi-thu",
+        name="Khối mới thử",
+        established_by="Quyết định số 15/QĐ-HĐTĐKT",
+        members=w.agencies[:4],
+        by=w.board,
+    )
+
+
+def _bloc_create(w):
+    n = len(w.agencies)
+    fields = {
+        "council": choice(w.council.pk, more=st.integers(-1, 10**20).map(str)),
+        "name": text("Khối thi đua Văn hóa – Xã hội"),
+        "code": text("khoi-van-hoa", st.sampled_from([w.bloc.code, "Khối", "a" * 60, "new"])),
+        "established_by": text("Quyết định số 15/QĐ-HĐTĐKT ngày 10/01/2026"),
+        "doc_abbreviation": text("KTĐ"),
+        "new1_name": text("Sở Du lịch mới"),
+        "new1_abbreviation": text("SDLM", st.sampled_from(["", w.a.abbreviation, "x" * 40])),
+        "new1_kind": choice("state", "", *Agency.Kind.values),
+        "new1_position": choice(n + 1, "", 1, more=st.integers(-2, 200).map(str)),
+    }
+    for i, agency in enumerate(w.agencies, start=1):
+        fields[f"pos_{agency.pk}"] = choice(i, "", more=st.integers(-2, n + 2).map(str))
+    return fields
+
+
+def _first_year(w):
+    return {
+        "year": choice(2026, 2027, more=st.integers(-1, 10**6).map(str)),
+        "leader": agencies(w.a, w.b),
+        "deputy": agencies(w.b, w.a),
+        "status": choice("planning", "active", "closed"),
+    }
+
+
+def _rules(w):
+    fields = {
+        "score_step": choice("0,25", "0.5", "0", more=st.sampled_from(fuzzing.NUMBERS)),
+        "quorum": choice("66,7", "50", "100", more=st.sampled_from(fuzzing.NUMBERS)),
+        "tie_break_1": choice("fewer_penalty", "first_group", "", "meeting_votes"),
+        "tie_break_2": choice("first_group", "fewer_penalty", ""),
+        "tie_break_3": choice("meeting_votes", ""),
+    }
+    for i, (label, minimum) in enumerate(
+        [("Xuất sắc", "95"), ("Tốt", "85"), ("Khá", "70"), ("Trung bình", "0"), ("", "")],
+        start=1,
+    ):
+        fields[f"band{i}_label"] = text(label)
+        fields[f"band{i}_min"] = points(minimum) if minimum else choice("", "50")
+    for kind in ("semiannual", "annual"):
+        fields[f"{kind}-self_deadline"] = moments(datetime.datetime(2026, 12, 10, 17, 0))
+        fields[f"{kind}-review_deadline"] = moments(datetime.datetime(2026, 12, 20, 17, 0))
+    return fields
+
+
 SCORING = (with_scoring,)
 FORMS = [
     # Accounts and language.
@@ -560,6 +621,19 @@ FORMS = [
         for persona in ("secretariat", "board")
     ),
     Form("blocs:rotation_edit", "secretariat", fields=_rotation),
+    # Setting a bloc up and the year's rules.
+    Form("blocs:bloc_create", "board", no_args, _bloc_create),
+    Form(
+        "blocs:bloc_first_year",
+        "board",
+        lambda w: [w.new_bloc.code],
+        _first_year,
+        setup=(with_new_bloc,),
+    ),
+    *(
+        Form("campaigns:term_rules", persona, fields=_rules, setup=(with_scoring,))
+        for persona in ("secretariat", "board")
+    ),
     Form("blocs:term_close", "secretariat"),
     Form(
         "blocs:term_activate",

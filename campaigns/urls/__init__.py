@@ -1,8 +1,14 @@
 """The URLs of the campaigns app, one module per part: pledges, scoring, review and ranking,
 progress."""
 
-from campaigns.urls import pledges, progress, review, scoring
+from campaigns.urls import pledges, progress, review, rules, scoring
 
 app_name = "campaigns"
 
-urlpatterns = pledges.urlpatterns + scoring.urlpatterns + review.urlpatterns + progress.urlpatterns
+urlpatterns = (
+    pledges.urlpatterns
+    + scoring.urlpatterns
+    + review.urlpatterns
+    + progress.urlpatterns
+    + rules.urlpatterns
+)

@@ -1,0 +1,131 @@
+"""Writes of a year's rules: bands, tie-breaks, score step, quorum and the periods' deadlines.
+
+A rule that decides a ranking (the bands and the tie-break chain) is frozen while one of the
+year's periods is agreed: changing it would silently change an agreed ranking. The secretariat
+reopens the period first (``review.reopen_period``), which is recorded with its reason.
+
+A later year that has no rules of its own scores under this year's (``rules_for``); before this
+year's change it is given a copy of the rules it has been scoring under, so that editing one
+year never changes another's ranking.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from blocs.history import record_by
+from blocs.models import BlocTerm
+from campaigns.models import Period, ScoringRules, rules_for
+from campaigns.services.periods import refuse_if_agreed, save_period
+
+__all__ = ["save_term_rules"]
+
+RANKING_FIELDS = ("bands", "tie_breaks")
+
+
+def _same_bands(a, b) -> bool:
+    def plain(bands):
+        return [(x["code"], x["label"], Decimal(str(x["min"]))) for x in bands or []]
+
+    return plain(a) == plain(b)
+
+
+@transaction.atomic
+def save_term_rules(
+    *,
+    term: BlocTerm,
+    bands: list[dict],
+    tie_breaks: list[str],
+    score_step: Decimal,
+    quorum: Decimal,
+    deadlines: dict | None = None,
+    by,
+) -> ScoringRules:
+    """Save the year's rules and deadlines; every change is kept in the history with ``by``.
+
+    ``deadlines`` maps a period kind to (self-score deadline, review deadline); a kind that is
+    missing or maps to None is left as it is.
+    """
+    term = BlocTerm.objects.select_for_update().select_related("bloc").get(pk=term.pk)
+    if term.is_closed:
+        raise ValidationError(_("Năm thi đua đã kết thúc; quy định của năm không sửa được nữa."))
+    periods = {p.kind: p for p in Period.objects.select_for_update().filter(term=term)}
+    current = rules_for(term)
+    changed = {
+        "bands": not _same_bands(current.bands, bands),
+        "tie_breaks": list(current.tie_breaks or []) != list(tie_breaks),
+        "score_step": Decimal(current.score_step) != Decimal(score_step),
+    }
+    agreed = [p for p in periods.values() if p.status == Period.Status.AGREED]
+    if agreed:
+        names = ", ".join(str(p.get_kind_display()) for p in agreed)
+        errors = {}
+        if changed["bands"]:
+            errors["bands"] = _(
+                "Kỳ %(periods)s đã thống nhất: đổi ngưỡng xếp loại sẽ làm thay đổi kết quả "
+                "xếp hạng đã thống nhất. Hãy mở lại kỳ (có ghi lý do) trước khi sửa."
+            ) % {"periods": names}
+        if changed["tie_breaks"]:
+            errors["tie_breaks"] = _(
+                "Kỳ %(periods)s đã thống nhất: đổi tiêu chí phân định sẽ làm thay đổi kết quả "
+                "xếp hạng đã thống nhất. Hãy mở lại kỳ (có ghi lý do) trước khi sửa."
+            ) % {"periods": names}
+        if errors:
+            raise ValidationError(errors)
+    if any(changed.values()):
+        _pin_later_years(term, by=by)
+        rules = ScoringRules.objects.filter(term=term).first() or ScoringRules(term=term)
+        rules.bands = bands
+        rules.tie_breaks = list(tie_breaks)
+        rules.score_step = score_step
+        rules.changed_by = by
+        rules.full_clean()
+        record_by(rules, by).save()
+    else:
+        rules = current
+    quorum_share = (Decimal(quorum) / 100).quantize(Decimal("0.001"))
+    if not Decimal("0.5") <= quorum_share <= Decimal("1"):
+        raise ValidationError({"quorum": _("Tỷ lệ có mặt tối thiểu phải từ 50% đến 100%.")})
+    if term.quorum != quorum_share:
+        term.quorum = quorum_share
+        term.full_clean()
+        record_by(term, by).save(update_fields=["quorum"])
+    for kind, pair in (deadlines or {}).items():
+        if not pair:
+            continue
+        period = periods.get(kind)
+        if period is not None and (period.self_deadline, period.review_deadline) == tuple(pair):
+            continue
+        if period is not None:
+            try:
+                refuse_if_agreed(period)
+            except ValidationError as exc:
+                raise ValidationError({f"{kind}-self_deadline": exc.messages[0]}) from exc
+        try:
+            save_period(term=term, kind=kind, self_deadline=pair[0], review_deadline=pair[1], by=by)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise ValidationError(
+                    {f"{kind}-{name}": errors for name, errors in exc.error_dict.items()}
+                ) from exc
+            raise
+    return rules
+
+
+def _pin_later_years(term: BlocTerm, *, by) -> None:
+    """Give every later year that inherits ``term``'s rules a copy of what it scores under."""
+    later = list(
+        BlocTerm.objects.filter(bloc_id=term.bloc_id, year__gt=term.year)
+        .order_by("year")
+        .select_related("scoring_rules")
+    )
+    for other in later:
+        if hasattr(other, "scoring_rules"):
+            # From this year on the bloc's own rules apply; nothing later inherits from ``term``.
+            return
+        inherited = rules_for(other)
+        inherited.changed_by = by
+        inherited.full_clean()
+        record_by(inherited, by).save()
