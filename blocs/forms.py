@@ -357,6 +357,7 @@ class NotificationPreferencesForm(forms.Form):
                 label=kind.label,
                 choices=Delivery.choices,
                 initial=chosen.get(kind.code, kind.default),
+                required=False,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
         self.helper = FormHelper()
@@ -371,5 +372,5 @@ class NotificationPreferencesForm(forms.Form):
         return {
             kind.code: self.cleaned_data[self.field_name(kind.code)]
             for kind in self.kinds
-            if self.field_name(kind.code) in self.data
+            if self.cleaned_data.get(self.field_name(kind.code))
         }

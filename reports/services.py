@@ -16,6 +16,8 @@ from django.utils.translation import gettext
 
 from blocs.history import record_by
 from blocs.models import AgencyRole, BlocTerm
+from blocs.services.notifications import notify
+from reports import notices
 from reports.kinds import get_kind
 from reports.models import Document
 from reports.rendering import render_pdf
@@ -213,6 +215,7 @@ def release_stale_claim(document_id: int, *, now=None) -> Document | None:
             "Đã thử tạo %(n)s lần nhưng lần nào cũng bị ngắt giữa chừng; hãy báo quản trị."
         ) % {"n": document.attempts}
         document.save(update_fields=["status", "finished_at", "error"])
+        tell_requester(document)
     else:
         document.status, document.queued_at, document.task_id = Document.Status.PENDING, None, ""
         document.save(update_fields=["status", "queued_at", "task_id"])
@@ -274,6 +277,7 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
         document.status, document.finished_at = Document.Status.FAILED, timezone.now()
         document.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}"
         document.save(update_fields=["status", "finished_at", "error"])
+        tell_requester(document)
         return document
     store_pdf(document, pdf, pages=pages)
     return document
@@ -300,7 +304,32 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     document.save(
         update_fields=["file", "sha256", "size", "pages", "status", "finished_at", "error"]
     )
+    tell_requester(document)
     return document
+
+
+def tell_requester(document: Document) -> int:
+    """Tell whoever asked for the document that it is ready, or why it could not be made."""
+    if document.requested_by is None:
+        return 0
+    term = document.term
+    params = {
+        "bloc": term.bloc.name,
+        "year": term.year,
+        "title": document.title,
+        "number": document.number_label,
+    }
+    if document.status == Document.Status.READY:
+        kind = notices.DOCUMENT_READY
+    else:
+        kind = notices.DOCUMENT_FAILED
+        params["error"] = (document.error or "").splitlines()[0][:300] if document.error else ""
+    return notify(
+        recipients=[document.requested_by],
+        kind=kind,
+        params=params,
+        url=document.get_absolute_url(),
+    )
 
 
 def is_abandoned(document: Document) -> bool:

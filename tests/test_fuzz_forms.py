@@ -27,9 +27,12 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from blocs import notices
 from blocs import services as bloc_services
+from blocs.forms import NotificationPreferencesForm
 from blocs.imports import HEADERS
-from blocs.models import Agency, Membership
+from blocs.models import Agency, Membership, Notification
+from blocs.notices import Delivery
 from campaigns import criteria_import
 from campaigns.demo.scoring import make_table
 from campaigns.models import Criterion, Period, ScoreLine, TitleRegistration
@@ -285,6 +288,12 @@ def with_ready_document(w):
 
 def with_failed_document(w):
     w.document = _document(w, Document.Status.FAILED)
+
+
+def with_notification(w):
+    w.notification = Notification.objects.create(
+        user=w.member_head, kind="campaigns.remind_selfscore", params={"bloc": w.bloc.name}
+    )
 
 
 def reset_link(client, w) -> str:
@@ -585,6 +594,31 @@ FORMS = [
         "member_head",
         no_args,
         lambda w: {"language": choice("en", "vi"), "next": choice("/blocs/", more=NEXT)},
+    ),
+    # The inbox.
+    Form(
+        "blocs:inbox_settings",
+        "member_officer",
+        no_args,
+        lambda w: {
+            "language": choice("vi", "en"),
+            **{
+                NotificationPreferencesForm.field_name(kind.code): choice(
+                    *Delivery.values, more=WORDS
+                )
+                for kind in notices.all_kinds()
+            },
+        },
+    ),
+    Form(
+        "blocs:inbox_read_all", "member_head", no_args, lambda w: {"next": choice("/", more=NEXT)}
+    ),
+    Form(
+        "blocs:notification_read",
+        "member_head",
+        lambda w: [w.notification.pk],
+        lambda w: {"next": choice("/", more=NEXT)},
+        setup=(with_notification,),
     ),
     # The bloc and its year.
     Form(

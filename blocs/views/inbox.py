@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +41,9 @@ def notification_open(request, notification_id):
     notification = get_notification_for_user(request, notification_id)
     service.mark_read(notification=notification)
     url = notification.url
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}
+    ):
         return redirect(url)
     return redirect("blocs:inbox")
 
@@ -61,11 +64,14 @@ def inbox_read_all(request):
     return redirect(_back(request))
 
 
-def _back(request):
+def _back(request) -> str:
+    """The page the form came from, when it is a path of this site; else the inbox."""
     nxt = request.POST.get("next", "")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}
+    ):
         return nxt
-    return "blocs:inbox"
+    return reverse("blocs:inbox")
 
 
 @login_required
@@ -73,9 +79,7 @@ def _back(request):
 def inbox_settings(request):
     """Choose the language of one's mail and, per kind, mail at once, a daily digest or none."""
     kinds = sorted(notices.all_kinds(), key=lambda k: k.code)
-    form = NotificationPreferencesForm(
-        request.POST or None, user=request.user, kinds=kinds
-    )
+    form = NotificationPreferencesForm(request.POST or None, user=request.user, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         service.save_preferences(
             user=request.user,
