@@ -20,7 +20,7 @@ from campaigns.forms.review import GridFilterForm
 from campaigns.models import Period
 from campaigns.scoring import clamp_leaf
 from campaigns.services import exports
-from campaigns.services.points import LocalisedNumbers
+from campaigns.services.points import LocalisedNumbers, points_label
 
 
 def grid_rows(data, leaves, layer, number) -> list[dict]:
@@ -117,7 +117,7 @@ def ranking_chart(data, ranked):
                     "x": round(x, 1),
                     "w": round(w, 1),
                     "colour": CHART_COLOURS[g_index % len(CHART_COLOURS)],
-                    "label": f"{g.code}: {value}",
+                    "label": f"{g.code}: {points_label(value)}",
                 }
             )
             x += w
@@ -140,6 +140,7 @@ def ranking_chart(data, ranked):
         "height": 20 + len(ranked) * row_h,
         "width": label_w + bar_w + 80,
         "label_w": label_w,
+        "bar_w": bar_w,
         "legend": legend,
     }
 
