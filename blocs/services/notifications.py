@@ -6,6 +6,8 @@ has committed, by a task that a broker outage or a dead worker cannot lose: the 
 mail it still owes and the next run (beat, every minute) sends it.
 """
 
+import contextlib
+import contextvars
 import logging
 from collections.abc import Iterable
 
@@ -34,7 +36,11 @@ __all__ = [
     "save_preferences",
     "send_digests",
     "send_pending_mail",
+    "without_mail",
 ]
+
+# Inside ``without_mail`` (the demo data, an import of past years) notifications are only kept.
+_mail_off = contextvars.ContextVar("notifications_without_mail", default=False)
 
 # A mail that failed this many times is given up (the row stays in the inbox, marked failed).
 MAX_MAIL_ATTEMPTS = 5
@@ -67,8 +73,18 @@ def deliveries_for(users, kind: notices.Kind) -> dict[int, str]:
     return {u.pk: chosen.get(u.pk, kind.default) for u in users}
 
 
+@contextlib.contextmanager
+def without_mail():
+    """Keep the notifications made inside the block in the inbox but mail none of them."""
+    token = _mail_off.set(True)
+    try:
+        yield
+    finally:
+        _mail_off.reset(token)
+
+
 def _mail_state(user, delivery: str) -> str:
-    if not user.email or delivery == Delivery.INAPP:
+    if not user.email or delivery == Delivery.INAPP or _mail_off.get():
         return Notification.Mail.NONE
     if delivery == Delivery.DIGEST:
         return Notification.Mail.DIGEST
