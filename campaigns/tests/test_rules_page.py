@@ -147,6 +147,8 @@ def test_deadlines_open_a_period_and_change_it(client, bloc_world):
     assert period.history.first().history_user == w.secretariat
     page = client.get(url(w.term)).content.decode()
     assert "Hạn chấm chéo – Tổng kết năm" in page
+    # The page shows the deadlines as they are, ready to change.
+    assert 'value="10/12/2026"' in page and 'value="22/12/2026"' in page
 
 
 def test_one_deadline_alone_does_not_open_a_period(client, bloc_world):

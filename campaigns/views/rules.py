@@ -44,10 +44,9 @@ def term_rules(request, bloc_code, year):
         period = periods.get(kind)
         initial = {}
         if period is not None:
-            # As typed in the page: a disabled field (an agreed period) cleans its initial value.
             initial = {
-                name: timezone.localtime(getattr(period, name)).strftime("%Y-%m-%dT%H:%M")
-                for name in ("self_deadline", "review_deadline")
+                "self_deadline": timezone.localtime(period.self_deadline),
+                "review_deadline": timezone.localtime(period.review_deadline),
             }
         period_forms.append(
             (
