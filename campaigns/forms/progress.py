@@ -33,10 +33,10 @@ class BoardFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Hãy chọn một năm trong danh sách.")},
     )
     q = forms.CharField(
-        label=_("Tên khối"),
+        label=_("Tên khối (có dấu hoặc không dấu)"),
         required=False,
         max_length=100,
-        help_text=_("Gõ có dấu hoặc không dấu."),
+        help_text=_("Ví dụ: khoi dang"),
         error_messages={"max_length": _("Tên khối tìm kiếm dài tối đa 100 ký tự.")},
     )
     overdue = forms.BooleanField(label=_("Chỉ khối có việc quá hạn"), required=False)
