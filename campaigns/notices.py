@@ -23,7 +23,9 @@ def prepare(params: dict) -> dict:
         params["period"] = str(Period.Kind(kind).label)
     if params.get("deadline"):
         try:
-            params["deadline"] = format_deadline(datetime.datetime.fromisoformat(params["deadline"]))
+            params["deadline"] = format_deadline(
+                datetime.datetime.fromisoformat(params["deadline"])
+            )
         except (TypeError, ValueError):
             pass
     if "days_left" in params:
@@ -34,6 +36,7 @@ def prepare(params: dict) -> dict:
 
 def Kind(code, label, subject, body, default=Delivery.IMMEDIATE):  # noqa: N802
     return BaseKind(code, label, subject, body, default, prepare)
+
 
 PLEDGE_OPENED = "campaigns.pledge_opened"
 PLEDGE_VOIDED = "campaigns.pledge_voided"
@@ -56,7 +59,7 @@ register(
     Kind(
         PLEDGE_OPENED,
         _("Giao ước thi đua mở để ký"),
-        _("[%(bloc)s] Mời ký giao ước thi đua năm %(year)s"),
+        _("Mời ký giao ước thi đua năm %(year)s"),
         _(
             "%(title)s (phiên bản %(version)s) của %(bloc)s đã được mở để ký trực tuyến. "
             "Đề nghị Thủ trưởng %(agency)s đăng nhập, đọc nội dung và ký."
@@ -65,7 +68,7 @@ register(
     Kind(
         PLEDGE_VOIDED,
         _("Giao ước thi đua bị thu hồi"),
-        _("[%(bloc)s] Thu hồi giao ước thi đua năm %(year)s"),
+        _("Thu hồi giao ước thi đua năm %(year)s"),
         _(
             "Phiên bản %(version)s của %(title)s đã bị thu hồi. Lý do: %(note)s\n"
             "Chữ ký trên phiên bản này vẫn được lưu nhưng không còn hiệu lực; đơn vị sẽ ký lại "
@@ -75,7 +78,7 @@ register(
     Kind(
         CRITERIA_CHANGED,
         _("Bảng tiêu chí có phiên bản mới"),
-        _("[%(bloc)s] Bảng tiêu chí chấm điểm năm %(year)s có phiên bản mới"),
+        _("Bảng tiêu chí chấm điểm năm %(year)s: phiên bản %(version)s có hiệu lực"),
         _(
             "Bảng tiêu chí chấm điểm năm %(year)s của %(bloc)s đã được ban hành phiên bản "
             "%(version)s. Nội dung thay đổi: %(note)s"
@@ -84,16 +87,16 @@ register(
     Kind(
         PERIOD_OPENED,
         _("Mở kỳ chấm điểm"),
-        _("[%(bloc)s] Mở chấm điểm %(period)s năm %(year)s"),
+        _("Mở chấm điểm %(period)s %(year)s"),
         _(
-            "%(bloc)s đã mở chấm điểm %(period)s năm %(year)s. Đơn vị %(agency)s tự chấm điểm "
+            "%(bloc)s đã mở chấm điểm %(period)s %(year)s. Đơn vị %(agency)s tự chấm điểm "
             "và gửi phiếu trước %(deadline)s."
         ),
     ),
     Kind(
         CROSSCHECK_ASSIGNED,
         _("Được phân công chấm chéo"),
-        _("[%(bloc)s] Phân công chấm chéo %(period)s năm %(year)s"),
+        _("Phân công chấm chéo %(period)s %(year)s"),
         _(
             "%(reviewer)s được phân công chấm chéo phiếu của %(agency)s (%(period)s năm "
             "%(year)s), hạn chấm chéo %(deadline)s."
@@ -102,7 +105,7 @@ register(
     Kind(
         EXPLANATION_ASKED,
         _("Đề nghị giải trình điểm chấm chéo"),
-        _("[%(bloc)s] Đề nghị giải trình điểm chấm chéo %(period)s năm %(year)s"),
+        _("Đề nghị giải trình điểm chấm chéo %(period)s %(year)s"),
         _(
             "Điểm chấm chéo của %(agency)s khác điểm tự chấm ở một số tiêu chí. Đơn vị xem và "
             "giải trình (nếu có) trước khi Khối thống nhất điểm."
@@ -111,77 +114,75 @@ register(
     Kind(
         PERIOD_AGREED,
         _("Khối thống nhất điểm"),
-        _("[%(bloc)s] Đã thống nhất điểm %(period)s năm %(year)s"),
-        _("%(bloc)s đã thống nhất điểm và xếp hạng %(period)s năm %(year)s."),
+        _("Đã thống nhất điểm %(period)s %(year)s"),
+        _("%(bloc)s đã thống nhất điểm và xếp hạng %(period)s %(year)s."),
         # It informs and asks nothing: it waits for the daily digest unless chosen otherwise.
         Delivery.DIGEST,
     ),
     Kind(
         PERIOD_REOPENED,
         _("Mở lại kỳ chấm điểm đã thống nhất"),
-        _("[%(bloc)s] Mở lại chấm điểm %(period)s năm %(year)s"),
+        _("Mở lại chấm điểm %(period)s %(year)s"),
         _(
-            "Kỳ chấm điểm %(period)s năm %(year)s của %(bloc)s đã được mở lại; xếp hạng trở "
+            "Kỳ chấm điểm %(period)s %(year)s của %(bloc)s đã được mở lại; xếp hạng trở "
             "lại tạm thời. Lý do: %(reason)s"
         ),
     ),
     Kind(
         BOARD_ADJUSTED,
         _("Ban TĐKT điều chỉnh điểm"),
-        _("[%(bloc)s] Ban TĐKT điều chỉnh điểm của %(agency)s"),
+        _("Ban TĐKT điều chỉnh điểm của %(agency)s"),
         _(
             "Ban Thi đua – Khen thưởng điều chỉnh điểm tiêu chí %(criterion)s của %(agency)s "
-            "(%(period)s năm %(year)s): %(old)s → %(new)s. Lý do: %(reason)s"
+            "(%(period)s %(year)s): %(old)s → %(new)s. Lý do: %(reason)s"
         ),
     ),
     Kind(
         DEADLINE_SELF,
         _("Nhắc hạn tự chấm điểm"),
-        _("[%(bloc)s] Còn %(left)s đến hạn tự chấm điểm %(period)s năm %(year)s"),
-        _(
-            "%(agency)s chưa gửi phiếu tự chấm điểm %(period)s năm %(year)s. Hạn gửi: "
-            "%(deadline)s."
-        ),
+        _("Còn %(left)s đến hạn tự chấm điểm %(period)s %(year)s"),
+        _("%(agency)s chưa gửi phiếu tự chấm điểm %(period)s %(year)s. Hạn gửi: %(deadline)s."),
     ),
     Kind(
         DEADLINE_REVIEW,
         _("Nhắc hạn chấm chéo"),
-        _("[%(bloc)s] Còn %(left)s đến hạn chấm chéo %(period)s năm %(year)s"),
+        _("Còn %(left)s đến hạn chấm chéo %(period)s %(year)s"),
         _(
-            "%(agency)s còn %(count)s phiếu chưa chấm chéo (%(period)s năm %(year)s). Hạn chấm "
+            "%(agency)s còn %(count)s phiếu chưa chấm chéo (%(period)s %(year)s). Hạn chấm "
             "chéo: %(deadline)s."
         ),
     ),
     Kind(
         REMIND_PLEDGE,
         _("Nhắc ký giao ước"),
-        _("[%(bloc)s] Nhắc ký giao ước thi đua năm %(year)s"),
-        _("%(agency)s chưa ký giao ước thi đua năm %(year)s của %(bloc)s. Đề nghị Thủ trưởng "
-          "đăng nhập và ký."),
+        _("Nhắc ký giao ước thi đua năm %(year)s"),
+        _(
+            "%(agency)s chưa ký giao ước thi đua năm %(year)s của %(bloc)s. Đề nghị Thủ trưởng "
+            "đăng nhập và ký."
+        ),
     ),
     Kind(
         REMIND_TITLES,
         _("Nhắc đăng ký danh hiệu"),
-        _("[%(bloc)s] Nhắc đăng ký danh hiệu thi đua năm %(year)s"),
+        _("Nhắc đăng ký danh hiệu thi đua năm %(year)s"),
         _("%(agency)s chưa đăng ký danh hiệu thi đua năm %(year)s với %(bloc)s."),
     ),
     Kind(
         REMIND_SELFSCORE,
         _("Nhắc gửi phiếu tự chấm"),
-        _("[%(bloc)s] Nhắc gửi phiếu tự chấm điểm %(period)s năm %(year)s"),
-        _("%(agency)s chưa gửi phiếu tự chấm điểm %(period)s năm %(year)s của %(bloc)s."),
+        _("Nhắc gửi phiếu tự chấm điểm %(period)s %(year)s"),
+        _("%(agency)s chưa gửi phiếu tự chấm điểm %(period)s %(year)s của %(bloc)s."),
     ),
     Kind(
         REMIND_CROSSCHECK,
         _("Nhắc chấm chéo"),
-        _("[%(bloc)s] Nhắc hoàn thành chấm chéo %(period)s năm %(year)s"),
-        _("%(agency)s chưa hoàn thành chấm chéo %(period)s năm %(year)s của %(bloc)s."),
+        _("Nhắc hoàn thành chấm chéo %(period)s %(year)s"),
+        _("%(agency)s chưa hoàn thành chấm chéo %(period)s %(year)s của %(bloc)s."),
     ),
     Kind(
         REMIND_EXPLANATION,
         _("Nhắc giải trình"),
-        _("[%(bloc)s] Nhắc giải trình điểm chấm chéo %(period)s năm %(year)s"),
-        _("%(agency)s chưa giải trình điểm chấm chéo %(period)s năm %(year)s của %(bloc)s."),
+        _("Nhắc giải trình điểm chấm chéo %(period)s %(year)s"),
+        _("%(agency)s chưa giải trình điểm chấm chéo %(period)s %(year)s của %(bloc)s."),
     ),
 )
-

@@ -11,14 +11,14 @@ register(
     Kind(
         DOCUMENT_READY,
         _("Văn bản đã tạo xong"),
-        _("[%(bloc)s] Văn bản đã tạo xong: %(title)s"),
+        _("Văn bản đã tạo xong: %(title)s"),
         _("Văn bản %(title)s (%(number)s) của %(bloc)s năm %(year)s đã tạo xong, sẵn sàng tải về."),
         Delivery.INAPP,
     ),
     Kind(
         DOCUMENT_FAILED,
         _("Văn bản không tạo được"),
-        _("[%(bloc)s] Văn bản không tạo được: %(title)s"),
+        _("Văn bản không tạo được: %(title)s"),
         _("Văn bản %(title)s của %(bloc)s năm %(year)s không tạo được: %(error)s"),
     ),
 )

@@ -73,6 +73,15 @@ class Notification(models.Model):
         return kind.subject_for(self.params) if kind else self.kind
 
     @property
+    def bloc(self) -> str:
+        return (self.params or {}).get("bloc", "")
+
+    @property
+    def mail_subject(self) -> str:
+        """The subject of its mail: the bloc in brackets, so a mailbox sorts by bloc."""
+        return f"[{self.bloc}] {self.subject}" if self.bloc else self.subject
+
+    @property
     def body(self) -> str:
         kind = self.kind_info
         return kind.body_for(self.params) if kind else ""

@@ -167,7 +167,12 @@ def _message(user, subject: str, template: str, context: dict, connection) -> Em
 def _entries(user, rows) -> list[dict]:
     with translation.override(user.mail_language):
         return [
-            {"subject": r.subject, "body": r.body, "url": absolute_url(r.url), "at": r.created_at}
+            {
+                "subject": r.mail_subject,
+                "body": r.body,
+                "url": absolute_url(r.url),
+                "at": r.created_at,
+            }
             for r in rows
         ]
 
@@ -206,7 +211,7 @@ def send_pending_mail(*, limit: int = 500) -> int:
             user = row.user
             try:
                 with translation.override(user.mail_language):
-                    subject = row.subject
+                    subject = row.mail_subject
                 message = _message(
                     user,
                     subject,

@@ -35,11 +35,12 @@ def test_a_notification_lands_in_the_inbox_and_is_mailed_at_once_by_default(
         assert _notify([user]) == 1
     row = Notification.objects.get(user=user)
     assert row.mail == Notification.Mail.SENT and row.read_at is None
-    assert row.subject == "[Khối Đảng] Nhắc gửi phiếu tự chấm điểm Tổng kết năm năm 2026"
+    assert row.subject == "Nhắc gửi phiếu tự chấm điểm Tổng kết năm 2026"
+    assert row.mail_subject == "[Khối Đảng] Nhắc gửi phiếu tự chấm điểm Tổng kết năm 2026"
     [message] = mail.outbox
     assert message.to == ["a@example.vn"]
-    assert message.subject == row.subject
-    assert "Sở A chưa gửi phiếu tự chấm điểm Tổng kết năm năm 2026" in message.body
+    assert message.subject == row.mail_subject
+    assert "Sở A chưa gửi phiếu tự chấm điểm Tổng kết năm 2026" in message.body
     assert "http://testserver/blocs/" in message.body or "/blocs/" in message.body
 
 
