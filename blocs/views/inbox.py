@@ -78,7 +78,7 @@ def _back(request) -> str:
 @require_http_methods(["GET", "POST"])
 def inbox_settings(request):
     """Choose the language of one's mail and, per kind, mail at once, a daily digest or none."""
-    kinds = sorted(notices.all_kinds(), key=lambda k: k.code)
+    kinds = notices.all_kinds()
     form = NotificationPreferencesForm(request.POST or None, user=request.user, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         service.save_preferences(
