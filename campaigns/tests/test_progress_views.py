@@ -426,3 +426,17 @@ def test_load_progress_reads_many_terms_in_eight_queries(council, django_assert_
         progress = reads.load_progress(terms)
     assert [p.column("selfscore").done for p in progress.values()] == [3, 3, 3]
     assert all(c.status == Scorecard.Status.SUBMITTED for c in Scorecard.objects.all())
+
+
+def test_reminded_people_get_the_mail_once_the_reminder_is_saved(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The mail owed for the scenario's own notifications (the pledge opened) is not this test's.
+    Notification.objects.update(mail=Notification.Mail.NONE)
+    login(client, world.secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(world, "term_progress_remind", "selfscore"))
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [world.f_head.email, world.f_officer.email]
+    )
+    assert all(world.bloc.name in m.subject + m.body for m in mailoutbox)
