@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from campaigns import ranking
 from campaigns.forms.scoring import PeriodForm
 from campaigns.models import Period
+from campaigns.services.points import points_label
 
 # Room for one band more than the year has, so that a band can be added.
 MAX_BANDS = 8
@@ -90,7 +91,7 @@ class RulesForm(forms.Form):
                 max_digits=6,
                 decimal_places=2,
                 required=False,
-                initial=band.min if band else None,
+                initial=points_label(band.min) if band else None,
                 error_messages={
                     "invalid": _("Ngưỡng điểm phải là một số, ví dụ 85."),
                     "min_value": _("Ngưỡng điểm không được âm."),

@@ -80,8 +80,9 @@ def test_the_secretariat_changes_the_rules_and_the_history_says_who(client, bloc
     assert w.term.quorum == Decimal("0.750")
     assert rules.history.first().history_user == w.secretariat
     page = client.get(url(w.term)).content.decode()
-    assert "Hoàn thành tốt ≥ 80.5" in page
-    assert "66.7%" in page and "75.0%" in page
+    assert "Hoàn thành tốt ≥ 80,5" in page
+    assert "66,7%" in page and "75%" in page
+    assert 'value="0,5"' in page
     assert w.secretariat.get_full_name() in page
 
 

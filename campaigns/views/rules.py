@@ -17,6 +17,7 @@ from campaigns.access import RULES_DENIED, can_edit_rules
 from campaigns.forms.rules import RulesForm, RulesPeriodForm, percent
 from campaigns.models import Period, ScoringRules, format_deadline, rules_for
 from campaigns.services import rules as rules_services
+from campaigns.services.points import points_label
 
 
 @login_required
@@ -34,8 +35,9 @@ def term_rules(request, bloc_code, year):
         data,
         bands=rules.parsed_bands,
         initial={
-            "score_step": rules.score_step,
-            "quorum": percent(term.quorum),
+            # As people type them: "0,25" and "66,7" in Vietnamese.
+            "score_step": points_label(rules.score_step),
+            "quorum": points_label(percent(term.quorum)),
             **{f"tie_break_{i}": rule for i, rule in enumerate(rules.tie_breaks or [], start=1)},
         },
     )
@@ -91,7 +93,7 @@ def term_rules(request, bloc_code, year):
             "form": form,
             "period_forms": period_forms,
             "editable": editable,
-            "quorum_percent": percent(term.quorum),
+            "quorum_percent": points_label(percent(term.quorum)),
             "agreed": [p for p in periods.values() if p.status == Period.Status.AGREED],
             "changes": rules_history(term),
         },
@@ -121,7 +123,7 @@ def _bands_text(bands) -> str:
         parsed = ranking.parse_bands(bands or [])
     except (KeyError, TypeError, ArithmeticError):
         return str(bands)
-    return "; ".join(f"{b.label} ≥ {format(b.min.normalize(), 'f')}" for b in parsed)
+    return "; ".join(f"{b.label} ≥ {points_label(b.min)}" for b in parsed)
 
 
 def _tie_breaks_text(rules) -> str:
@@ -160,13 +162,13 @@ def rules_history(term) -> list[dict]:
             {
                 "bands": _bands_text,
                 "tie_breaks": _tie_breaks_text,
-                "score_step": lambda v: format(Decimal(v).normalize(), "f"),
+                "score_step": points_label,
             },
             "",
         ),
         (
             BlocTerm.history.filter(id=term.pk),
-            {"quorum": lambda v: f"{percent(Decimal(v))}%"},
+            {"quorum": lambda v: f"{points_label(percent(Decimal(v)))}%"},
             "",
         ),
         (
