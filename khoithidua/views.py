@@ -9,20 +9,27 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from blocs.models import Notification
 from blocs.views.browse import dashboard_context
 from campaigns.todo import led_terms, secretariat_tasks, tasks_for
 from reports.services import documents_waiting_for_queue
+
+# The unread notifications the dashboard shows; the inbox has them all.
+DASHBOARD_NOTIFICATIONS = 5
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    """The page after login: what to do next, the user's roles and their blocs."""
+    """The page after login: what to do next, what is new, the user's roles and their blocs."""
     context = dashboard_context(request.user)
     context["tasks"] = tasks_for(request.user)
     # The running years the user's agency leads: the secretariat's own work and its progress.
     context["led_terms"] = led_terms(request.user)
     context["secretariat_tasks"] = secretariat_tasks(context["led_terms"])
+    context["notifications"] = list(
+        Notification.objects.filter(user=request.user).unread()[:DASHBOARD_NOTIFICATIONS]
+    )
     return render(request, "blocs/dashboard.html", context)
 
 

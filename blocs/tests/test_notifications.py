@@ -410,3 +410,15 @@ def test_every_persona_reaches_only_their_own_inbox(client, personas, name, meth
             assert getattr(client, method)(other).status_code == 404, persona
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_the_dashboard_shows_the_latest_unread_notifications(client, django_assert_max_num_queries):
+    user = _inbox_user_with(7)
+    client.force_login(user)
+    response = client.get(reverse("dashboard"))
+    assert len(response.context["notifications"]) == 5
+    body = response.content.decode()
+    assert "Xem hộp thông báo (7 chưa đọc)" in body
+    assert (
+        reverse("blocs:notification_open", args=[response.context["notifications"][0].pk]) in body
+    )
