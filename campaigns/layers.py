@@ -16,6 +16,15 @@ LABELS = {
     AGREED: _("Thống nhất"),
     BOARD: _("Ban TĐKT"),
 }
+# A layer named inside a sentence ("Đã lưu điểm chấm chéo cho tiêu chí 1.2."): written for the
+# sentence rather than lower-cased from the label, so that acronyms keep their capitals.
+IN_SENTENCE = {
+    SELF: _("điểm tự chấm"),
+    REVIEW: _("điểm chấm chéo"),
+    "explanation": _("giải trình"),
+    AGREED: _("điểm thống nhất"),
+    BOARD: _("điểm điều chỉnh của Ban TĐKT"),
+}
 
 
 # The fields to look at for each layer asked, latest first (read on every line of a period).

@@ -107,6 +107,10 @@ class Document(models.Model):
     def get_verify_url(self):
         return reverse("reports:verify", args=[self.verification_code])
 
+    def verify_address(self) -> str:
+        """The full address of the verification page, as printed on the document (SITE_URL)."""
+        return settings.SITE_URL.rstrip("/") + self.get_verify_url()
+
     @property
     def header_number(self) -> str:
         """The number in the layout of the council (Nghị định 30 or Hướng dẫn 36).

@@ -20,6 +20,7 @@ from blocs.services.notifications import notify
 from reports import notices
 from reports.kinds import get_kind
 from reports.models import Document
+from reports.qr import qr_svg
 from reports.rendering import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,8 @@ def document_context(document: Document) -> dict:
         "deputy": term.deputy,
         "signer": signer,
         "site_url": settings.SITE_URL.rstrip("/"),
+        "verify_url": document.verify_address(),
+        "verify_qr": qr_svg(document.verify_address()),
         "legal_bases": [b.strip() for b in term.legal_bases.splitlines() if b.strip()],
     }
 

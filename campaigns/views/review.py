@@ -405,7 +405,7 @@ def review_line(request, bloc_code, year, kind, agency_id, line_id, layer):
                 request,
                 _("Đã lưu %(layer)s cho tiêu chí %(code)s.")
                 % {
-                    "layer": ScoreLineChange.Layer(layer).label.lower(),
+                    "layer": layers.IN_SENTENCE[layer],
                     "code": line.criterion.code,
                 },
             )

@@ -1,0 +1,122 @@
+"""Small things people noticed: the header and footer, the icon, messages, the documents' QR
+code, the pledge page, the admin's search and lists, and the demo's timestamps."""
+
+import re
+import unicodedata
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from campaigns.tests.test_review_views import line_url
+from campaigns.tests.test_review_views import world as review_world  # noqa: F401
+from reports.qr import qr_svg
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Header and footer --------------------------------------------------------------------------
+
+
+@override_settings(TASKS_EAGER=True)
+def test_the_eager_badge_and_the_healthz_link_are_for_administrators_only(client, bloc_world):
+    client.force_login(bloc_world.member_head)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Xử lý tại chỗ (eager)" not in page and 'href="/healthz"' not in page
+    client.force_login(UserFactory(is_staff=True))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Xử lý tại chỗ (eager)" in page and 'href="/healthz"' in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_language_switch_names_each_language_in_itself(client, bloc_world, language):
+    client.force_login(bloc_world.member_head)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    options = {
+        code: unicodedata.normalize("NFC", name)
+        for code, name in re.findall(
+            r'<option value="(vi|en)" lang="\1"[^>]*>([^<]+)</option>', page
+        )
+    }
+    assert options == {"vi": "Tiếng Việt", "en": "English"}
+
+
+def test_pages_and_the_admin_link_the_icon_and_favicon_ico_does_not_404(client, bloc_world):
+    client.force_login(bloc_world.member_head)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+
+
+# --- Messages keep acronyms ---------------------------------------------------------------------
+
+
+def test_the_boards_adjustment_message_keeps_ban_tdkt_in_capitals(client, review_world):  # noqa: F811
+    w = review_world
+    from campaigns.services import review as review_services
+
+    review_services.agree_period(period=w.period, by=w.secretariat)
+    ln, target = line_url(w, w.d, "board")
+    client.force_login(w.board)
+    response = client.post(
+        target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-reason": "Sai số liệu báo cáo"}
+    )
+    assert response.status_code == 302
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("Ban TĐKT" in t for t in texts), texts
+    assert not any("tđkt" in t for t in texts)
+
+
+def test_no_message_lower_cases_a_label():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offences = [
+        str(path.relative_to(root))
+        for folder in ("blocs", "campaigns", "awards", "reports", "khoithidua")
+        for path in (root / folder).rglob("*.py")
+        if "tests" not in path.parts and re.search(r"\.label\.lower\(\)", path.read_text())
+    ]
+    assert offences == []
+
+
+# --- Documents: the verification address and its QR code ----------------------------------------
+
+
+def test_the_qr_code_is_an_inline_svg_sized_in_millimetres():
+    svg = str(qr_svg("https://thiduakhoi.example.vn/verify/ABCD-EFGH"))
+    assert svg.startswith("<svg") and 'viewBox="0 0 ' in svg and 'width="' in svg
+    assert "mm" in svg and "<script" not in svg
+
+
+@override_settings(SITE_URL="https://thiduakhoi.example.vn/")
+def test_a_document_prints_its_verification_address_from_site_url(bloc_world):
+    from reports import services as report_services
+    from reports.models import Document
+
+    document = Document.objects.create(
+        term=bloc_world.term,
+        kind="member_list",
+        title="Danh sách",
+        requested_by=bloc_world.secretariat,
+        provisional=True,
+    )
+    address = document.verify_address()
+    assert address == f"https://thiduakhoi.example.vn/verify/{document.verification_code}"
+    from django.template.loader import render_to_string
+
+    from reports.kinds import get_kind
+
+    kind = get_kind("member_list")
+    with translation.override("vi"):
+        context = report_services.document_context(document)
+        context.update(kind.build_context(document))
+        html = render_to_string(kind.template, context)
+    assert context["verify_url"] == address
+    assert address in html and "127.0.0.1" not in html
+    assert str(context["verify_qr"]) in html
