@@ -376,3 +376,33 @@ def self_totals_for(cards) -> dict:
     ).values_list("scorecard_id", "criterion_id", "self_points"):
         values.setdefault(card_id, {})[criterion_id] = points
     return {card.pk: trees[card.table_id].totals(values.get(card.pk, {})) for card in cards}
+
+
+def layer_totals(tree: CriteriaTree, lines) -> dict:
+    """The total of each layer of a card, layer → ``Totals`` (``None`` for a layer nobody wrote).
+
+    Each layer counts, line by line, the latest value up to it (``layers.value_of``): a line not
+    yet cross-checked counts its self points in the cross-check total.
+    """
+    lines = list(lines)
+    out = {}
+    for layer in layers.ORDER:
+        field_name = layers.FIELDS[layer]
+        if not any(getattr(ln, field_name) is not None for ln in lines):
+            out[layer] = None
+            continue
+        out[layer] = tree.totals({ln.criterion_id: layers.value_of(ln, upto=layer) for ln in lines})
+    return out
+
+
+def layer_total_labels(tree: CriteriaTree, lines) -> list[dict]:
+    """The layer totals of a card as the pages show them: label and points ("—" when none)."""
+    return [
+        {
+            "layer": layer,
+            "label": layers.LABELS[layer],
+            "total": None if totals is None else totals.total,
+            "text": "—" if totals is None else points_label(totals.total),
+        }
+        for layer, totals in layer_totals(tree, lines).items()
+    ]

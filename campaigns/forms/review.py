@@ -70,6 +70,34 @@ class ReviewLineForm(forms.Form):
     )
 
 
+class ReviewEntryForm(forms.Form):
+    """One line of the whole-card review save: its fields belong to the card's one form.
+
+    Both fields are optional here: a field the request did not carry leaves the line as it was;
+    whether the points need a note is the service's rule.
+    """
+
+    FORM_ID = "review-all"
+
+    points = forms.DecimalField(label=_("Điểm chấm chéo"), required=False, **POINTS_FIELD)
+    note = ReviewLineForm.base_fields["note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = self.FORM_ID
+
+    def sent(self, data) -> bool:
+        """Whether the request carried any field of this line."""
+        return any(self.add_prefix(name) in data for name in self.fields)
+
+    def entry(self, data) -> tuple:
+        """(points, note) for ``record_reviews``: ``None`` for what the request did not carry."""
+        points = self.cleaned_data.get("points")
+        note = self.cleaned_data.get("note") if self.add_prefix("note") in data else None
+        return points, note
+
+
 class ExplanationForm(forms.Form):
     text = forms.CharField(
         label=_("Giải trình"),

@@ -8,7 +8,7 @@ old → new, note or reason). Once a period is agreed only the board may still c
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -160,6 +160,143 @@ def record_review(*, line: ScoreLine, points, note: str | None, reviewer_id: int
     if points != line.self_points:
         notifications.explanation_asked(scorecard=card)
     return line
+
+
+@transaction.atomic
+def record_reviews(*, scorecard: Scorecard, entries: dict, reviewer_id: int, by) -> int:
+    """The assigned reviewer's points and notes for many lines of a card, all or nothing.
+
+    ``entries`` maps a line id to ``(points, note)``: points as typed (``None`` when the request
+    did not carry them, which keeps the line's review points) and a ``None`` note keeps the
+    line's review note. Only lines whose points or note change are written, each with its own
+    history row. Refused lines raise one ``ValidationError`` mapping ``points-<line id>`` or
+    ``note-<line id>`` to the reason, and nothing is stored. Returns the number of lines written.
+    """
+    period = (
+        Period.objects.select_for_update(of=("self",))
+        .select_related("term")
+        .get(pk=scorecard.period_id)
+    )
+    refuse_if_agreed(period)
+    card = Scorecard.objects.select_for_update(of=("self",)).get(pk=scorecard.pk)
+    if not CrossCheck.objects.filter(
+        period=period, reviewer_id=reviewer_id, reviewed_id=card.agency_id
+    ).exists():
+        raise ValidationError(_("Đơn vị của bạn không được phân công chấm chéo phiếu này."))
+    if card.status == Scorecard.Status.DRAFT:
+        raise ValidationError(_("Phiếu chưa được nộp nên chưa thể chấm chéo."))
+    lines = ScoreLine.objects.select_for_update(of=("self",)).filter(
+        scorecard=card, pk__in=list(entries)
+    )
+    errors, changed = _review_changes(lines, entries, rules_for(period.term).score_step)
+    if errors:
+        raise ValidationError(errors)
+    for line, old, value, new_note in changed:
+        line.review_points, line.review_note, line.reviewer_id = value, new_note, reviewer_id
+        record_by(line, by).save(update_fields=["review_points", "review_note", "reviewer"])
+        _log(line, ScoreLineChange.Layer.REVIEW, old, value, new_note, by)
+    if changed and card.status == Scorecard.Status.SUBMITTED:
+        card.status = Scorecard.Status.REVIEWED
+        record_by(card, by).save(update_fields=["status"])
+    if changed:
+        notifications.explanation_asked(scorecard=card)
+    return len(changed)
+
+
+def _review_changes(lines, entries: dict, step) -> tuple[dict, list]:
+    """The errors of ``entries`` (``points-<id>`` / ``note-<id>`` → reason) and the lines they
+    change, as (line, old points, new points, new note)."""
+    lines = {ln.pk: ln for ln in lines.select_related("criterion")}
+    errors, changed = {}, []
+    for line_id, (points, note) in entries.items():
+        line = lines.get(line_id)
+        if line is None:
+            continue
+        if points is None:
+            value = line.review_points
+        else:
+            try:
+                value = validate_points(points, criterion=line.criterion, step=step)
+            except ValidationError as exc:
+                errors[f"points-{line_id}"] = " ".join(exc.messages)
+                continue
+        new_note = line.review_note if note is None else note.strip()
+        if value is None:
+            if new_note != line.review_note:
+                errors[f"points-{line_id}"] = _("Hãy nhập điểm chấm chéo trước khi ghi nhận xét.")
+            continue
+        if value != line.self_points and not new_note:
+            errors[f"note-{line_id}"] = _(
+                "Điểm chấm chéo khác điểm tự chấm: cần ghi nhận xét nêu lý do."
+            )
+            continue
+        if value == line.review_points and new_note == line.review_note:
+            continue
+        changed.append((line, line.review_points, value, new_note))
+    return errors, changed
+
+
+def review_problems(*, scorecard: Scorecard, entries: dict) -> dict:
+    """The errors ``record_reviews`` would give for ``entries``, without writing anything.
+
+    Lets a page refused for one unreadable line also name every other line at fault.
+    """
+    lines = ScoreLine.objects.filter(scorecard=scorecard, pk__in=list(entries))
+    return _review_changes(lines, entries, rules_for(scorecard.period.term).score_step)[0]
+
+
+def review_queue(period: Period, agency_ids) -> list[dict]:
+    """The cards of ``period`` given to ``agency_ids`` to cross-check, waiting ones first.
+
+    A card waits while it is submitted and some of its lines have no review points yet. One
+    query; in the reviewed agencies' order.
+    """
+    assigned = CrossCheck.objects.filter(period=period, reviewer_id__in=list(agency_ids)).values(
+        "reviewed_id"
+    )
+    cards = (
+        Scorecard.objects.filter(period=period, agency_id__in=assigned)
+        .exclude(status=Scorecard.Status.DRAFT)
+        .annotate(
+            lines_total=Count("lines", distinct=True),
+            lines_open=Count("lines", filter=Q(lines__review_points__isnull=True), distinct=True),
+        )
+        .values_list(
+            "agency_id",
+            "agency__name",
+            "agency__abbreviation",
+            "status",
+            "lines_total",
+            "lines_open",
+        )
+        .order_by("agency__sort_key", "agency_id")
+    )
+    rows = [
+        {
+            "agency_id": agency_id,
+            "name": name,
+            "abbreviation": abbr,
+            "status": status,
+            "lines_total": total,
+            "lines_open": open_,
+            "waiting": open_ > 0,
+        }
+        for agency_id, name, abbr, status, total, open_ in cards
+    ]
+    return [r for r in rows if r["waiting"]] + [r for r in rows if not r["waiting"]]
+
+
+def next_in_queue(queue: list[dict], after_agency_id) -> dict | None:
+    """The next waiting card of the queue after ``after_agency_id`` (wrapping), if any."""
+    waiting = [r for r in queue if r["waiting"] and r["agency_id"] != after_agency_id]
+    if not waiting:
+        return None
+    ids = [r["agency_id"] for r in queue]
+    if after_agency_id in ids:
+        here = ids.index(after_agency_id)
+        ordered = sorted(waiting, key=lambda r: (ids.index(r["agency_id"]) - here) % len(ids))
+        return ordered[0]
+    return waiting[0]
 
 
 @transaction.atomic

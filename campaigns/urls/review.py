@@ -13,6 +13,9 @@ urlpatterns = [
     path(PERIOD + "agree/", review.period_agree, name="period_agree"),
     path(PERIOD + "reopen/", review.period_reopen, name="period_reopen"),
     path(PERIOD + "grid/", ranking.review_grid, name="review_grid"),
+    path(PERIOD + "grid.xlsx", ranking.review_grid_export, name="review_grid_export"),
+    path(PERIOD + "queue/", review.review_queue, name="review_queue"),
+    path(PERIOD + "<int:agency_id>/review-all/", review.review_save_all, name="review_save_all"),
     path(PERIOD + "<int:agency_id>/", review.review_scorecard, name="review_scorecard"),
     path(
         PERIOD + "<int:agency_id>/lines/<int:line_id>/<slug:layer>/",

@@ -44,7 +44,16 @@ def grid_rows(data, leaves, layer, number) -> list[dict]:
                     "diff": layers.differs(raw),
                 }
             )
-        rows.append({"card": card, "total": number(card.totals.total), "cells": cells})
+        rows.append(
+            {
+                "card": card,
+                "total": number(card.totals.total),
+                "layer_totals": selectors.layer_total_labels(
+                    data.trees[card.table_id], card.lines.values()
+                ),
+                "cells": cells,
+            }
+        )
     return rows
 
 
@@ -88,9 +97,26 @@ def review_grid(request, bloc_code, year, kind):
             "rows": rows,
             "layer": layer,
             "diff_only": diff_only,
+            "layer_labels": [layers.LABELS[la] for la in layers.ORDER],
             "section": "ranking",
         },
     )
+
+
+@login_required
+@require_GET
+def review_grid_export(request, bloc_code, year, kind):
+    """The grid as the conference sheet: one row per agency, group sums, layer totals, rank."""
+    term, access, period = get_period_for_user(request, bloc_code, year, kind)
+    require(
+        sees_every_scorecard(access),
+        _("Chỉ thư ký khối, khối phó và Ban TĐKT xem được bảng tổng hợp."),
+    )
+    data = selectors.load_period(period)
+    response = HttpResponse(exports.grid_workbook(data), content_type=exports.CONTENT_TYPES["xlsx"])
+    name = f"bang-tong-hop-{term.bloc.code}-{term.year}-{period.kind}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 CHART_COLOURS = ["#8b1a1a", "#b8860b", "#2f6f4e", "#3c5a99", "#7a4a8c", "#5a6b8c"]

@@ -22,7 +22,13 @@ from campaigns.access import (
     sees_card,
     sees_every_scorecard,
 )
-from campaigns.forms.review import LAYER_FORMS, AgreeConfirmForm, CrossCheckForm, PeriodReopenForm
+from campaigns.forms.review import (
+    LAYER_FORMS,
+    AgreeConfirmForm,
+    CrossCheckForm,
+    PeriodReopenForm,
+    ReviewEntryForm,
+)
 from campaigns.models import (
     Criterion,
     CrossCheck,
@@ -270,6 +276,9 @@ def period_reopen(request, bloc_code, year, kind):
 
 
 def _scorecard_context(request, term, access, period, card, reviewer_id, bound=None):
+    """Every row of the card with the reader's forms; ``bound`` maps (line id, layer) to a form
+    refused by a save, shown again as it was typed."""
+    bound = bound or {}
     lines = {
         ln.criterion_id: ln
         for ln in ScoreLine.objects.filter(scorecard=card).select_related("reviewer")
@@ -299,8 +308,10 @@ def _scorecard_context(request, term, access, period, card, reviewer_id, bound=N
             for layer, allowed in rights.items():
                 if not allowed:
                     continue
-                if bound and bound[0] == ln.pk and bound[1] == layer:
-                    forms[layer] = bound[2]
+                if (ln.pk, layer) in bound:
+                    forms[layer] = bound[(ln.pk, layer)]
+                elif layer == "review":
+                    forms[layer] = ReviewEntryForm(prefix=f"l{ln.pk}", initial=_initial(layer, ln))
                 else:
                     forms[layer] = LAYER_FORMS[layer](
                         prefix=f"l{ln.pk}", initial=_initial(layer, ln)
@@ -317,6 +328,8 @@ def _scorecard_context(request, term, access, period, card, reviewer_id, bound=N
                 "group_sum": totals.group_sums.get(node.id) if node.spec.is_group else None,
             }
         )
+    queue = services.review_queue(period, access.current_agency_ids) if reviewer_id else []
+    following = services.next_in_queue(queue, card.agency_id)
     return {
         "term": term,
         "access": access,
@@ -325,7 +338,10 @@ def _scorecard_context(request, term, access, period, card, reviewer_id, bound=N
         "rows": rows,
         "rights": rights,
         "totals": totals,
+        "layer_totals": selectors.layer_total_labels(tree, lines.values()),
         "reviewer_id": reviewer_id,
+        "next_card": following,
+        "review_form_id": ReviewEntryForm.FORM_ID,
         "section": "ranking",
     }
 
@@ -418,3 +434,32 @@ def review_line(request, bloc_code, year, kind, agency_id, line_id, layer):
         request, term, access, period, card, reviewer_id, bound=(line.pk, layer, form)
     )
     return render(request, "campaigns/review_scorecard.html", context, status=400)
+
+
+def _add_line_errors(forms, errors):
+    """Put ``points-<line id>`` / ``note-<line id>`` errors on their line's form."""
+    for key, error in errors.items():
+        field, _sep, line_id = key.partition("-")
+        form = forms.get(int(line_id)) if line_id.isdigit() else None
+        if form is not None:
+            form.add_error(field, error)
+
+
+@login_required
+@require_GET
+def review_queue(request, bloc_code, year, kind):
+    """The cards of the period waiting for the reader's agency to cross-check them."""
+    term, access, period = get_period_for_user(request, bloc_code, year, kind)
+    queue = services.review_queue(period, access.current_agency_ids)
+    return render(
+        request,
+        "campaigns/review_queue.html",
+        {
+            "term": term,
+            "access": access,
+            "period": period,
+            "waiting": [r for r in queue if r["waiting"]],
+            "done": [r for r in queue if not r["waiting"]],
+            "section": "ranking",
+        },
+    )
