@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from blocs.forms import LoginForm
-from blocs.views.accounts import PasswordChangeView
+from blocs.views.accounts import PasswordChangeView, set_language
 from khoithidua.views import dashboard, healthz
 
 admin.site.site_header = _("Quản trị Khối thi đua")
@@ -32,7 +32,8 @@ urlpatterns = [
     ),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch also remembers a signed-in user's choice for their mail.
+    path("i18n/setlang/", set_language, name="set_language"),
     # The admin's own form would check the old password outside the lockout: use the site's.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),

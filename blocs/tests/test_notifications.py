@@ -422,3 +422,15 @@ def test_the_dashboard_shows_the_latest_unread_notifications(client, django_asse
     assert (
         reverse("blocs:notification_open", args=[response.context["notifications"][0].pk]) in body
     )
+
+
+def test_switching_the_language_sets_the_language_of_ones_mail(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
