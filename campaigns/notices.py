@@ -98,7 +98,7 @@ register(
         _("Được phân công chấm chéo"),
         _("Phân công chấm chéo %(period)s %(year)s"),
         _(
-            "%(reviewer)s được phân công chấm chéo phiếu của %(agency)s (%(period)s năm "
+            "%(reviewer)s được phân công chấm chéo phiếu của %(agency)s (%(period)s "
             "%(year)s), hạn chấm chéo %(deadline)s."
         ),
     ),
