@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,7 +23,21 @@ from blocs.models import (
 )
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class LabelledDateTimeMixin:
+    """Name the date and the time input of a date-time field, which Django's label names neither."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, AdminSplitDateTime):
+            label = capfirst(formfield.label)
+            date, time = widget.widgets
+            date.attrs["aria-label"] = f"{label} – {gettext('ngày')}"
+            time.attrs["aria-label"] = f"{label} – {gettext('giờ')}"
+        return formfield
+
+
+class AuditedAdmin(LabelledDateTimeMixin, SimpleHistoryAdmin):
     """The admin of a tracked model: its History page reads the audit trail, never reverts."""
 
     # Outside a request there may be no user: the source and the account say who acted.
@@ -75,7 +92,7 @@ class BoardOfficerInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LabelledDateTimeMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Thông tin công tác"), {"fields": ("full_name", "job_title", "phone")}),
     )
