@@ -53,3 +53,30 @@ def test_healthz_reports_the_broker_when_a_worker_setup_is_used(
     settings.TASKS_EAGER = False
     response = client.get("/healthz")
     assert response.json() == {"database": "ok", "broker": "ok", "documents_waiting": 0}
+
+
+def test_the_worker_tells_the_requester_and_mails_them_through_redis(
+    celery_worker_process, bloc_world
+):
+    from blocs.models import Notification, NotificationPreference
+    from blocs.notices import Delivery
+    from reports.notices import DOCUMENT_READY
+
+    requester = bloc_world.secretariat
+    NotificationPreference.objects.create(
+        user=requester, kind=DOCUMENT_READY, delivery=Delivery.IMMEDIATE
+    )
+    document = services.request_document(
+        term=bloc_world.term, kind="member_list", by=requester
+    ).document
+    tasks.queue_render(document.pk)
+
+    def mailed():
+        return Notification.objects.filter(
+            user=requester, kind=DOCUMENT_READY, mail=Notification.Mail.SENT
+        ).exists()
+
+    log_file = celery_worker_process["log"]
+    assert wait_for(mailed), f"no mail went out; worker log:\n{log_file.read_text()}"
+    log = log_file.read_text()
+    assert "send_notification_mail_task" in log and f"To: {requester.email}" in log
