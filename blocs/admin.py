@@ -18,6 +18,8 @@ from blocs.models import (
     LeadershipChange,
     LeadershipElection,
     Membership,
+    Notification,
+    NotificationPreference,
     RotationSlot,
     User,
 )
@@ -94,7 +96,7 @@ class BoardOfficerInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(LabelledDateTimeMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Thông tin công tác"), {"fields": ("full_name", "job_title", "phone")}),
+        (_("Thông tin công tác"), {"fields": ("full_name", "job_title", "phone", "language")}),
     )
     list_display = ("username", "full_name", "job_title", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")
@@ -223,3 +225,22 @@ class LeadershipChangeAdmin(EventLogAdmin):
     list_filter = ("source", "term__bloc", "term__year")
     search_fields = ("term__bloc__name", "reason", "new_leader__name", "old_leader__name")
     list_select_related = ("term__bloc", "old_leader", "new_leader", "changed_by")
+
+
+@admin.register(Notification)
+class NotificationAdmin(EventLogAdmin):
+    """What was told to whom and whether its mail went out: shown, never rewritten."""
+
+    list_display = ("created_at", "user", "subject", "mail", "mail_attempts", "read_at")
+    list_filter = ("mail", "kind")
+    search_fields = ("user__username", "user__full_name", "kind", "key")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "delivery")
+    list_filter = ("delivery", "kind")
+    search_fields = ("user__username", "user__full_name")
+    autocomplete_fields = ["user"]

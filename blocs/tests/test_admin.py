@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from blocs import services
 from blocs.admin import AuditedAdmin
-from blocs.models import AgencyNameChange, LeadershipChange, LeadershipElection
+from blocs.models import (
+    AgencyNameChange,
+    LeadershipChange,
+    LeadershipElection,
+    Notification,
+    NotificationPreference,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +48,12 @@ def full_world(bloc_world):
     )
     assert AgencyNameChange.objects.exists() and LeadershipElection.objects.exists()
     assert LeadershipChange.objects.exists()
+    Notification.objects.create(
+        user=bloc_world.member_head, kind="campaigns.remind_selfscore", params={"bloc": "Khối"}
+    )
+    NotificationPreference.objects.create(
+        user=bloc_world.member_head, kind="campaigns.remind_selfscore", delivery="digest"
+    )
     return bloc_world
 
 
@@ -74,7 +86,8 @@ def test_admin_changelist_and_change_page_load(client, superuser, full_world, mo
     assert change.status_code == 200
     add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     # The domain logs (renames, changes of the lead) are read-only: they have no add page.
-    assert add.status_code == (403 if model in (AgencyNameChange, LeadershipChange) else 200)
+    read_only = (AgencyNameChange, LeadershipChange, Notification)
+    assert add.status_code == (403 if model in read_only else 200)
     if isinstance(admin.site._registry[model], AuditedAdmin):
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
         assert client.get(url).status_code == 200
