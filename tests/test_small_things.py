@@ -120,3 +120,19 @@ def test_a_document_prints_its_verification_address_from_site_url(bloc_world):
     assert context["verify_url"] == address
     assert address in html and "127.0.0.1" not in html
     assert str(context["verify_qr"]) in html
+
+
+# --- The pledge page ------------------------------------------------------------------------------
+
+
+def test_no_list_stands_between_the_pledge_text_and_the_sign_form(client, bloc_world):
+    from campaigns.tests.test_pledge_support import make_open
+
+    make_open(bloc_world)
+    client.force_login(bloc_world.member_head)
+    url = reverse("campaigns:pledge_sign", args=[bloc_world.bloc.code, bloc_world.term.year])
+    page = client.get(url).content.decode()
+    between = page[page.index("</article>") : page.index('<div class="card">')]
+    assert "<li" not in between and "<ul" not in between
+    card = page[page.index('<div class="card">') :]
+    assert "Đơn vị bạn ký thay" in card and bloc_world.d.name in card
