@@ -7,7 +7,7 @@ from campaigns.models import Period
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_pledge_support import make_open
-from tests.browser import login
+from tests.browser import assert_accessible, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def _visit(page, path):
     page.wait_for_load_state("load")
     violations = page.evaluate("window.__cspViolations")
     assert violations == [] and page.problems == [], (path, violations, page.problems)
+    assert_accessible(page)
 
 
 def test_main_pages_break_no_part_of_the_policy(watched, bloc_world):

@@ -4,6 +4,7 @@ import pytest
 
 from reports import services
 from reports.models import Document
+from tests.browser import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +17,7 @@ def test_files_larger_than_a_request_are_refused_in_the_page_before_sending(page
     requests = []
     page.on("request", lambda r: requests.append(r.method) if r.method == "POST" else None)
     page.goto(page.base_url + document.get_verify_url())
+    assert_accessible(page)
     page.set_input_files(
         "input[type=file]",
         files=[{"name": "ban-sao.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" * 400}],
@@ -24,6 +26,7 @@ def test_files_larger_than_a_request_are_refused_in_the_page_before_sending(page
     alert = page.locator(".js-too-large")
     alert.wait_for()
     assert "mức tối đa của một lần gửi" in alert.inner_text()
+    assert_accessible(page)
     assert requests == []
     # The chosen file is still there: nothing was sent, nothing was lost.
     assert page.eval_on_selector("input[type=file]", "el => el.files.length") == 1

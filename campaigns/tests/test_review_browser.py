@@ -10,7 +10,7 @@ from campaigns.models import Criterion, ScoreLine
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
-from tests.browser import login
+from tests.browser import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,10 +92,12 @@ def test_grid_and_ranking_chart_render(page, tmp_path):
     assert abs(header["y"] - wrap["y"]) < 3 and abs(header["x"] - wrap["x"]) < 3
     out = SHOTS or str(tmp_path)
     page.screenshot(path=os.path.join(out, "review_grid.png"))
+    assert_accessible(page)
     page.goto(base + "ranking/annual/")
     assert page.locator("figure.ranking-chart svg rect").count() >= 14
     page.get_by_role("link", name="Tiêu chí").count()
     page.screenshot(path=os.path.join(out, "ranking_chart.png"), full_page=True)
+    assert_accessible(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (.xlsx)").click()
     assert info.value.suggested_filename.endswith(".xlsx")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.demo.scoring import make_table
 from campaigns.models import Evidence, Period, Scorecard
-from tests.browser import login
+from tests.browser import assert_accessible, login
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,9 @@ def test_head_drafts_attaches_evidence_and_submits(page, bloc_world, tmp_path):
     login(page, w.member_head.username, PASSWORD)
     page.goto(f"{page.base_url}/blocs/{w.bloc.code}/{w.term.year}/")
     page.get_by_role("link", name="Chấm điểm").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Bắt đầu tự chấm").first.click()
+    assert_accessible(page)
     page.get_by_label("Hoàn thành chương trình công tác năm").fill("60")
     page.get_by_label("Chất lượng tham mưu").fill("38")
     page.get_by_label("Sáng kiến được công nhận").fill("8")
@@ -53,10 +55,12 @@ def test_head_drafts_attaches_evidence_and_submits(page, bloc_world, tmp_path):
     page.locator(f"#file-{leaf['1.1'].pk}").set_input_files(str(evidence_file))
     page.get_by_role("button", name="Lưu nháp").click()
     page.get_by_text("Đã lưu nháp").wait_for()
+    assert_accessible(page)
     assert page.get_by_role("link", name="bao-cao-tong-ket.pdf").is_visible()
 
     page.get_by_role("button", name="Lưu và nộp phiếu").click()
     page.get_by_text("Đã nộp phiếu tự chấm điểm.").wait_for()
+    assert_accessible(page)
     card = Scorecard.objects.get(agency=w.d)
     assert card.status == Scorecard.Status.SUBMITTED
     assert Evidence.objects.get(scorecard=card).original_name == "bao-cao-tong-ket.pdf"
