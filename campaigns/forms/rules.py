@@ -20,7 +20,16 @@ ORDINALS = [gettext_lazy("thứ nhất"), gettext_lazy("thứ hai"), gettext_laz
 
 
 class TypedDecimalField(forms.DecimalField):
-    """A decimal as Vietnamese write it: a comma or a dot before the decimals."""
+    """A decimal as Vietnamese write it: a comma or a dot before the decimals.
+
+    A text input: a number input would drop "0,25" in browsers set to English.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        # No min/max/step attributes: they belong to number inputs.
+        return {}
 
     def to_python(self, value):
         if isinstance(value, str):
