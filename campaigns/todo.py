@@ -117,7 +117,14 @@ def _scorecards_to_fill(memberships, terms):
                     title=_("Tự chấm điểm: %(period)s %(year)s")
                     % {"period": period.get_kind_display(), "year": term.year},
                     detail=f"{term.bloc.name} · {m.agency.name}",
-                    url=reverse("campaigns:period_list", args=[term.bloc.code, term.year]),
+                    # The card itself once opened; until then the periods page, which opens it.
+                    url=reverse(
+                        "campaigns:scorecard_detail",
+                        args=[term.bloc.code, term.year, period.kind, card.pk],
+                    )
+                    if card is not None
+                    else reverse("campaigns:period_list", args=[term.bloc.code, term.year])
+                    + f"#period-{period.kind}",
                     due=period.deadline_for(extensions.get((period.pk, m.agency_id), [])),
                 )
             )

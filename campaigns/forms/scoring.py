@@ -155,6 +155,19 @@ class ReopenForm(forms.Form):
         self.helper = _helper()
 
 
+class RecallForm(forms.Form):
+    """The agency confirms it takes its submitted card back as a draft."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Tôi xác nhận rút lại phiếu đã nộp để sửa và nộp lại trước hạn."),
+        error_messages={"required": gettext_lazy("Hãy đánh dấu xác nhận trước khi rút lại phiếu.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

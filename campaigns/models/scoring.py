@@ -73,11 +73,12 @@ class Scorecard(models.Model):
 
 
 class ScorecardEvent(models.Model):
-    """A submission or a reopening of a scorecard; reopening needs a reason."""
+    """A submission, a reopening or a recall of a scorecard; reopening needs a reason."""
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Nộp phiếu")
         REOPENED = "reopened", _("Mở lại phiếu")
+        RECALLED = "recalled", _("Đơn vị rút lại phiếu")
 
     scorecard = models.ForeignKey(
         Scorecard, on_delete=models.CASCADE, related_name="events", verbose_name=_("phiếu")

@@ -311,3 +311,48 @@ def reopen_scorecard(*, scorecard: Scorecard, by, reason: str) -> Scorecard:
         scorecard=scorecard, kind=ScorecardEvent.Kind.REOPENED, reason=reason, by=by
     )
     return scorecard
+
+
+def recall_refusal(*, scorecard: Scorecard, now, deadline, reviewed: bool) -> str:
+    """Why the agency can no longer take its submitted card back (Vietnamese), or ""."""
+    if scorecard.period.status == Period.Status.AGREED:
+        return _("Kỳ chấm điểm đã thống nhất; không thể rút lại phiếu.")
+    if scorecard.status != Scorecard.Status.SUBMITTED:
+        if scorecard.status == Scorecard.Status.DRAFT:
+            return _("Phiếu chưa được nộp nên không có gì để rút lại.")
+        return _("Phiếu đã được chấm chéo nên không thể rút lại; hãy đề nghị thư ký khối mở lại.")
+    if reviewed:
+        return _("Đơn vị chấm chéo đã bắt đầu chấm phiếu này nên không thể rút lại.")
+    if now > deadline:
+        return _(
+            "Đã quá hạn tự chấm (%(deadline)s) nên không thể rút lại phiếu; hãy đề nghị thư ký "
+            "khối mở lại."
+        ) % {"deadline": format_deadline(deadline)}
+    return ""
+
+
+@transaction.atomic
+def recall_scorecard(*, scorecard: Scorecard, by, now=None) -> Scorecard:
+    """The agency takes its own submitted card back as a draft, before the self-score deadline
+    and before any cross-check line is written (the caller checks the agency's rights)."""
+    lock_period(scorecard.period_id)
+    scorecard = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("period__term")
+        .get(pk=scorecard.pk)
+    )
+    now = now or timezone.now()
+    problem = recall_refusal(
+        scorecard=scorecard,
+        now=now,
+        deadline=effective_deadline(scorecard.period, scorecard.agency_id),
+        reviewed=scorecard.lines.filter(review_points__isnull=False).exists(),
+    )
+    if problem:
+        raise ValidationError(problem)
+    scorecard.status = Scorecard.Status.DRAFT
+    scorecard.submitted_at = None
+    scorecard.submitted_by = None
+    record_by(scorecard, by).save(update_fields=["status", "submitted_at", "submitted_by"])
+    ScorecardEvent.objects.create(scorecard=scorecard, kind=ScorecardEvent.Kind.RECALLED, by=by)
+    return scorecard

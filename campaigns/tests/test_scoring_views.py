@@ -263,6 +263,15 @@ VIEWS = {
         "manage_card",
         302,
     ),
+    "scorecard_recall": (
+        "post",
+        lambda w: reverse(
+            "campaigns:scorecard_recall", args=[*_term_args(w), "annual", w.submitted.pk]
+        ),
+        lambda w: {"confirm": "on"},
+        "head_card",
+        302,
+    ),
     "scorecard_export": (
         "get",
         lambda w: reverse(
@@ -302,6 +311,8 @@ def expected_status(rule, persona, success):
         return success if persona in OWN else 403
     if rule == "manage_card":
         return success if persona in MANAGERS else 403
+    if rule == "head_card":
+        return success if persona == "member_head" else 403
     raise AssertionError(rule)
 
 
@@ -342,6 +353,7 @@ def test_wrong_method_is_refused(client, world, view):
         "criterion_add",
         "criterion_edit",
         "period_edit",
+        "scorecard_recall",
     }:
         response = client.delete(url)
     elif method == "get":

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path(CARD, scorecards.scorecard_detail, name="scorecard_detail"),
     path(CARD + "reopen/", scorecards.scorecard_reopen, name="scorecard_reopen"),
+    path(CARD + "recall/", scorecards.scorecard_recall, name="scorecard_recall"),
     path(CARD + "history/", scorecards.scorecard_history, name="scorecard_history"),
     path(CARD + "export.xlsx", scorecards.scorecard_export, name="scorecard_export"),
     path(

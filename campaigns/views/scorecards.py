@@ -24,7 +24,13 @@ from campaigns.access import (
     get_scorecard_for_user,
     sees_card,
 )
-from campaigns.forms.scoring import ExtensionForm, PeriodForm, ReopenForm, SelfScoreForm
+from campaigns.forms.scoring import (
+    ExtensionForm,
+    PeriodForm,
+    RecallForm,
+    ReopenForm,
+    SelfScoreForm,
+)
 from campaigns.models import (
     DeadlineExtension,
     Evidence,
@@ -284,6 +290,9 @@ def _scorecard_page(request, card, access, *, form=None, status=200):
             "editable": can_edit_scorecard(access, card),
             "can_submit": can_submit_scorecard(access, card),
             "can_reopen": can_reopen_scorecard(access, card),
+            "can_recall": card.status == Scorecard.Status.SUBMITTED
+            and card.period.status != Period.Status.AGREED
+            and access.can_act_for(card.agency_id),
             "reopen_form": ReopenForm() if can_reopen_scorecard(access, card) else None,
             "events": card.events.select_related("by"),
             "step": points_label(step),
@@ -383,6 +392,52 @@ def scorecard_reopen(request, bloc_code, year, kind, scorecard_id):
     else:
         messages.success(request, _("Đã mở lại phiếu cho đơn vị chỉnh sửa."))
     return redirect(scorecard_url(card))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scorecard_recall(request, bloc_code, year, kind, scorecard_id):
+    """The agency takes its own submitted card back, after a confirmation."""
+    card, access = _load_card(request, bloc_code, year, kind, scorecard_id)
+    require(
+        access.can_act_for(card.agency_id),
+        _("Chỉ thủ trưởng đơn vị (hoặc người được ủy quyền nộp phiếu) được rút lại phiếu."),
+    )
+    form = RecallForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recall_scorecard(scorecard=card, by=request.user)
+        except ValidationError as exc:
+            for m in messages_of(exc):
+                form.add_error(None, m)
+        else:
+            messages.success(
+                request, _("Đã rút lại phiếu; phiếu trở về bản nháp để sửa và nộp lại.")
+            )
+            return redirect(scorecard_url(card))
+    deadline = card.period.deadline_for(
+        DeadlineExtension.objects.filter(period=card.period, agency=card.agency)
+    )
+    refusal = services.recall_refusal(
+        scorecard=card,
+        now=timezone.now(),
+        deadline=deadline,
+        reviewed=card.lines.filter(review_points__isnull=False).exists(),
+    )
+    return render(
+        request,
+        "campaigns/scorecard_recall.html",
+        {
+            "term": card.period.term,
+            "access": access,
+            "section": "scoring",
+            "card": card,
+            "form": form,
+            "refusal": refusal,
+            "deadline": format_deadline(deadline),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
