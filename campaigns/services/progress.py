@@ -90,7 +90,8 @@ def remind_not_done(*, term, column: str, by, period_kind: str | None = None, no
             params={
                 "bloc": term.bloc.name,
                 "year": term.year,
-                "period": period.get_kind_display() if period else "",
+                # The period's name is written in each reader's language (campaigns.notices).
+                "period_kind": period.kind if period else "",
                 "agency": agency.name,
             },
             url=_url(term, column, period, agency.id),
