@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,35 @@ from blocs.models import (
     RotationSlot,
     User,
 )
+from blocs.vnsort import fold
+
+
+class FoldedSearchMixin:
+    """Search that ignores tone marks: "dung" finds "Dũng", "Đặng" finds "Dang", on SQLite and
+    PostgreSQL alike.
+
+    Besides the usual search, the ``folded_search_fields`` of every row are read and compared
+    without marks in Python. The admin lists that use it (users, agencies, blocs, councils) hold a
+    province's rows, some thousands at most, so one pass over three short columns is cheap and
+    needs neither a database extension (``unaccent``) nor a second copy of each name to keep in
+    step.
+    """
+
+    folded_search_fields: tuple = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = fold(search_term).split()
+        if not words or not self.folded_search_fields:
+            return results, may_have_duplicates
+        matched = [
+            pk
+            for pk, *values in queryset.values_list("pk", *self.folded_search_fields).iterator()
+            if all(any(word in fold(v or "") for v in values) for word in words)
+        ]
+        if not matched:
+            return results, may_have_duplicates
+        return queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=matched)), False
 
 
 class LabelledDateTimeMixin:
@@ -94,19 +124,21 @@ class BoardOfficerInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(LabelledDateTimeMixin, BaseUserAdmin):
+class UserAdmin(FoldedSearchMixin, LabelledDateTimeMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Thông tin công tác"), {"fields": ("full_name", "job_title", "phone", "language")}),
     )
     list_display = ("username", "full_name", "job_title", "email", "is_staff", "is_active")
     search_fields = ("username", "full_name", "email")
+    folded_search_fields = ("username", "full_name", "email")
     inlines = [AgencyRoleInline, BoardOfficerInline]
 
 
 @admin.register(Council)
-class CouncilAdmin(AuditedAdmin):
+class CouncilAdmin(FoldedSearchMixin, AuditedAdmin):
     list_display = ("name", "short_name", "province", "document_profile")
     search_fields = ("name", "short_name", "province")
+    folded_search_fields = ("name", "short_name", "province")
     list_filter = ("document_profile",)
 
 
@@ -116,10 +148,11 @@ class AgencyNameChangeInline(EventLogInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(AuditedAdmin):
+class AgencyAdmin(FoldedSearchMixin, AuditedAdmin):
     list_display = ("name", "abbreviation", "kind", "parent_body", "active", "merged_into")
     list_filter = ("council", "kind", "active")
     search_fields = ("name", "abbreviation", "parent_body")
+    folded_search_fields = ("name", "abbreviation", "parent_body")
     autocomplete_fields = ["merged_into"]
     inlines = [AgencyNameChangeInline, AgencyRoleInline]
 
@@ -131,10 +164,11 @@ class RotationSlotInline(admin.TabularInline):
 
 
 @admin.register(Bloc)
-class BlocAdmin(AuditedAdmin):
+class BlocAdmin(FoldedSearchMixin, AuditedAdmin):
     list_display = ("name", "code", "council", "doc_abbreviation", "active")
     list_filter = ("council", "active")
     search_fields = ("name", "code")
+    folded_search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
     inlines = [RotationSlotInline]
 

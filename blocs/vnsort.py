@@ -53,3 +53,13 @@ def vietnamese_sort_key(text: str) -> str:
         tones.append(str(tone))
     # "000" ends the letters: a name that is a prefix of another sorts first.
     return "".join(letters) + "000" + "".join(tones)
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without tone and shape marks ("Đặng Dũng" → "dang dung"), so that a
+    search typed without marks finds names written with them."""
+    text = str(text).replace("Đ", "D").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join(
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split()
+    )

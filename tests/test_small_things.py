@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.tests import review_helpers as h
 from campaigns.tests.test_review_views import line_url
 from campaigns.tests.test_review_views import world as review_world  # noqa: F401
 from reports.qr import qr_svg
@@ -136,3 +137,73 @@ def test_no_list_stands_between_the_pledge_text_and_the_sign_form(client, bloc_w
     assert "<li" not in between and "<ul" not in between
     card = page[page.index('<div class="card">') :]
     assert "Đơn vị bạn ký thay" in card and bloc_world.d.name in card
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_fold_drops_tone_and_shape_marks():
+    from blocs.vnsort import fold
+
+    assert fold("  Đặng   Văn DŨNG ") == "dang van dung"
+    assert fold("Ủy ban nhân dân tỉnh Quảng Trị") == "uy ban nhan dan tinh quang tri"
+
+
+@pytest.mark.parametrize(
+    "model, term, expected",
+    [
+        ("blocs/user", "hung", "Phạm Văn Hùng"),
+        ("blocs/user", "HÙNG", "Phạm Văn Hung"),
+        ("blocs/agency", "so noi vu", "Sở Nội vụ"),
+        ("blocs/bloc", "khoi dang", "Khối thi đua các cơ quan Đảng"),
+    ],
+)
+def test_admin_search_ignores_tone_marks(admin_client, council, model, term, expected):
+    from tests.factories import AgencyFactory, BlocFactory
+
+    # Factory logins are "nguoidungN": the names searched for are not in them.
+    UserFactory(full_name="Phạm Văn Hùng")
+    UserFactory(full_name="Phạm Văn Hung")
+    UserFactory(full_name="Trần Thị Hoa")
+    AgencyFactory(council=council, name="Sở Nội vụ", abbreviation="SNV")
+    AgencyFactory(council=council, name="Sở Tài chính", abbreviation="STC")
+    BlocFactory(council=council, name="Khối thi đua các cơ quan Đảng")
+    page = admin_client.get(f"/admin/{model}/", {"q": term}).content.decode()
+    assert expected in page
+    assert "Trần Thị Hoa" not in page and "Sở Tài chính" not in page
+
+
+def test_admin_search_still_matches_marked_text_exactly(admin_client):
+    UserFactory(full_name="Lê Thị Ánh")
+    page = admin_client.get("/admin/blocs/user/", {"q": "Ánh"}).content.decode()
+    assert "Lê Thị Ánh" in page
+
+
+def test_admin_score_lines_fit_the_screen(admin_client, bloc_world, django_assert_max_num_queries):
+    from campaigns.models import Period, ScoreLine
+
+    table = h.make_table(bloc_world.term)
+    period = h.make_period(bloc_world.term, Period.Kind.ANNUAL, Period.Status.REVIEWING)
+    h.make_cards(period, table, points={bloc_world.d: {"1.1": "4.75"}})
+    ScoreLine.objects.filter(criterion__code="1.2").update(self_note="Có báo cáo " * 20)
+    with django_assert_max_num_queries(12):
+        page = admin_client.get("/admin/campaigns/scoreline/").content.decode()
+    headers = re.findall(r'<th scope="col"[^>]*class="[^"]*column-(\w+)', page)
+    assert headers == [
+        "code",
+        "agency",
+        "period",
+        "self_label",
+        "review_label",
+        "agreed_label",
+        "board_label",
+        "short_note",
+    ]
+    assert ">4,75<" in page
+    assert "Có báo cáo Có báo cáo" in page and "Có báo cáo " * 10 not in page

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from blocs.admin import AuditedAdmin, EventLogAdmin, EventLogInline
@@ -15,6 +17,7 @@ from campaigns.models import (
     ScoreLineChange,
     ScoringRules,
 )
+from campaigns.services.points import points_label
 
 
 class CriterionInline(admin.TabularInline):
@@ -156,22 +159,68 @@ class ScoreLineChangeInline(EventLogInline):
 class ScoreLineAdmin(AuditedAdmin):
     """Score lines are read here with their history; the services alone write their layers."""
 
+    # Short columns that fit a laptop screen: the card's agency and period, the criterion's code
+    # (the link), the four layers as people write points, and the latest note cut short.
     list_display = (
-        "scorecard",
-        "criterion",
-        "self_points",
-        "review_points",
-        "agreed_points",
-        "board_points",
+        "code",
+        "agency",
+        "period",
+        "self_label",
+        "review_label",
+        "agreed_label",
+        "board_label",
+        "short_note",
     )
+    list_display_links = ("code",)
+    list_select_related = ("scorecard__agency", "scorecard__period__term__bloc", "criterion")
     list_filter = ("scorecard__period__term__year", "scorecard__period__kind")
-    search_fields = ("scorecard__agency__name", "criterion__code")
+    search_fields = (
+        "scorecard__agency__name",
+        "scorecard__agency__abbreviation",
+        "criterion__code",
+    )
     fields = SCORE_LINE_FIELDS
     readonly_fields = SCORE_LINE_FIELDS
     inlines = [ScoreLineChangeInline]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("Mã"), ordering="criterion__code")
+    def code(self, obj):
+        return obj.criterion.code
+
+    @admin.display(description=_("Đơn vị"), ordering="scorecard__agency__abbreviation")
+    def agency(self, obj):
+        agency = obj.scorecard.agency
+        return format_html('<span title="{}">{}</span>', agency.name, agency.abbreviation)
+
+    @admin.display(description=_("Kỳ"), ordering="scorecard__period__term__year")
+    def period(self, obj):
+        period = obj.scorecard.period
+        return f"{period.term.bloc.code} {period.term.year} · {period.get_kind_display()}"
+
+    @admin.display(description=_("Tự chấm"), ordering="self_points")
+    def self_label(self, obj):
+        return points_label(obj.self_points) or "—"
+
+    @admin.display(description=_("Chéo"), ordering="review_points")
+    def review_label(self, obj):
+        return points_label(obj.review_points) or "—"
+
+    @admin.display(description=_("Thống nhất"), ordering="agreed_points")
+    def agreed_label(self, obj):
+        return points_label(obj.agreed_points) or "—"
+
+    @admin.display(description=_("Ban"), ordering="board_points")
+    def board_label(self, obj):
+        return points_label(obj.board_points) or "—"
+
+    @admin.display(description=_("Ghi chú"))
+    def short_note(self, obj):
+        note = obj.board_reason or obj.agreed_note or obj.explanation or obj.review_note
+        note = note or obj.self_note
+        return Truncator(" ".join(note.split())).chars(40) if note else ""
 
     def has_change_permission(self, request, obj=None):
         return False
