@@ -34,7 +34,10 @@
         if (match) shown += 1;
       });
       if (count) {
-        count.textContent = words.length ? shown + " / " + rows.length : "";
+        var text = shown ? count.dataset.some : count.dataset.none;
+        count.textContent = words.length
+          ? text.replace("{shown}", shown).replace("{total}", rows.length)
+          : "";
       }
     }
     input.addEventListener("input", apply);
