@@ -304,6 +304,8 @@ def _seed_party_history(bloc, agencies, merged, joining, admin):
         voters=10,
         leader_votes=9,
         deputy_votes=8,
+        minutes_number="07/BB-KTĐ",
+        minutes_date=datetime.date(2025, 12, 26),
     )
     services.close_term(term=second, by=admin)
     third = services.open_next_term(bloc=bloc, by=admin)

@@ -181,7 +181,7 @@ class LeadershipChangeForm(LeadershipForm):
     )
 
 
-MINUTES_EXTENSIONS = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
+MINUTES_EXTENSIONS = (".pdf",)
 
 
 class ElectionForm(LeadershipForm):
@@ -204,15 +204,23 @@ class ElectionForm(LeadershipForm):
         error_messages={"required": _("Hãy nhập số phiếu bầu khối phó.")},
     )
     minutes = forms.FileField(
-        label=_("Biên bản (không bắt buộc)"),
+        label=_("Biên bản bầu (tệp PDF)"),
         required=False,
-        help_text=_("PDF, Word hoặc ảnh chụp, tối đa 10 MB."),
+        help_text=_("Bản scan biên bản có chữ ký, tệp PDF tối đa 10 MB."),
     )
+    minutes_number = forms.CharField(
+        label=_("Số biên bản"),
+        required=False,
+        max_length=30,
+        help_text=_("Ví dụ: 05/BB-KTĐ. Không có tệp thì phải ghi số và ngày biên bản."),
+    )
+    minutes_date = VietnameseDateField(label=_("Ngày biên bản"), required=False)
 
     field_order = ["held_on", "leader", "deputy", "voters", "leader_votes", "deputy_votes"]
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, election=None, **kwargs):
         super().__init__(*args, members=members, **kwargs)
+        self.has_stored_minutes = bool(election and election.minutes)
         self.member_count = members.count()
         self.fields["leader"].label = _("Khối trưởng được bầu cho năm sau")
         self.fields["deputy"].label = _("Khối phó được bầu cho năm sau")
@@ -223,6 +231,7 @@ class ElectionForm(LeadershipForm):
             Row(Column("leader"), Column("deputy")),
             Row(Column("voters"), Column("leader_votes"), Column("deputy_votes")),
             "minutes",
+            Row(Column("minutes_number"), Column("minutes_date")),
         )
 
     def clean_voters(self):
@@ -238,12 +247,30 @@ class ElectionForm(LeadershipForm):
         upload = self.cleaned_data.get("minutes")
         if not upload:
             return upload
-        if not upload.name.lower().endswith(MINUTES_EXTENSIONS):
-            raise ValidationError(
-                _("Biên bản phải là tệp PDF, Word (.doc, .docx) hoặc ảnh (.jpg, .png).")
-            )
         check_size(upload, ELECTION_MINUTES_MAX_BYTES)
+        upload.seek(0)
+        head = upload.read(5)
+        upload.seek(0)
+        if not upload.name.lower().endswith(MINUTES_EXTENSIONS) or head != b"%PDF-":
+            raise ValidationError(_("Biên bản phải là tệp PDF."))
         return upload
+
+    def _clean_minutes_record(self, data):
+        """The minutes are required: the PDF (new or kept) or their number and date."""
+        number = (data.get("minutes_number") or "").strip()
+        day = data.get("minutes_date")
+        data["minutes_number"] = number
+        if number and not day and "minutes_date" not in self.errors:
+            self.add_error("minutes_date", _("Hãy ghi ngày của biên bản số %(n)s.") % {"n": number})
+        elif day and not number:
+            self.add_error("minutes_number", _("Hãy ghi số của biên bản ngày này."))
+        has_file = bool(data.get("minutes")) or self.has_stored_minutes
+        if not has_file and not (number and day) and not self.has_error("minutes"):
+            if "minutes_date" not in self.errors and "minutes_number" not in self.errors:
+                self.add_error(
+                    "minutes",
+                    _("Cần có biên bản bầu: tải lên tệp PDF, hoặc ghi số và ngày của biên bản."),
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -252,6 +279,7 @@ class ElectionForm(LeadershipForm):
             votes = cleaned.get(name)
             if voters is not None and votes is not None and votes > voters:
                 self.add_error(name, _("Số phiếu không thể lớn hơn số đơn vị tham gia bỏ phiếu."))
+        self._clean_minutes_record(cleaned)
         return cleaned
 
 

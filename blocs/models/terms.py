@@ -181,6 +181,10 @@ class LeadershipElection(models.Model):
     leader_votes = models.PositiveSmallIntegerField(_("số phiếu khối trưởng"))
     deputy_votes = models.PositiveSmallIntegerField(_("số phiếu khối phó"))
     minutes = models.FileField(_("biên bản"), upload_to="elections/%Y/", blank=True)
+    # The minutes are the legal record of the vote: a scanned copy, or at least their number and
+    # date, is required by the election form.
+    minutes_number = models.CharField(_("số biên bản"), max_length=30, blank=True)
+    minutes_date = models.DateField(_("ngày biên bản"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -136,6 +136,8 @@ def record_election(
     leader_votes: int,
     deputy_votes: int,
     minutes=None,
+    minutes_number: str | None = None,
+    minutes_date=None,
 ) -> LeadershipElection:
     """Record the year-end vote for next year's lead; an open next term takes it at once."""
     current = {m.agency_id for m in term.memberships.all() if m.left_on is None}
@@ -155,6 +157,11 @@ def record_election(
     election.recorded_by = by
     if minutes:
         election.minutes = minutes
+    # Number and date of the minutes: ``None`` keeps what was recorded.
+    if minutes_number is not None:
+        election.minutes_number = minutes_number.strip()
+    if minutes_date is not None or minutes_number is not None:
+        election.minutes_date = minutes_date
     election.full_clean()
     record_by(election, by).save()
     following = BlocTerm.objects.filter(bloc=term.bloc, year=term.year + 1).first()

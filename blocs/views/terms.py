@@ -90,12 +90,15 @@ def election_record(request, bloc_code, year):
             "voters": election.voters,
             "leader_votes": election.leader_votes,
             "deputy_votes": election.deputy_votes,
+            "minutes_number": election.minutes_number,
+            "minutes_date": election.minutes_date,
         }
     form = ElectionForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         members=current_members(term),
         initial=initial,
+        election=election,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -110,6 +113,8 @@ def election_record(request, bloc_code, year):
                 leader_votes=data["leader_votes"],
                 deputy_votes=data["deputy_votes"],
                 minutes=data["minutes"],
+                minutes_number=data["minutes_number"],
+                minutes_date=data["minutes_date"],
             )
         except ValidationError as exc:
             add_service_error(form, exc)
