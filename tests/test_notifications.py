@@ -91,7 +91,7 @@ def test_the_digest_sends_one_mail_a_day_with_everything(django_capture_on_commi
 def test_a_mail_the_server_refuses_stays_owed_and_goes_out_on_the_next_run(settings):
     user = UserFactory(email="later@example.vn")
     _notify([user])
-    settings.EMAIL_BACKEND = "blocs.tests.failing_mail.Backend"
+    settings.EMAIL_BACKEND = "tests.failing_mail.Backend"
     assert service.send_pending_mail() == 0
     row = Notification.objects.get(user=user)
     assert row.mail == Notification.Mail.PENDING and row.mail_attempts == 1
