@@ -35,7 +35,7 @@ from blocs.models import Agency, Membership, Notification
 from blocs.notices import Delivery
 from campaigns import criteria_import
 from campaigns.demo.scoring import make_table
-from campaigns.models import Criterion, Period, ScoreLine, TitleRegistration
+from campaigns.models import Criterion, Period, Scorecard, ScoreLine, TitleRegistration
 from campaigns.services import criteria as criteria_services
 from campaigns.services import pledges as pledge_services
 from campaigns.services import scorecards as scorecard_services
@@ -187,6 +187,20 @@ def with_scoring(w):
         by=w.member_officer,
     )
     w.line = ScoreLine.objects.get(scorecard=w.cards[w.d], criterion__code="1.2")
+
+
+def with_semiannual_submitted(w):
+    """D's half-year card submitted, its self-score deadline still ahead: D's head may recall."""
+    Scorecard.objects.filter(pk=w.card.pk).update(status=Scorecard.Status.SUBMITTED)
+
+
+def _review_all(w):
+    prefix = f"l{w.line.pk}-"
+    return {
+        prefix + "points": points("30"),
+        prefix + "note": text("Thiếu minh chứng"),
+        "next": choice("", "1"),
+    }
 
 
 def with_annual_agreed(w):
@@ -839,6 +853,20 @@ FORMS = [
             ("member_head", "explanation"),
             ("secretariat", "agreed"),
         )
+    ),
+    Form(
+        "campaigns:review_save_all",
+        "deputy",
+        in_term("annual", lambda w: w.d.pk),
+        _review_all,
+        SCORING,
+    ),
+    Form(
+        "campaigns:scorecard_recall",
+        "member_head",
+        in_term("semiannual", lambda w: w.card.pk),
+        lambda w: {"confirm": choice("on", "", "1")},
+        (*SCORING, with_semiannual_submitted),
     ),
     Form(
         "campaigns:review_line",
