@@ -207,3 +207,29 @@ def test_admin_score_lines_fit_the_screen(admin_client, bloc_world, django_asser
     ]
     assert ">4,75<" in page
     assert "Có báo cáo Có báo cáo" in page and "Có báo cáo " * 10 not in page
+
+
+# --- The demo happened in the past ----------------------------------------------------------------
+
+# Moments that are plans, not records: deadlines may lie ahead.
+PLANNED = {"self_deadline", "review_deadline", "until"}
+
+
+def test_the_demo_records_nothing_after_now():
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.db import models
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    now = timezone.now()
+    future = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in {"blocs", "campaigns", "awards", "reports"}:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField) and field.name not in PLANNED:
+                count = model._default_manager.filter(**{f"{field.name}__gt": now}).count()
+                if count:
+                    future[f"{model.__name__}.{field.name}"] = count
+    assert future == {}

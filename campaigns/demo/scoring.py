@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from blocs.models import AgencyRole, BlocTerm, Membership
-from campaigns.demo import files
+from campaigns.demo import files, shift_into_past
 from campaigns.models import (
     CriteriaTable,
     Criterion,
@@ -205,7 +205,8 @@ def _fill_cards(period, table, *, draft_abbr=None, with_evidence=True, with_hist
     heads, officers = _staff([m.agency_id for m in memberships])
     criteria = list(table.criteria.all())
     leaves = [c for c in criteria if c.is_leaf]
-    deadline = period.self_deadline
+    # Cards are submitted before the deadline; a deadline still ahead moves the story back.
+    deadline = period.self_deadline - shift_into_past(period.self_deadline)
     label = f"{period.get_kind_display()} năm {term.year}"
     for index, m in enumerate(memberships):
         agency = m.agency
@@ -244,6 +245,9 @@ def _fill_cards(period, table, *, draft_abbr=None, with_evidence=True, with_hist
                     changed_by=officer,
                 )
                 for line in lines
+            )
+            ScoreLineChange.objects.filter(line__scorecard=card).update(
+                changed_at=submitted_at - datetime.timedelta(days=1)
             )
         if not draft:
             ScorecardEvent.objects.create(
@@ -430,7 +434,9 @@ def _scale_term(term, rows, admin):
                 agency_id=m.agency_id,
                 table=table,
                 status=Scorecard.Status.SUBMITTED,
-                submitted_at=period.self_deadline - datetime.timedelta(days=1),
+                submitted_at=period.self_deadline
+                - shift_into_past(period.self_deadline)
+                - datetime.timedelta(days=1),
                 submitted_by=heads.get(m.agency_id),
             )
             for m in memberships
