@@ -82,7 +82,13 @@ def save_term_rules(
         rules.score_step = score_step
         rules.changed_by = by
         rules.full_clean()
-        record_by(rules, by).save()
+        record_by(rules, by)
+        if rules.pk:
+            rules.save(
+                update_fields=["bands", "tie_breaks", "score_step", "changed_by", "changed_at"]
+            )
+        else:
+            rules.save()
     else:
         rules = current
     quorum_share = (Decimal(quorum) / 100).quantize(Decimal("0.001"))

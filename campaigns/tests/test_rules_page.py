@@ -326,3 +326,20 @@ def test_the_matrix_covers_every_rules_view():
     from tests.urlnames import url_names_of
 
     assert url_names_of("campaigns.views.rules") == {"campaigns:term_rules"}
+
+
+def test_the_history_shows_old_and_new_values_of_each_change(client, bloc_world):
+    w = bloc_world
+    client.force_login(w.secretariat)
+    assert client.post(url(w.term), post_data(band1_min="90")).status_code == 302
+    client.force_login(w.board)
+    assert client.post(url(w.term), post_data(band1_min="92", score_step="0,5")).status_code == 302
+    changes = client.get(url(w.term)).context["changes"]
+    bands = [c for c in changes if str(c["what"]) == "Ngưỡng xếp loại"]
+    assert [(c["by"], c["old"].split(";")[0] if c["old"] else None) for c in bands] == [
+        (w.board, "Xuất sắc ≥ 90"),
+        (w.secretariat, None),
+    ]
+    assert bands[0]["new"].startswith("Xuất sắc ≥ 92")
+    (step,) = [c for c in changes if str(c["what"]) == "Bước điểm" and c["old"]]
+    assert (step["old"], step["new"], step["by"]) == ("0,25", "0,5", w.board)
