@@ -155,6 +155,11 @@ def test_fold_drops_tone_and_shape_marks():
     assert fold("Ủy ban nhân dân tỉnh Quảng Trị") == "uy ban nhan dan tinh quang tri"
 
 
+def test_the_admin_links_the_icon(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+
+
 @pytest.mark.parametrize(
     "model, term, expected",
     [
@@ -233,3 +238,53 @@ def test_the_demo_records_nothing_after_now():
                 if count:
                     future[f"{model.__name__}.{field.name}"] = count
     assert future == {}
+
+
+# --- Phones ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_ranking_and_scorecard_fit_a_390_px_phone(
+    transactional_db, bloc_world, chromium_browser, live_server
+):
+    from campaigns.models import Period
+    from tests.browser import login
+    from tests.factories import PASSWORD
+
+    term = bloc_world.term
+    table = h.make_table(term)
+    period = h.make_period(term, Period.Kind.ANNUAL, Period.Status.AGREED)
+    cards = h.make_cards(period, table, points={bloc_world.d: {"1.1": "4.75"}})
+    context = chromium_browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.base_url = live_server.url
+    try:
+        login(page, bloc_world.secretariat.username, PASSWORD)
+        page.goto(
+            live_server.url
+            + reverse("campaigns:ranking", args=[term.bloc.code, term.year, period.kind])
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.locator(".ranking-bars").is_visible()
+        assert not page.locator("figure.ranking-chart").is_visible()
+        # A name keeps whole words: its cell is wider than one word.
+        assert page.locator("td.ranking-agency").first.bounding_box()["width"] >= 150
+
+        card = cards[bloc_world.d]
+        page.goto(
+            live_server.url
+            + reverse(
+                "campaigns:scorecard_detail",
+                args=[term.bloc.code, term.year, period.kind, card.pk],
+            )
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # The explanation and the evidence of a line sit below its points, inside the screen.
+        row = page.locator("tr[id^=line-]").first
+        points = row.locator("td").nth(3).bounding_box()
+        for label in ("Giải trình", "Minh chứng"):
+            box = row.locator(f'td[data-label="{label}"]').bounding_box()
+            assert box["y"] >= points["y"] + points["height"] - 1
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        context.close()
