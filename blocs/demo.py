@@ -321,6 +321,8 @@ def _date_history(*blocs):
         else:
             day = datetime.date(change.term.year - 1, 12, 29)
         moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        # Never after now: seeded before the end of December, the change happened as it ran.
+        moment = min(moment, timezone.now())
         LeadershipChange.objects.filter(pk=change.pk).update(changed_at=moment)
 
 
