@@ -259,3 +259,32 @@ def test_a_bloc_runs_its_first_year_without_the_admin(chromium_browser, live_ser
     assert requests, "no request was recorded"
     assert not [url for url in requests if "/admin/" in url]
     assert Bloc.objects.filter(code=CODE).count() == 1
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_setup_pages_are_accessible(page, council_world, width):
+    from blocs.services import setup as setup_services
+    from tests.browser import assert_accessible, login
+
+    council, board, heads = council_world
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, board.username, PASSWORD)
+    page.goto(page.base_url + "/board/blocs/new/")
+    assert_accessible(page)
+    # With errors shown beside the fields.
+    page.get_by_label("Mã khối").fill("Mã có dấu")
+    send(page, page.get_by_role("button", name="Tạo khối và tiếp tục"))
+    assert "chữ thường không dấu" in page.content()
+    assert_accessible(page)
+    agencies = list(council.agencies.filter(abbreviation__in=[a[1] for a in AGENCIES]))
+    bloc = setup_services.create_bloc(
+        council=council, code=CODE, name="Khối thử", members=agencies, by=board
+    )
+    page.goto(page.base_url + f"/blocs/{bloc.code}/first-year/")
+    assert_accessible(page)
+    send(page, page.get_by_role("button", name="Mở năm thi đua"))
+    page.goto(page.base_url + f"/blocs/{bloc.code}/{BlocTerm.objects.get(bloc=bloc).year}/rules/")
+    page.locator("input[name='quorum']").fill("40")
+    send(page, page.get_by_role("button", name="Lưu quy định"))
+    assert "từ 50% đến 100%" in page.content()
+    assert_accessible(page)
