@@ -41,6 +41,7 @@ from campaigns.models import (
 )
 from campaigns.scoring import CriteriaTree
 from campaigns.services import review as services
+from campaigns.services.points import points_label
 
 # --- Loading with access -----------------------------------------------------------------------
 
@@ -311,7 +312,10 @@ def _scorecard_context(request, term, access, period, card, reviewer_id, bound=N
                 if (ln.pk, layer) in bound:
                     forms[layer] = bound[(ln.pk, layer)]
                 elif layer == "review":
-                    forms[layer] = ReviewEntryForm(prefix=f"l{ln.pk}", initial=_initial(layer, ln))
+                    initial = _initial(layer, ln)
+                    # As people write points: 15, not 15,00.
+                    initial["points"] = points_label(initial["points"])
+                    forms[layer] = ReviewEntryForm(prefix=f"l{ln.pk}", initial=initial)
                 else:
                     forms[layer] = LAYER_FORMS[layer](
                         prefix=f"l{ln.pk}", initial=_initial(layer, ln)
@@ -431,7 +435,82 @@ def review_line(request, bloc_code, year, kind, agency_id, line_id, layer):
             )
             return redirect(f"{url}#line-{line.pk}")
     context = _scorecard_context(
-        request, term, access, period, card, reviewer_id, bound=(line.pk, layer, form)
+        request, term, access, period, card, reviewer_id, bound={(line.pk, layer): form}
+    )
+    return render(request, "campaigns/review_scorecard.html", context, status=400)
+
+
+@login_required
+@require_POST
+def review_save_all(request, bloc_code, year, kind, agency_id):
+    """Save the reviewer's points and notes of the whole card at once, all or nothing.
+
+    Only the lines the request carries are written, and among them only those that change;
+    a refused line keeps every typed value on the page, its reason beside it.
+    """
+    term, access, period, card, reviewer_id = _get_scorecard(
+        request, bloc_code, year, kind, agency_id
+    )
+    rights = layer_rights(access, period, card, reviewer_id)
+    require(rights["review"], LAYER_RIGHT_DENIED["review"])
+    forms, entries = {}, {}
+    for line_id in ScoreLine.objects.filter(scorecard=card).values_list("pk", flat=True):
+        form = ReviewEntryForm(request.POST, prefix=f"l{line_id}")
+        if not form.sent(request.POST):
+            continue
+        forms[line_id] = form
+        if form.is_valid():
+            entries[line_id] = form.entry(request.POST)
+    refused = any(form.errors for form in forms.values())
+    if refused:
+        # Name every line at fault at once, not only those the form could not read.
+        _add_line_errors(forms, services.review_problems(scorecard=card, entries=entries))
+    else:
+        try:
+            changed = services.record_reviews(
+                scorecard=card, entries=entries, reviewer_id=reviewer_id, by=request.user
+            )
+        except ValidationError as exc:
+            refused = True
+            if hasattr(exc, "error_dict"):
+                _add_line_errors(forms, exc.error_dict)
+            else:
+                for message in exc.messages:
+                    messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Đã lưu chấm chéo: %(count)s dòng thay đổi.") % {"count": changed}
+            )
+            if "next" in request.POST:
+                following = services.next_in_queue(
+                    services.review_queue(period, [reviewer_id]), card.agency_id
+                )
+                if following is not None:
+                    return redirect(
+                        "campaigns:review_scorecard",
+                        bloc_code=bloc_code,
+                        year=year,
+                        kind=kind,
+                        agency_id=following["agency_id"],
+                    )
+                messages.info(request, _("Không còn phiếu nào chờ đơn vị bạn chấm chéo."))
+                return redirect("campaigns:review_queue", bloc_code=bloc_code, year=year, kind=kind)
+            return redirect(
+                "campaigns:review_scorecard",
+                bloc_code=bloc_code,
+                year=year,
+                kind=kind,
+                agency_id=agency_id,
+            )
+    messages.error(request, _("Chưa lưu: có dòng chưa đúng, xem lý do ở từng dòng được đánh dấu."))
+    context = _scorecard_context(
+        request,
+        term,
+        access,
+        period,
+        card,
+        reviewer_id,
+        bound={(line_id, "review"): form for line_id, form in forms.items()},
     )
     return render(request, "campaigns/review_scorecard.html", context, status=400)
 
