@@ -1,8 +1,9 @@
 """Writes of a year's rules: bands, tie-breaks, score step, quorum and the periods' deadlines.
 
-A rule that decides a ranking (the bands and the tie-break chain) is frozen while one of the
-year's periods is agreed: changing it would silently change an agreed ranking. The secretariat
-reopens the period first (``review.reopen_period``), which is recorded with its reason.
+While one of the year's periods is agreed, a change that would move its ranking is refused:
+new bands that put an agreed total into another band, and any new tie-break order (the meeting's
+votes, one of its rules, are only known to the awards app). The secretariat reopens the period
+first (``review.reopen_period``), which is recorded with its reason.
 
 A later year that has no rules of its own scores under this year's (``rules_for``); before this
 year's change it is given a copy of the rules it has been scoring under, so that editing one
@@ -17,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from blocs.history import record_by
 from blocs.models import BlocTerm
+from blocs.vnsort import vietnamese_sort_key
+from campaigns import ranking, selectors
 from campaigns.models import Period, ScoringRules, rules_for
 from campaigns.services.periods import refuse_if_agreed, save_period
 
 __all__ = ["save_term_rules"]
-
-RANKING_FIELDS = ("bands", "tie_breaks")
 
 
 def _same_bands(a, b) -> bool:
@@ -62,11 +63,12 @@ def save_term_rules(
     if agreed:
         names = ", ".join(str(p.get_kind_display()) for p in agreed)
         errors = {}
-        if changed["bands"]:
+        moved = _reclassified(agreed, current.bands, bands) if changed["bands"] else []
+        if moved:
             errors["bands"] = _(
-                "Kỳ %(periods)s đã thống nhất: đổi ngưỡng xếp loại sẽ làm thay đổi kết quả "
-                "xếp hạng đã thống nhất. Hãy mở lại kỳ (có ghi lý do) trước khi sửa."
-            ) % {"periods": names}
+                "Kỳ %(periods)s đã thống nhất: ngưỡng mới làm thay đổi xếp loại đã thống nhất "
+                "của %(agencies)s. Hãy mở lại kỳ (có ghi lý do) trước khi sửa."
+            ) % {"periods": names, "agencies": ", ".join(moved)}
         if changed["tie_breaks"]:
             errors["tie_breaks"] = _(
                 "Kỳ %(periods)s đã thống nhất: đổi tiêu chí phân định sẽ làm thay đổi kết quả "
@@ -118,6 +120,30 @@ def save_term_rules(
                 ) from exc
             raise
     return rules
+
+
+def _reclassified(periods, old_bands, new_bands) -> list[str]:
+    """The agencies of agreed ``periods`` whose classification the new bands would change.
+
+    Bands only classify a total, so a change that moves no agreed total into another band (or
+    renames a band nobody is in) leaves every agreed ranking as it was and is allowed.
+    """
+    old, new = ranking.parse_bands(old_bands or []), ranking.parse_bands(new_bands or [])
+
+    def shown(band):
+        return (band.code, band.label) if band else None
+
+    moved = []
+    for period in periods:
+        for card in selectors.load_period(period).cards:
+            if card.is_draft:
+                continue
+            totals = {card.totals.total, card.totals_before_board.total}
+            if any(
+                shown(ranking.classify(t, old)) != shown(ranking.classify(t, new)) for t in totals
+            ):
+                moved.append(card.agency.name)
+    return sorted(set(moved), key=vietnamese_sort_key)
 
 
 def _pin_later_years(term: BlocTerm, *, by) -> None:

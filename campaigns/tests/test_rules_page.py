@@ -176,7 +176,7 @@ def agreed(bloc_world):
 
 @pytest.mark.parametrize(
     "change,field",
-    [({"band2_min": "80"}, "band1_label"), ({"tie_break_1": "first_group", "tie_break_2": "fewer_penalty"}, "tie_break_1")],
+    [({"band1_min": "97"}, "band1_label"), ({"band1_label": "Rất tốt"}, "band1_label"), ({"tie_break_1": "first_group", "tie_break_2": "fewer_penalty"}, "tie_break_1")],
 )  # fmt: skip
 def test_an_agreed_ranking_is_never_changed_silently(client, bloc_world, agreed, change, field):
     w = bloc_world
@@ -185,7 +185,19 @@ def test_an_agreed_ranking_is_never_changed_silently(client, bloc_world, agreed,
     assert response.status_code == 400
     error = " ".join(errors_of(response, field))
     assert "đã thống nhất" in error and "mở lại kỳ" in error
+    if field == "band1_label":
+        # The agencies whose agreed classification would change are named.
+        assert all(a.name in error for a in w.agencies[:3])
     assert not ScoringRules.objects.filter(term=w.term).exists()
+
+
+def test_bands_that_move_no_agreed_total_may_change(client, bloc_world, agreed):
+    # Every agreed total is 96, in "Xuất sắc": the lower bands are nobody's.
+    client.force_login(bloc_world.secretariat)
+    response = client.post(url(bloc_world.term), post_data(band2_min="80", band3_label="Đạt"))
+    assert response.status_code == 302
+    bands = ScoringRules.objects.get(term=bloc_world.term).parsed_bands
+    assert [(b.label, b.min) for b in bands][1:3] == [("Tốt", 80), ("Đạt", 70)]
 
 
 def test_quorum_and_step_may_change_after_agreement(client, bloc_world, agreed):
