@@ -682,6 +682,14 @@ FORMS = [
         Form("campaigns:term_rules", persona, fields=_rules, setup=(with_scoring,))
         for persona in ("secretariat", "board")
     ),
+    # Once a period is agreed, new bands are checked against its ranking.
+    Form(
+        "campaigns:term_rules",
+        "secretariat",
+        fields=_rules,
+        setup=(with_scoring, with_annual_agreed),
+        variant="agreed",
+    ),
     Form("blocs:term_close", "secretariat"),
     Form(
         "blocs:term_activate",
