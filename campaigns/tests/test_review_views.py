@@ -336,7 +336,8 @@ def test_layers_shown_side_by_side_with_authors(client, world):
     client.force_login(w.board)
     body = client.get(url(w, "review_scorecard", agency_id=w.e.pk)).content.decode()
     assert "Thủ trưởng D" in body and "Thủ trưởng B" in body
-    assert "24,00" in body and "20,00" in body and "22,00" in body
+    # Points as people write them: "24", never "24,00".
+    assert ">24<" in body and ">20<" in body and ">22<" in body and "24,00" not in body
 
 
 def test_grid_filters_by_layer_and_differences(client, world):
@@ -348,7 +349,7 @@ def test_grid_filters_by_layer_and_differences(client, world):
     client.force_login(w.secretariat)
     body = client.get(url(w, "review_grid") + "?layer=review&diff=on").content.decode()
     assert w.e.abbreviation in body and w.d.abbreviation not in body
-    assert "20,00" in body
+    assert ">20<" in body
 
 
 # The tests that run each review view for every persona: the access matrix of this module.
@@ -492,7 +493,7 @@ def test_self_review_agreed_96_91_93_shown_with_authors_and_history(client, bloc
         302,
     )
     body = client.get(url(w, "review_scorecard", agency_id=w.d.pk)).content.decode()
-    for value, author in (("96", "Cán bộ D"), ("91,00", "Thủ trưởng C"), ("93,00", "Thủ trưởng B")):
+    for value, author in (("96", "Cán bộ D"), (">91<", "Thủ trưởng C"), (">93<", "Thủ trưởng B")):
         assert value in body and author in body
     assert [c.layer for c in ln.changes.order_by("id")] == ["self", "review", "agreed"]
 
@@ -515,7 +516,7 @@ def test_reviewer_sees_self_score_and_evidence_of_the_assigned_card(client, worl
     evidence.file.save("bao-cao.pdf", ContentFile(b"%PDF"), save=True)
     client.force_login(w.member_officer)
     body = client.get(url(w, "review_scorecard", agency_id=w.e.pk)).content.decode()
-    assert "bao-cao-quy-iv.pdf" in body and "24,00" in body
+    assert "bao-cao-quy-iv.pdf" in body and ">24<" in body
     link = reverse(
         "campaigns:evidence_download",
         kwargs={"bloc_code": w.bloc.code, "year": 2026, "evidence_id": evidence.pk},
