@@ -84,7 +84,8 @@ def test_grid_and_ranking_chart_render(page, tmp_path):
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(base + "review/annual/grid/")
     assert page.locator("table.grid-table tbody tr").count() == 14
-    assert page.locator("table.grid-table thead th").count() == 2 + 78
+    # Agency, final total, the total of each of the four layers, then the leaves.
+    assert page.locator("table.grid-table thead th").count() == 2 + 4 + 78
     # The header stays on top and the agency column on the left while scrolling the grid.
     page.locator(".grid-wrap").evaluate("el => { el.scrollTop = 400; el.scrollLeft = 900; }")
     header = page.locator("table.grid-table thead th").first.bounding_box()
@@ -101,3 +102,40 @@ def test_grid_and_ranking_chart_render(page, tmp_path):
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel (.xlsx)").click()
     assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_reviewer_saves_the_whole_card_with_one_button(page):
+    """The review inputs sit in the table's cells and belong to one form outside it."""
+    council = factories.CouncilFactory()
+    bloc = factories.BlocFactory(council=council)
+    agencies = [factories.AgencyFactory(council=council) for _ in range(4)]
+    term = factories.make_term(
+        bloc=bloc, year=2026, agencies=agencies, leader=agencies[0], deputy=agencies[1]
+    )
+    user = factories.UserFactory(username="chamcheo.thu", full_name="Người chấm chéo")
+    factories.give_role(user, agencies[0], AgencyRole.Role.HEAD)
+    table = h.make_table(term)
+    period = h.make_period(term)
+    cards = h.make_cards(period, table, agencies)
+    h.assign(period, [(agencies[0], agencies[2]), (agencies[0], agencies[3])], user)
+    login(page, user.username, factories.PASSWORD)
+    base = f"{page.base_url}/blocs/{bloc.code}/2026/review/annual/"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(base + f"{agencies[2].pk}/")
+    first = h.line(cards[agencies[2]], "1.1")
+    second = h.line(cards[agencies[2]], "1.2")
+    page.fill(f"#id_l{first.pk}-points", "20,5")
+    page.fill(f"#id_l{first.pk}-note", "Thiếu báo cáo quý IV")
+    page.fill(f"#id_l{second.pk}-points", "19")
+    # A refused line keeps both lines as typed and names the reason.
+    page.get_by_role("button", name="Lưu tất cả").last.click()
+    assert "cần ghi nhận xét nêu lý do" in page.content()
+    assert page.input_value(f"#id_l{first.pk}-points") == "20,5"
+    assert page.input_value(f"#id_l{second.pk}-points") == "19"
+    page.fill(f"#id_l{second.pk}-note", "Chưa đủ minh chứng")
+    page.get_by_role("button", name="Lưu và mở phiếu tiếp theo").first.click()
+    page.wait_for_url(base + f"{agencies[3].pk}/")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.review_points, second.review_points) == (Decimal("20.5"), Decimal("19"))
+    assert_accessible(page)
