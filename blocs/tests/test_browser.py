@@ -43,6 +43,8 @@ def test_secretariat_adds_a_member_then_records_the_election(page, bloc_world):
     page.get_by_label("Số đơn vị tham gia bỏ phiếu").fill("7")
     page.get_by_label("Số phiếu bầu khối trưởng").fill("6")
     page.get_by_label("Số phiếu bầu khối phó").fill("5")
+    page.get_by_label("Số biên bản").fill("12/BB-KTĐ")
+    page.get_by_label("Ngày biên bản").fill("20/12/2026")
     page.get_by_role("button", name="Ghi kết quả bầu").click()
     page.get_by_text("Đã ghi kết quả bầu khối trưởng, khối phó năm 2027.").wait_for()
     assert_accessible(page)
