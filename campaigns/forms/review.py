@@ -79,7 +79,18 @@ class ReviewEntryForm(forms.Form):
 
     FORM_ID = "review-all"
 
-    points = forms.DecimalField(label=_("Điểm chấm chéo"), required=False, **POINTS_FIELD)
+    points = forms.DecimalField(
+        label=_("Điểm chấm chéo"),
+        required=False,
+        error_messages={
+            "invalid": _("Điểm phải là một số, ví dụ 7,5."),
+            "min_value": _("Điểm không được âm."),
+            "max_digits": _("Điểm quá lớn."),
+            "max_whole_digits": _("Điểm quá lớn."),
+            "max_decimal_places": _("Điểm có tối đa 2 chữ số thập phân."),
+        },
+        **POINTS_FIELD,
+    )
     note = ReviewLineForm.base_fields["note"]
 
     def __init__(self, *args, **kwargs):

@@ -217,6 +217,7 @@ def test_one_refused_line_stores_nothing_and_keeps_what_was_typed(client, world)
     assert "phải từ 0 đến 25" in body
     assert "Chưa lưu" in body
     assert 'value="21"' in body and "Có lý do" in body and 'value="mười"' in body
+    assert "Điểm phải là một số, ví dụ 7,5." in body
     assert not ScoreLine.objects.filter(
         scorecard=w.cards[w.e], review_points__isnull=False
     ).exists()
