@@ -14,10 +14,11 @@ from django.utils.translation import ngettext
 from blocs.notices import Delivery, register
 from blocs.notices import Kind as BaseKind
 from campaigns.models import Period, format_deadline
+from campaigns.services.points import parse_points, points_label
 
 
 def prepare(params: dict) -> dict:
-    """Write a period's kind, a deadline and the time left in the reader's language."""
+    """Write a period's kind, a deadline, the time left and points in the reader's language."""
     kind = params.get("period_kind")
     if kind in Period.Kind.values:
         params["period"] = str(Period.Kind(kind).label)
@@ -28,6 +29,12 @@ def prepare(params: dict) -> dict:
             )
         except (TypeError, ValueError):
             pass
+    for key in ("old", "new"):
+        if params.get(key) not in (None, ""):
+            try:
+                params[key] = points_label(parse_points(params[key]))
+            except (ValueError, ArithmeticError):
+                pass
     if "days_left" in params:
         days = int(params["days_left"])
         params["left"] = ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days}

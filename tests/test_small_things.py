@@ -288,3 +288,21 @@ def test_ranking_and_scorecard_fit_a_390_px_phone(
             assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         context.close()
+
+
+# --- Notifications carry points in each reader's language -----------------------------------------
+
+
+@pytest.mark.parametrize("language, old, new", [("vi", "24", "4,75"), ("en", "24", "4.75")])
+def test_a_board_adjustment_reads_its_points_in_the_readers_language(language, old, new):
+    from blocs import notices as base_notices
+    from campaigns import notices
+
+    kind = base_notices.get(notices.BOARD_ADJUSTED)
+    params = {"agency": "Sở Nội vụ", "criterion": "1.1", "old": "24", "new": "4.75"}
+    params.update(period_kind="annual", year=2026, reason="Thiếu minh chứng", bloc="KTĐ")
+    with translation.override(language):
+        assert f"{old} → {new}" in kind.body_for(params)
+    # A notification stored with the decimal comma still reads right.
+    with translation.override(language):
+        assert f"{old} → {new}" in kind.body_for({**params, "new": "4,75"})

@@ -174,7 +174,7 @@ def period_agreed(*, period: Period, reopened_reason: str | None = None) -> int:
 
 def board_adjusted(*, line, old, new, reason: str) -> int:
     """Tell the leader's head and the agency's head that the board changed a line."""
-    from campaigns.services.points import points_label
+    from campaigns.services.points import history_value
 
     card = line.scorecard
     period = card.period
@@ -188,8 +188,9 @@ def board_adjusted(*, line, old, new, reason: str) -> int:
             period,
             agency=card.agency.name,
             criterion=line.criterion.code,
-            old=points_label(old),
-            new=points_label(new),
+            # Plain digits: each reader sees them in their own language (notices.prepare).
+            old=history_value(old),
+            new=history_value(new),
             reason=reason,
         ),
         url=_card_url(card),
