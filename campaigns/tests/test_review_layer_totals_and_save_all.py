@@ -415,7 +415,9 @@ def reviewer_world(council, n, leaves):
     return bloc, user, reviewed
 
 
-@pytest.mark.parametrize("page", ["review_queue", "review_scorecard", "review_grid"])
+@pytest.mark.parametrize(
+    "page", ["review_queue", "review_scorecard", "review_grid", "review_grid_export"]
+)
 def test_reviewer_pages_run_a_constant_number_of_queries(
     client, council, page, django_assert_max_num_queries
 ):
