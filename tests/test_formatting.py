@@ -150,7 +150,9 @@ def test_the_check_sees_points_formatted_by_hand():
 
 def test_no_template_shows_raw_points():
     """Plain ``{{ line.self_points }}`` (Django's "90,00") is shown by no template."""
-    raw = re.compile(r"\{\{\s*([\w.]*(_points|\.total|\.base|\.bonus|\.penalty))\s*\}\}")
+    raw = re.compile(
+        r"\{\{\s*([\w.]*(_points|\.total|\.base|\.bonus|\.penalty|\.min|_step|_max|_cap))\s*\}\}"
+    )
     offences = [
         f"{where}: {match.group(0)}"
         for where, text in _lines()
