@@ -556,5 +556,6 @@ def test_every_campaigns_view_is_in_one_of_the_matrices():
         | url_names_of("campaigns.views.criteria", "campaigns.views.scorecards")
         | url_names_of("campaigns.views.review", "campaigns.views.ranking")
         | url_names_of("campaigns.views.progress")
+        | url_names_of("campaigns.views.rules")
     )
     assert covered == url_names_of("campaigns.views")
