@@ -244,7 +244,7 @@ def test_the_demo_records_nothing_after_now():
 
 
 @pytest.mark.browser
-def test_ranking_and_scorecard_fit_a_390_px_phone(
+def test_ranking_periods_and_scorecard_fit_a_390_px_phone(
     transactional_db, bloc_world, chromium_browser, live_server
 ):
     from campaigns.models import Period
@@ -269,6 +269,11 @@ def test_ranking_and_scorecard_fit_a_390_px_phone(
         assert not page.locator("figure.ranking-chart").is_visible()
         # A name keeps whole words: its cell is wider than one word.
         assert page.locator("td.ranking-agency").first.bounding_box()["width"] >= 150
+
+        page.goto(
+            live_server.url + reverse("campaigns:period_list", args=[term.bloc.code, term.year])
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
         card = cards[bloc_world.d]
         page.goto(
