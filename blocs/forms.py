@@ -78,6 +78,25 @@ class VietnameseDateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+def place_in_order(form, chosen) -> dict:
+    """Give each rotation place to one agency; a second claim on a place is an error on its field.
+
+    ``chosen`` holds (place, field name, agency) triples, the first claim first; returns
+    {place: agency}.
+    """
+    seen = {}
+    for position, name, entry in chosen:
+        if position in seen:
+            form.add_error(
+                name,
+                _("Thứ tự %(n)s đã dùng cho %(other)s.")
+                % {"n": position, "other": seen[position].name},
+            )
+        else:
+            seen[position] = entry
+    return seen
+
+
 class AgencyChoiceField(forms.ModelChoiceField):
     """Choose an agency, shown with its abbreviation."""
 
@@ -305,20 +324,12 @@ class RotationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        seen = {}
-        for agency, _note in self.agencies:
-            name = f"pos_{agency.pk}"
-            position = cleaned.get(name)
-            if position is None:
-                continue
-            if position in seen:
-                self.add_error(
-                    name,
-                    _("Thứ tự %(n)s đã dùng cho %(other)s.")
-                    % {"n": position, "other": seen[position].name},
-                )
-            else:
-                seen[position] = agency
+        chosen = [
+            (cleaned[f"pos_{agency.pk}"], f"pos_{agency.pk}", agency)
+            for agency, _note in self.agencies
+            if cleaned.get(f"pos_{agency.pk}") is not None
+        ]
+        place_in_order(self, chosen)
         return cleaned
 
     def full_clean(self):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms import AgencyChoiceField
+from blocs.forms import AgencyChoiceField, place_in_order
 from blocs.models import Agency, Bloc, BlocTerm, Council
 from blocs.services.setup import MIN_SETUP_MEMBERS, NewAgency
 
@@ -174,16 +174,7 @@ class BlocCreateForm(forms.Form):
             entry = self._new_agency(i, cleaned, taken_abbreviations)
             if entry is not None:
                 chosen.append((cleaned[f"new{i}_position"], f"new{i}_position", entry))
-        seen = {}
-        for position, name, entry in sorted(chosen, key=lambda c: (c[0], c[1])):
-            if position in seen:
-                self.add_error(
-                    name,
-                    _("Thứ tự %(n)s đã dùng cho %(other)s.")
-                    % {"n": position, "other": seen[position].name},
-                )
-            else:
-                seen[position] = entry
+        seen = place_in_order(self, sorted(chosen, key=lambda c: (c[0], c[1])))
         self.members = [seen[p] for p in sorted(seen)]
         if not self.errors and len(self.members) < MIN_SETUP_MEMBERS:
             self.add_error(
