@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blocs.forms import AgencyChoiceField, place_in_order
 from blocs.models import Agency, Bloc, BlocTerm, Council
@@ -92,7 +93,7 @@ class BlocCreateForm(forms.Form):
                 label=_("Tên đơn vị mới %(i)s") % {"i": i}, max_length=255, required=False
             )
             self.fields[f"new{i}_abbreviation"] = forms.CharField(
-                label=_("Tên viết tắt"), max_length=30, required=False
+                label=pgettext_lazy("form field", "Tên viết tắt"), max_length=30, required=False
             )
             self.fields[f"new{i}_kind"] = forms.ChoiceField(
                 label=_("Loại"),
