@@ -53,9 +53,9 @@ COLUMN_LABELS = {
 # Columns that read a scoring period.
 PERIOD_COLUMNS = (SELFSCORE, CROSSCHECK, EXPLANATION)
 
-# What a cell says about an agency: done; to do (reminders go to these); waiting for someone
-# else (a cross-check whose card is not submitted yet); nothing asked of it.
-DONE, TODO, WAIT, NONE = "done", "todo", "wait", "none"
+# What a cell says about an agency: done; not done yet (reminders go to these); waiting for
+# someone else (a cross-check whose card is not submitted yet); nothing asked of it.
+DONE, NOT_DONE, WAIT, NONE = "done", "todo", "wait", "none"
 
 
 def _day(moment) -> str:
@@ -84,7 +84,11 @@ class Cell:
 
     @property
     def todo(self) -> bool:
-        return self.state == TODO
+        return self.state == NOT_DONE
+
+    @property
+    def waiting(self) -> bool:
+        return self.state == WAIT
 
     @property
     def asked(self) -> bool:
@@ -192,13 +196,13 @@ def _pledge_cell(pledge, agency_id, signed) -> Cell:
         return Cell(NONE, _("Không thuộc danh sách ký"))
     if agency_id in signed:
         return Cell(DONE, _("Đã ký %(day)s") % {"day": _day(signed[agency_id])})
-    return Cell(TODO, _("Chưa ký"))
+    return Cell(NOT_DONE, _("Chưa ký"))
 
 
 def _titles_cell(titles) -> Cell:
     if titles:
         return Cell(DONE, "; ".join(str(TitleRegistration.Title(t).label) for t in sorted(titles)))
-    return Cell(TODO, _("Chưa đăng ký"))
+    return Cell(NOT_DONE, _("Chưa đăng ký"))
 
 
 def _selfscore_cell(period, card, extensions, agency, now) -> Cell:
@@ -213,7 +217,7 @@ def _selfscore_cell(period, card, extensions, agency, now) -> Cell:
     )
     text = _("Đang soạn") if card is not None else _("Chưa lập phiếu")
     overdue = period.status != Period.Status.AGREED and not pending.is_open(now)
-    return Cell(TODO, text, overdue=overdue, deadline=pending.deadline)
+    return Cell(NOT_DONE, text, overdue=overdue, deadline=pending.deadline)
 
 
 def _complete(card) -> bool:
@@ -238,7 +242,7 @@ def _crosscheck_cell(period, reviewed_ids, cards, now) -> Cell:
         waiting = len(reviewed_ids) - ready
         return Cell(WAIT, _("%(text)s (%(n)s phiếu chưa nộp)") % {"text": text, "n": waiting})
     late = period.status != Period.Status.AGREED and now > period.review_deadline
-    return Cell(TODO, text, overdue=late, deadline=period.review_deadline)
+    return Cell(NOT_DONE, text, overdue=late, deadline=period.review_deadline)
 
 
 def _explanation_cell(period, card, now) -> Cell:
@@ -250,7 +254,7 @@ def _explanation_cell(period, card, now) -> Cell:
     if card["n_explained"] >= card["n_asked"]:
         return Cell(DONE, text)
     late = period.status != Period.Status.AGREED and now > period.review_deadline
-    return Cell(TODO, text, overdue=late, deadline=period.review_deadline)
+    return Cell(NOT_DONE, text, overdue=late, deadline=period.review_deadline)
 
 
 # --- The read ----------------------------------------------------------------------------------
