@@ -42,6 +42,7 @@ from campaigns.models import (  # noqa: E402
     Scorecard,
     ScoreLine,
 )
+from campaigns.services import agreement  # noqa: E402
 from campaigns.services import review as services  # noqa: E402
 
 RUNS = 5
@@ -136,7 +137,7 @@ def build_wide_bloc():
         services.assign_cross_checks(
             period=period, pairs=services.proposed_rotation(period), by=user
         )
-        services.agree_period(period=period, by=user)
+        agreement.agree_period(period=period, by=user)
     return term, user
 
 

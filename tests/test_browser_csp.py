@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from campaigns.models import Period
-from campaigns.services import review as review_services
+from campaigns.services import agreement
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_pledge_support import make_open
 from tests.browser import assert_accessible, login
@@ -54,7 +54,7 @@ def test_main_pages_break_no_part_of_the_policy(watched, bloc_world):
     table = h.make_table(w.term)
     period = h.make_period(w.term, kind=Period.Kind.ANNUAL)
     cards = h.make_cards(period, table)
-    review_services.agree_period(period=period, by=w.secretariat)
+    agreement.agree_period(period=period, by=w.secretariat)
     code, year = w.bloc.code, w.term.year
 
     _visit(watched, reverse("login"))

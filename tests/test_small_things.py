@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from campaigns.services import agreement
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_review_views import line_url
 from campaigns.tests.test_review_views import world as review_world  # noqa: F401
@@ -59,9 +60,8 @@ def test_pages_and_the_admin_link_the_icon_and_favicon_ico_does_not_404(client, 
 
 def test_the_boards_adjustment_message_keeps_ban_tdkt_in_capitals(client, review_world):  # noqa: F811
     w = review_world
-    from campaigns.services import review as review_services
 
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     ln, target = line_url(w, w.d, "board")
     client.force_login(w.board)
     response = client.post(

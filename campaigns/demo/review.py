@@ -24,6 +24,7 @@ from campaigns.models import (
     ScoreLineChange,
 )
 from campaigns.selectors import load_period
+from campaigns.services import agreement
 from campaigns.services import review as services
 
 QUARTER = Decimal("0.25")
@@ -158,7 +159,7 @@ def _board_adjust(period, board):
         .order_by("scorecard__agency__sort_key", "criterion__order", "id")
         .first()
     )
-    if line is not None and not services.board_adjusted_lines(period).exists():
+    if line is not None and not agreement.board_adjusted_lines(period).exists():
         services.adjust_by_board(
             line=line,
             points=line.agreed_points - 1,
@@ -188,7 +189,7 @@ def _run_period(period, heads, secretariat, *, agree, tie=False):
         _agree_some(differing, secretariat)
         if tie:
             _make_tie(period, secretariat)
-        services.agree_period(period=period, by=secretariat)
+        agreement.agree_period(period=period, by=secretariat)
     return True
 
 
@@ -238,4 +239,4 @@ def seed_scale(objects: dict, blocs: list) -> None:
                 Period.objects.filter(pk=period.pk).update(status=Period.Status.REVIEWING)
                 period.refresh_from_db()
                 if period.kind == Period.Kind.SEMIANNUAL:
-                    services.agree_period(period=period, by=admin)
+                    agreement.agree_period(period=period, by=admin)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import layers
-from campaigns.services.review import REOPEN_REASON_MAX
+from campaigns.services.agreement import REOPEN_REASON_MAX
 
 POINTS_FIELD = {
     "max_digits": 6,

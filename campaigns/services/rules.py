@@ -3,7 +3,7 @@
 While one of the year's periods is agreed, a change that would move its ranking is refused:
 new bands that put an agreed total into another band, and any new tie-break order (the meeting's
 votes, one of its rules, are only known to the awards app). The secretariat reopens the period
-first (``review.reopen_period``), which is recorded with its reason.
+first (``agreement.reopen_period``), which is recorded with its reason.
 
 A later year that has no rules of its own scores under this year's (``rules_for``); before this
 year's change it is given a copy of the rules it has been scoring under, so that editing one

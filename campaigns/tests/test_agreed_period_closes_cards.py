@@ -9,8 +9,8 @@ from django.urls import reverse
 from campaigns import selectors
 from campaigns.access import can_edit_scorecard, can_submit_scorecard
 from campaigns.models import Period, Scorecard
+from campaigns.services import agreement
 from campaigns.services import periods as period_services
-from campaigns.services import review as review_services
 from campaigns.services import scorecards as scorecard_services
 from campaigns.tests import review_helpers as h
 
@@ -30,7 +30,7 @@ def agreed(bloc_world):
     w.cards.update(h.make_cards(w.period, w.table, [d], status=Scorecard.Status.DRAFT))
     w.draft = w.cards[d]
     w.f = f
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     w.period.refresh_from_db()
     return w
 

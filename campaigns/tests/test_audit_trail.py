@@ -24,10 +24,10 @@ from campaigns.models import (
     ScoreLineChange,
     TitleRegistration,
 )
+from campaigns.services import agreement
 from campaigns.services import criteria as criteria_services
 from campaigns.services import periods as period_services
 from campaigns.services import pledges as pledge_services
-from campaigns.services import review as review_services
 from campaigns.services import scorecards as scorecard_services
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_pledge_support import make_open
@@ -281,7 +281,7 @@ def test_self_scores_and_agreement_saved_in_bulk_name_their_author(scoring):
     assert sorted(changed.values_list("self_points", flat=True)) == [D("20"), D("21")]
     assert set(changed.values_list("history_user", flat=True)) == {w.member_head.pk}
 
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     agreed = ScoreLine.history.filter(scorecard__period=w.period, history_type="~")
     assert agreed.count() == ScoreLine.objects.filter(scorecard__period=w.period).count()
     assert set(agreed.values_list("history_user", flat=True)) == {w.secretariat.pk}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import DeadlineExtension, Period, Scorecard, ScoreLine
+from campaigns.services import agreement
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 
@@ -143,7 +144,7 @@ def test_the_service_refuses_a_lock_while_a_non_submitter_still_has_time(late):
 
     before = late.period.self_deadline - datetime.timedelta(hours=1)
     with pytest.raises(ValidationError) as exc:
-        review_services.agree_period(period=late.period, by=late.secretariat, now=before)
+        agreement.agree_period(period=late.period, by=late.secretariat, now=before)
     assert late.d.name in exc.value.messages[0] and late.e.name in exc.value.messages[0]
     assert _status(late) == Period.Status.REVIEWING
 
@@ -152,7 +153,7 @@ def test_the_service_refuses_a_lock_while_a_non_submitter_still_has_time(late):
 
 
 def _lock(w):
-    assert review_services.agree_period(period=w.period, by=w.secretariat).status == "agreed"
+    assert agreement.agree_period(period=w.period, by=w.secretariat).status == "agreed"
 
 
 def test_a_non_submitter_is_listed_after_the_ranked_ones_as_not_submitted(client, late):
@@ -247,7 +248,7 @@ def test_a_late_member_submits_after_the_reopening_within_its_extension(late):
     from campaigns.services import scorecards as scorecard_services
 
     _lock(late)
-    review_services.reopen_period(period=late.period, by=late.secretariat, reason="Gia hạn cho D")
+    agreement.reopen_period(period=late.period, by=late.secretariat, reason="Gia hạn cho D")
     period_services.extend_deadline(
         period=late.period,
         agency=late.d,
@@ -282,7 +283,7 @@ def test_a_review_changed_after_reopening_reaches_the_result_when_locked_again(l
     _lock(late)
     line.refresh_from_db()
     assert line.agreed_points == line.value(upto="review")
-    review_services.reopen_period(period=late.period, by=late.secretariat, reason="Chấm lại 1.1")
+    agreement.reopen_period(period=late.period, by=late.secretariat, reason="Chấm lại 1.1")
     line.refresh_from_db()
     kept.refresh_from_db()
     # The lock's default is emptied; what the secretariat agreed on purpose stays.

@@ -7,6 +7,7 @@ import pytest
 
 from blocs.models import AgencyRole, BoardOfficer
 from campaigns.models import Criterion, ScoreLine
+from campaigns.services import agreement
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
@@ -70,7 +71,7 @@ def wide_world():
         else:
             ln.self_points = Decimal(i % 3)
     ScoreLine.objects.bulk_update(lines, ["self_points", "review_points"])
-    review_services.agree_period(period=period, by=user)
+    agreement.agree_period(period=period, by=user)
     first = ScoreLine.objects.filter(scorecard=cards[agencies[3]], criterion__code="1.1").first()
     first = ScoreLine.objects.select_related("criterion", "scorecard").get(pk=first.pk)
     review_services.adjust_by_board(line=first, points="0.5", reason="Sai số liệu", by=board)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from campaigns.models import CrossCheck, Scorecard
+from campaigns.services import agreement
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 
@@ -53,7 +54,7 @@ def test_explanation_says_provisional_until_the_period_is_agreed(client, world):
     client.force_login(w.member_head)
     body = client.get(_url(w, "ranking_explain", agency_id=w.d.pk)).content.decode()
     assert "provisional-notice" in body and "tạm thời" in body
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     body = client.get(_url(w, "ranking_explain", agency_id=w.d.pk)).content.decode()
     assert "provisional-notice" not in body
 

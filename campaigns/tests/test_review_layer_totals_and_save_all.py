@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from blocs.models import AgencyRole
 from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange
+from campaigns.services import agreement
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_review_views import (
@@ -298,7 +299,7 @@ def test_the_whole_card_save_refuses_get_and_an_agreed_period(client, world):
     w = world
     client.force_login(w.member_head)
     expect(client.get(url(w, "review_save_all", agency_id=w.e.pk)), 405)
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     line = h.line(w.cards[w.e], "1.1")
     response = client.post(
         url(w, "review_save_all", agency_id=w.e.pk),

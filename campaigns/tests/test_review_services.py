@@ -10,7 +10,7 @@ from django.core.management import call_command
 from blocs.models import Membership
 from campaigns import crosscheck, selectors
 from campaigns.models import CrossCheck, Period, ScoreLineChange
-from campaigns.services import exports
+from campaigns.services import agreement, exports
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
@@ -158,7 +158,7 @@ def test_agreeing_defaults_to_review_points_and_closes_the_period(bloc_world):
     review_services.record_review(
         line=line, points="90", note="Trừ", reviewer_id=w.c.pk, by=w.deputy
     )
-    review_services.agree_period(period=period, by=w.secretariat)
+    agreement.agree_period(period=period, by=w.secretariat)
     period.refresh_from_db()
     line.refresh_from_db()
     assert period.status == Period.Status.AGREED
@@ -180,7 +180,7 @@ def test_board_change_re_ranks_and_keeps_both_values(bloc_world):
         ln = h.line(cards[agency], "1.1")
         ln.self_points = D(value)
         ln.save(update_fields=["self_points"])
-    review_services.agree_period(period=period, by=w.secretariat)
+    agreement.agree_period(period=period, by=w.secretariat)
     period = Period.objects.select_related("term__bloc").get(pk=period.pk)
     data = selectors.load_period(period)
     assert [r.row.agency_id for r in data.ranked][:2] == [w.d.pk, w.b.pk]
@@ -211,7 +211,7 @@ def test_tie_on_total_broken_by_fewer_penalty_is_named_in_the_export(bloc_world,
         w.b: {"1.1": "24", "1.2": "24", "2.1": "24", "2.2": "23", "T": "2", "TR": "0"},
     }
     h.make_cards(period, table, [w.a, w.b, w.c, w.d], points=points)
-    review_services.agree_period(period=period, by=w.secretariat)
+    agreement.agree_period(period=period, by=w.secretariat)
     out = tmp_path / "ranking.json"
     call_command("export_ranking", w.bloc.code, "2026", "annual", "--output", str(out))
     document = json.loads(out.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from blocs.models import AgencyRole
 from campaigns.models import CrossCheck, Period, Scorecard, ScoreLine, ScoreLineChange
+from campaigns.services import agreement
 from campaigns.services import review as review_services
 from campaigns.tests import review_helpers as h
 from tests import factories
@@ -213,7 +214,7 @@ def test_only_secretariat_agrees_the_period(client, world, persona):
 
 @pytest.mark.parametrize("persona", ALL)
 def test_only_secretariat_reopens_an_agreed_period(client, world, persona):
-    review_services.agree_period(period=world.period, by=world.secretariat)
+    agreement.agree_period(period=world.period, by=world.secretariat)
     response = client_for(client, world.personas[persona]).post(
         url(world, "period_reopen"), {"reason": "Đơn vị F nộp muộn có lý do chính đáng"}
     )
@@ -297,7 +298,7 @@ def test_only_secretariat_records_agreed_points(client, world, persona):
 @pytest.mark.parametrize("persona", ALL)
 def test_only_the_board_adjusts_after_agreement(client, world, persona):
     w = world
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     ln, target = line_url(w, w.d, "board")
     response = client_for(client, w.personas[persona]).post(
         target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-reason": "Sai số liệu báo cáo"}
@@ -317,7 +318,7 @@ def test_only_the_board_adjusts_after_agreement(client, world, persona):
 
 def test_agreed_period_refuses_member_layers(client, world):
     w = world
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     client.force_login(w.member_head)
     ln, target = line_url(w, w.e, "review")
     expect(client.post(target, {f"l{ln.pk}-points": "20", f"l{ln.pk}-note": "x"}), 403)
@@ -420,7 +421,7 @@ def big_world(council, n):
     review_services.assign_cross_checks(
         period=period, pairs=review_services.proposed_rotation(period), by=user
     )
-    review_services.agree_period(period=period, by=user)
+    agreement.agree_period(period=period, by=user)
     ln = ScoreLine.objects.filter(scorecard__period=period).select_related("criterion").first()
     review_services.adjust_by_board(line=ln, points="5", reason="Kiểm tra", by=user)
     return bloc, term, agencies, user
@@ -455,7 +456,7 @@ def test_pages_run_a_constant_number_of_queries(
 
 def test_members_see_the_ranking_and_other_explanations_once_agreed(client, world):
     w = world
-    review_services.agree_period(period=w.period, by=w.secretariat)
+    agreement.agree_period(period=w.period, by=w.secretariat)
     client.force_login(w.last_year_leader)
     body = client.get(url(w, "ranking")).content.decode()
     assert "Bảng xếp hạng được công bố cho các đơn vị" not in body

@@ -40,6 +40,7 @@ from campaigns.models import (
     format_deadline,
 )
 from campaigns.scoring import CriteriaTree
+from campaigns.services import agreement
 from campaigns.services import review as services
 from campaigns.services.points import points_label
 
@@ -91,7 +92,7 @@ def _review_home_page(request, term, access, period, *, form=None, reopen_form=N
         if sees_card(access, agency_id=c.agency_id, status=c.status, assigned=c.agency_id in mine)
     ]
     agreed = period.status == Period.Status.AGREED
-    adjusted = agreed and services.board_adjusted_lines(period).exists()
+    adjusted = agreed and agreement.board_adjusted_lines(period).exists()
     can_reopen = agreed and access.can_manage and not adjusted
     return render(
         request,
@@ -185,7 +186,7 @@ def period_agree(request, bloc_code, year, kind):
     form = AgreeConfirmForm(request.POST if second_step else None)
     if second_step and form.is_valid():
         try:
-            services.agree_period(period=period, by=request.user)
+            agreement.agree_period(period=period, by=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -243,7 +244,7 @@ def _agree_confirm_page(request, term, access, period, form, *, status):
             ],
             "deadlines": deadlines,
             "submitted": period.scorecards.exclude(status=Scorecard.Status.DRAFT).count(),
-            "refusal": services.lock_refusal(pending, now),
+            "refusal": agreement.lock_refusal(pending, now),
             "section": "ranking",
         },
         status=status,
@@ -259,7 +260,7 @@ def period_reopen(request, bloc_code, year, kind):
     form = PeriodReopenForm(request.POST)
     if form.is_valid():
         try:
-            services.reopen_period(
+            agreement.reopen_period(
                 period=period, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
