@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from blocs.forms import AgencyChoiceField, place_in_order
+from blocs.forms import AgencyChoiceField, LeadershipForm, place_in_order
 from blocs.models import Agency, Bloc, BlocTerm, Council
 from blocs.services.setup import MIN_SETUP_MEMBERS, NewAgency
 
@@ -21,6 +21,21 @@ class CouncilChoiceField(forms.ModelChoiceField):
         ),
         "required": _("Hãy chọn hội đồng thi đua – khen thưởng."),
     }
+
+
+def _position_field(**kwargs) -> forms.IntegerField:
+    """A place in the rotation order; empty leaves the agency out of the bloc."""
+    return forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=99,
+        error_messages={
+            "invalid": _("Thứ tự phải là một số nguyên từ 1."),
+            "min_value": _("Thứ tự phải là một số nguyên từ 1."),
+            "max_value": _("Thứ tự không quá 99."),
+        },
+        **kwargs,
+    )
 
 
 class BlocCreateForm(forms.Form):
@@ -73,16 +88,8 @@ class BlocCreateForm(forms.Form):
             self.initial.setdefault("council", councils[0].pk)
         self.agencies = list(agencies)
         for agency in self.agencies:
-            self.fields[self.position_name(agency)] = forms.IntegerField(
+            self.fields[self.position_name(agency)] = _position_field(
                 label=f"{agency.name} ({agency.abbreviation})",
-                required=False,
-                min_value=1,
-                max_value=99,
-                error_messages={
-                    "invalid": _("Thứ tự phải là một số nguyên từ 1."),
-                    "min_value": _("Thứ tự phải là một số nguyên từ 1."),
-                    "max_value": _("Thứ tự không quá 99."),
-                },
                 widget=forms.NumberInput(
                     attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}
                 ),
@@ -101,17 +108,7 @@ class BlocCreateForm(forms.Form):
                 required=False,
                 error_messages={"invalid_choice": _("Loại đơn vị không hợp lệ.")},
             )
-            self.fields[f"new{i}_position"] = forms.IntegerField(
-                label=_("Thứ tự"),
-                required=False,
-                min_value=1,
-                max_value=99,
-                error_messages={
-                    "invalid": _("Thứ tự phải là một số nguyên từ 1."),
-                    "min_value": _("Thứ tự phải là một số nguyên từ 1."),
-                    "max_value": _("Thứ tự không quá 99."),
-                },
-            )
+            self.fields[f"new{i}_position"] = _position_field(label=_("Thứ tự"))
         self.members = []
 
     @staticmethod
@@ -224,7 +221,7 @@ class BlocCreateForm(forms.Form):
         return taken[values["abbreviation"]]
 
 
-class FirstYearForm(forms.Form):
+class FirstYearForm(LeadershipForm):
     """The first year of a new bloc: the year, its leader and deputy, and its status."""
 
     year = forms.IntegerField(
@@ -267,22 +264,16 @@ class FirstYearForm(forms.Form):
         ),
     )
 
+    field_order = ["year", "leader", "deputy", "status"]
+
     def __init__(self, *args, members, leader=None, deputy=None, **kwargs):
-        super().__init__(*args, **kwargs)
         ids = [a.pk for a in members]
-        for name in ("leader", "deputy"):
-            self.fields[name].queryset = Agency.objects.filter(pk__in=ids).vietnamese_order()
-            self.fields[name].empty_label = _("— Chọn đơn vị —")
+        super().__init__(
+            *args, members=Agency.objects.filter(pk__in=ids).vietnamese_order(), **kwargs
+        )
         self.initial.setdefault("year", _default_year())
         self.initial.setdefault("leader", leader.pk if leader else None)
         self.initial.setdefault("deputy", deputy.pk if deputy else None)
-
-    def clean(self):
-        cleaned = super().clean()
-        leader, deputy = cleaned.get("leader"), cleaned.get("deputy")
-        if leader and deputy and leader == deputy:
-            self.add_error("deputy", _("Khối phó phải là đơn vị khác khối trưởng."))
-        return cleaned
 
 
 def _default_year() -> int:
