@@ -12,7 +12,6 @@ members that are still current (``services.pledges.required_agency_ids``), and a
 asked on a line whose cross-check points differ from the self points (``services.review``).
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from blocs.models import Bloc, BlocTerm, Membership
-from blocs.vnsort import vietnamese_sort_key
+from blocs.vnsort import fold, vietnamese_sort_key
 from campaigns.models import (
     DEADLINE_ZONE,
     CrossCheck,
@@ -60,13 +59,6 @@ DONE, NOT_DONE, WAIT, NONE = "done", "todo", "wait", "none"
 
 def _day(moment) -> str:
     return timezone.localtime(moment, DEADLINE_ZONE).strftime("%d/%m/%Y") if moment else ""
-
-
-def fold(text: str) -> str:
-    """Lower-case text without Vietnamese tone and shape marks, for searching names."""
-    text = str(text).replace("Đ", "D").replace("đ", "d")
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
