@@ -32,6 +32,7 @@ __all__ = [
     "mark_all_read",
     "mark_read",
     "notify",
+    "people_by_agency",
     "people_of",
     "save_preferences",
     "send_digests",
@@ -52,14 +53,24 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def people_of(agency_ids: Iterable[int], *, heads_only: bool = False) -> list:
-    """The active users of these agencies: heads and officers, or the heads alone."""
+def people_by_agency(agency_ids: Iterable[int], *, heads_only: bool = False) -> dict[int, list]:
+    """The active users of each of these agencies, in one query: heads and officers, or heads."""
     roles = AgencyRole.objects.filter(agency_id__in=list(agency_ids), user__is_active=True)
     if heads_only:
         roles = roles.filter(role=AgencyRole.Role.HEAD)
+    people: dict[int, list] = {}
+    ordered = roles.select_related("user").order_by("agency__sort_key", "agency_id", "role", "id")
+    for role in ordered:
+        people.setdefault(role.agency_id, []).append(role.user)
+    return people
+
+
+def people_of(agency_ids: Iterable[int], *, heads_only: bool = False) -> list:
+    """The active users of these agencies, each once: heads and officers, or the heads alone."""
     users = {}
-    for role in roles.select_related("user").order_by("agency__sort_key", "role", "id"):
-        users.setdefault(role.user_id, role.user)
+    for people in people_by_agency(agency_ids, heads_only=heads_only).values():
+        for user in people:
+            users.setdefault(user.pk, user)
     return list(users.values())
 
 

@@ -11,8 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from blocs.models import AgencyRole, Membership
-from blocs.services.notifications import notify, people_of
+from blocs.models import Agency, Membership
+from blocs.services.notifications import notify, people_by_agency, people_of
 from campaigns import notices
 from campaigns.models import CrossCheck, DeadlineExtension, Period, Pledge, Scorecard
 
@@ -28,20 +28,7 @@ def _period_params(period: Period, **more) -> dict:
     return _term_params(period.term, period_kind=period.kind, **more)
 
 
-def _by_agency(agency_ids, *, heads_only=False) -> dict[int, list]:
-    """The people of each agency, in one query."""
-    roles = AgencyRole.objects.filter(agency_id__in=list(agency_ids), user__is_active=True)
-    if heads_only:
-        roles = roles.filter(role=AgencyRole.Role.HEAD)
-    people: dict[int, list] = {}
-    for role in roles.select_related("user").order_by("agency__sort_key", "role", "id"):
-        people.setdefault(role.agency_id, []).append(role.user)
-    return people
-
-
 def _names(agency_ids) -> dict[int, str]:
-    from blocs.models import Agency
-
     return dict(Agency.objects.filter(pk__in=list(agency_ids)).values_list("pk", "name"))
 
 
@@ -51,7 +38,7 @@ def pledge_event(*, pledge: Pledge, agency_ids, kind: str, note: str = "", key: 
     url = reverse("campaigns:pledge_detail", args=[term.bloc.code, term.year])
     names = _names(agency_ids)
     told = 0
-    for agency_id, heads in _by_agency(agency_ids, heads_only=True).items():
+    for agency_id, heads in people_by_agency(agency_ids, heads_only=True).items():
         params = _term_params(
             term,
             title=pledge.title,
@@ -86,7 +73,7 @@ def period_opened(*, period: Period) -> int:
         )
     )
     told = 0
-    for agency_id, people in _by_agency(members).items():
+    for agency_id, people in people_by_agency(members).items():
         told += notify(
             recipients=people,
             kind=notices.PERIOD_OPENED,
@@ -122,7 +109,7 @@ def crosschecks_assigned(*, period: Period, checks) -> int:
     """Tell each reviewer agency's people which cards it cross-checks."""
     checks = list(checks)
     names = _names({c.reviewer_id for c in checks} | {c.reviewed_id for c in checks})
-    people = _by_agency({c.reviewer_id for c in checks})
+    people = people_by_agency({c.reviewer_id for c in checks})
     told = 0
     for check in checks:
         told += notify(
@@ -281,7 +268,7 @@ def send_deadline_reminders(*, now=None) -> int:
                             count,
                         )
                     )
-    people = _by_agency({w[2] for w in wanted})
+    people = people_by_agency({w[2] for w in wanted})
     for kind, period, agency_id, name, deadline, window, count in wanted:
         url = (
             _periods_url(period)
