@@ -138,8 +138,13 @@ class TermProgress:
         )
 
     @property
+    def summary(self) -> dict[str, ColumnSummary]:
+        """Column key → its summary, for templates that name a column (``summary.pledge``)."""
+        return {key: self.column(key) for key in COLUMNS}
+
+    @property
     def columns(self) -> list[ColumnSummary]:
-        return [self.column(key) for key in COLUMNS]
+        return list(self.summary.values())
 
     def not_done(self, key) -> list[AgencyRow]:
         """The agencies with something still to do in the column, in Vietnamese order."""
