@@ -1,19 +1,16 @@
 """Writes that set a bloc up: the bloc with its members' rotation order, then its first year."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from blocs.history import record_by
-from blocs.models import Agency, Bloc, BlocTerm, Council, LeadershipChange, Membership
+from blocs.models import Agency, Bloc, BlocTerm, Council
 from blocs.rotation import propose_leadership
-from blocs.services.leadership import set_leadership
 from blocs.services.members import set_rotation
-from blocs.services.terms import activate_term
+from blocs.services.terms import activate_term, open_term
 
 __all__ = ["NewAgency", "create_bloc", "first_year_proposal", "open_first_term"]
 
@@ -143,22 +140,14 @@ def open_first_term(
     leader = leader or proposed_leader
     deputy = deputy or proposed_deputy
     chosen = (leader, deputy) != (proposed_leader, proposed_deputy)
-    term = BlocTerm(bloc=bloc, year=year, status=BlocTerm.Status.PLANNING, opened_by=by)
-    term.full_clean()
-    record_by(term, by).save()
-    start = datetime.date(year, 1, 1)
-    bulk_create_with_history(
-        [Membership(term=term, agency=a, joined_on=start) for a in members],
-        Membership,
-        default_user=by,
-    )
-    set_leadership(
-        term=term,
+    term = open_term(
+        bloc=bloc,
+        year=year,
+        agency_ids=[a.pk for a in members],
         leader=leader,
         deputy=deputy,
-        by=by,
         reason=_("Chọn khi mở năm đầu tiên") if chosen else _("Theo thứ tự luân phiên"),
-        source=LeadershipChange.Source.OPENING,
+        by=by,
     )
     if status == BlocTerm.Status.ACTIVE:
         activate_term(term=term, by=by)

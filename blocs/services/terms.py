@@ -22,8 +22,47 @@ __all__ = [
     "activate_term",
     "close_term",
     "open_next_term",
+    "open_term",
     "today",
 ]
+
+
+@transaction.atomic
+def open_term(
+    *,
+    bloc: Bloc,
+    year: int,
+    agency_ids,
+    leader: Agency | None,
+    deputy: Agency | None,
+    reason: str,
+    by,
+    **values,
+) -> BlocTerm:
+    """Create ``bloc``'s year ``year`` in planning: the agencies join on 1 January, the lead set.
+
+    The caller holds the bloc's row lock and has chosen the members and the lead; ``values`` are
+    further fields of the term (its quorum, its legal bases).
+    """
+    term = BlocTerm(bloc=bloc, year=year, status=BlocTerm.Status.PLANNING, opened_by=by, **values)
+    term.full_clean()
+    record_by(term, by).save()
+    start = datetime.date(year, 1, 1)
+    bulk_create_with_history(
+        [Membership(term=term, agency_id=pk, joined_on=start) for pk in agency_ids],
+        Membership,
+        default_user=by,
+    )
+    if leader and deputy:
+        set_leadership(
+            term=term,
+            leader=leader,
+            deputy=deputy,
+            by=by,
+            reason=reason,
+            source=LeadershipChange.Source.OPENING,
+        )
+    return term
 
 
 @transaction.atomic
@@ -54,38 +93,19 @@ def open_next_term(
         reason = _("Theo kết quả bầu tại hội nghị tổng kết năm %(year)s") % {"year": current.year}
     else:
         reason = _("Theo thứ tự luân phiên")
-    leader = leader or proposed_leader
-    deputy = deputy or proposed_deputy
-    term = BlocTerm(
+    return open_term(
         bloc=bloc,
         year=year,
-        status=BlocTerm.Status.PLANNING,
+        agency_ids=[
+            m.agency_id for m in current.memberships.all() if m.left_on is None and m.agency.active
+        ],
+        leader=leader or proposed_leader,
+        deputy=deputy or proposed_deputy,
+        reason=reason,
+        by=by,
         quorum=current.quorum,
         legal_bases=current.legal_bases,
-        opened_by=by,
     )
-    term.full_clean()
-    record_by(term, by).save()
-    start = datetime.date(year, 1, 1)
-    bulk_create_with_history(
-        [
-            Membership(term=term, agency_id=m.agency_id, joined_on=start)
-            for m in current.memberships.all()
-            if m.left_on is None and m.agency.active
-        ],
-        Membership,
-        default_user=by,
-    )
-    if leader and deputy:
-        set_leadership(
-            term=term,
-            leader=leader,
-            deputy=deputy,
-            by=by,
-            reason=reason,
-            source=LeadershipChange.Source.OPENING,
-        )
-    return term
 
 
 @transaction.atomic
