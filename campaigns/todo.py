@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import AgencyRole, BlocTerm, Membership
+from blocs.vnsort import vietnamese_sort_key
 from campaigns.models import (
     CrossCheck,
     DeadlineExtension,
@@ -176,7 +177,7 @@ def led_terms(user) -> list:
         return []
     _roles, memberships = _memberships(user)
     terms = {m.term_id: m.term for m in memberships if m.role == Membership.Role.LEADER}
-    return sorted(terms.values(), key=lambda t: (t.bloc.name, t.year, t.pk))
+    return sorted(terms.values(), key=lambda t: (vietnamese_sort_key(t.bloc.name), t.year, t.pk))
 
 
 def secretariat_tasks_for(user) -> list[Task]:

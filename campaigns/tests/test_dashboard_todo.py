@@ -10,7 +10,8 @@ from campaigns.models import DeadlineExtension, Period, Scorecard
 from campaigns.services import pledges as pledge_services
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_pledge_support import make_open
-from campaigns.todo import tasks_for
+from campaigns.todo import led_terms, tasks_for
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,19 @@ def test_the_to_do_list_costs_the_same_queries_for_one_or_many_periods(
     with django_assert_max_num_queries(9):
         many = tasks_for(w.member_head)
     assert len(many) == len(one) + 2
+
+
+def test_the_years_a_secretariat_leads_are_in_vietnamese_order(council):
+    user = factories.UserFactory()
+    for name in ("Khối Y tế", "Khối Đảng", "Khối Dân vận"):
+        agencies = [factories.AgencyFactory(council=council) for _ in range(2)]
+        factories.give_role(user, agencies[0])
+        factories.make_term(
+            bloc=factories.BlocFactory(council=council, name=name),
+            year=2026,
+            agencies=agencies,
+            leader=agencies[0],
+            deputy=agencies[1],
+        )
+    names = [t.bloc.name for t in led_terms(user)]
+    assert names == ["Khối Dân vận", "Khối Đảng", "Khối Y tế"]
