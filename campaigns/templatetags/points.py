@@ -20,17 +20,10 @@ def points(value):
     """
     if value is None or value == "":
         return NONE
-    if isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return value
-        if not number.is_finite():
-            return value
-        return points_label(number)
-    if isinstance(value, float):
-        value = Decimal(str(value))
+    # A float is read through its shortest text: 2.5, not its binary fraction.
+    plain = str(value).strip() if isinstance(value, (str, float)) else value
     try:
-        return points_label(value)
+        number = Decimal(plain)
     except (InvalidOperation, TypeError, ValueError):
         return value
+    return points_label(number) if number.is_finite() else value
