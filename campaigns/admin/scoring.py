@@ -17,7 +17,7 @@ from campaigns.models import (
     ScoreLineChange,
     ScoringRules,
 )
-from campaigns.services.points import points_label
+from campaigns.templatetags.points import points
 
 
 class CriterionInline(admin.TabularInline):
@@ -155,6 +155,16 @@ class ScoreLineChangeInline(EventLogInline):
     readonly_fields = fields
 
 
+def _points_column(field: str, description):
+    """A list column of one layer's points, written as on the site's pages ("—" for none)."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, line):
+        return points(getattr(line, field))
+
+    return column
+
+
 @admin.register(ScoreLine)
 class ScoreLineAdmin(AuditedAdmin):
     """Score lines are read here with their history; the services alone write their layers."""
@@ -172,7 +182,6 @@ class ScoreLineAdmin(AuditedAdmin):
         "short_note",
     )
     list_display_links = ("code",)
-    list_select_related = ("scorecard__agency", "scorecard__period__term__bloc", "criterion")
     list_filter = ("scorecard__period__term__year", "scorecard__period__kind")
     search_fields = (
         "scorecard__agency__name",
@@ -200,21 +209,10 @@ class ScoreLineAdmin(AuditedAdmin):
         period = obj.scorecard.period
         return f"{period.term.bloc.code} {period.term.year} · {period.get_kind_display()}"
 
-    @admin.display(description=_("Tự chấm"), ordering="self_points")
-    def self_label(self, obj):
-        return points_label(obj.self_points) or "—"
-
-    @admin.display(description=_("Chéo"), ordering="review_points")
-    def review_label(self, obj):
-        return points_label(obj.review_points) or "—"
-
-    @admin.display(description=_("Thống nhất"), ordering="agreed_points")
-    def agreed_label(self, obj):
-        return points_label(obj.agreed_points) or "—"
-
-    @admin.display(description=_("Ban"), ordering="board_points")
-    def board_label(self, obj):
-        return points_label(obj.board_points) or "—"
+    self_label = _points_column("self_points", _("Tự chấm"))
+    review_label = _points_column("review_points", _("Chéo"))
+    agreed_label = _points_column("agreed_points", _("Thống nhất"))
+    board_label = _points_column("board_points", _("Ban"))
 
     @admin.display(description=_("Ghi chú"))
     def short_note(self, obj):
