@@ -16,7 +16,7 @@ from campaigns.models import Period
 from campaigns.services import review as review_services
 from campaigns.services.notifications import send_deadline_reminders
 from campaigns.tests.review_helpers import line, make_cards, make_period, make_table
-from tests.factories import UserFactory, give_role
+from tests.factories import UserFactory, build_bloc_world, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +200,50 @@ def test_reminders_skip_a_deadline_more_than_a_week_away(bloc_world):
     )
     Notification.objects.all().delete()
     assert send_deadline_reminders(now=now) == 0
+
+
+@pytest.mark.parametrize(("blocs", "members"), [(1, 5), (2, 10)])
+def test_a_reminder_run_makes_the_same_queries_however_many_agencies_are_late(
+    council, blocs, members, django_assert_max_num_queries
+):
+    now = timezone.now()
+    late = set()
+    for _ in range(blocs):
+        w = build_bloc_world(council=council, members=members, years=(2026,))
+        late |= {agency.name for agency in w.agencies}
+        for agency in w.agencies:
+            if not AgencyRole.objects.filter(agency=agency).exists():
+                give_role(UserFactory(), agency)
+                give_role(UserFactory(), agency, AgencyRole.Role.OFFICER)
+        Period.objects.create(
+            term=w.term,
+            kind=Period.Kind.ANNUAL,
+            self_deadline=now + datetime.timedelta(days=5),
+            review_deadline=now + datetime.timedelta(days=15),
+        )
+    Notification.objects.all().delete()
+    # Periods, members, cards, extensions, open reviews, people, keys, choices, one insert.
+    with django_assert_max_num_queries(12):
+        told = send_deadline_reminders(now=now)
+    assert told == Notification.objects.count()
+    assert set(Notification.objects.values_list("params__agency", flat=True)) == late
+
+
+def test_a_batch_tells_each_person_once_per_key(django_capture_on_commit_callbacks):
+    first, second = UserFactory(), UserFactory()
+    _notify([first], key="k1")
+    with django_capture_on_commit_callbacks(execute=True):
+        told = service.notify_all(
+            [
+                service.Message([first, second], notices.REMIND_SELFSCORE, PARAMS, "/", "k1"),
+                service.Message([second], notices.REMIND_SELFSCORE, PARAMS, "/", "k1"),
+                service.Message([first], notices.REMIND_CROSSCHECK, PARAMS, "/", "k2"),
+            ]
+        )
+    assert told == 2
+    assert sorted(Notification.objects.values_list("user_id", "key")) == sorted(
+        [(first.pk, "k1"), (second.pk, "k1"), (first.pk, "k2")]
+    )
 
 
 def test_an_explanation_is_asked_once_when_the_cross_check_differs(bloc_world):

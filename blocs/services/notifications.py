@@ -10,6 +10,7 @@ import contextlib
 import contextvars
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,10 +29,11 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "absolute_url",
-    "deliveries_for",
     "mark_all_read",
     "mark_read",
+    "Message",
     "notify",
+    "notify_all",
     "people_by_agency",
     "people_of",
     "save_preferences",
@@ -74,14 +76,14 @@ def people_of(agency_ids: Iterable[int], *, heads_only: bool = False) -> list:
     return list(users.values())
 
 
-def deliveries_for(users, kind: notices.Kind) -> dict[int, str]:
-    """How each user receives this kind: their choice, else the kind's default."""
-    chosen = dict(
-        NotificationPreference.objects.filter(
-            user__in=[u.pk for u in users], kind=kind.code
-        ).values_list("user_id", "delivery")
-    )
-    return {u.pk: chosen.get(u.pk, kind.default) for u in users}
+def _chosen_deliveries(user_ids, codes) -> dict[tuple[int, str], str]:
+    """What these users chose for these kinds, by (user, kind); a kind not chosen is absent."""
+    return {
+        (user_id, code): delivery
+        for user_id, code, delivery in NotificationPreference.objects.filter(
+            user__in=list(user_ids), kind__in=list(codes)
+        ).values_list("user_id", "kind", "delivery")
+    }
 
 
 @contextlib.contextmanager
@@ -102,7 +104,16 @@ def _mail_state(user, delivery: str) -> str:
     return Notification.Mail.PENDING
 
 
-@transaction.atomic
+class Message(NamedTuple):
+    """One notification to some people, as ``notify`` takes it; ``notify_all`` takes many."""
+
+    recipients: Iterable
+    kind: str
+    params: dict
+    url: str = ""
+    key: str = ""
+
+
 def notify(*, recipients, kind: str, params: dict, url: str = "", key: str = "", by=None) -> int:
     """Put a notification in each recipient's inbox and owe them the mail they chose.
 
@@ -110,35 +121,63 @@ def notify(*, recipients, kind: str, params: dict, url: str = "", key: str = "",
     with this key gets nothing new (a reminder run twice sends once). ``by``, the person whose
     action caused it, is not notified of their own action. Returns how many were notified.
     """
-    info = notices.get(kind)
-    users = {}
-    for user in recipients:
-        if user is None or not user.is_active or (by is not None and user.pk == by.pk):
-            continue
-        users.setdefault(user.pk, user)
-    if key and users:
-        for user_id in Notification.objects.filter(user__in=list(users), key=key).values_list(
-            "user_id", flat=True
-        ):
-            users.pop(user_id, None)
-    if not users:
+    return notify_all([Message(recipients, kind, params, url, key)], by=by)
+
+
+@transaction.atomic
+def notify_all(messages: Iterable[Message], *, by=None) -> int:
+    """Store many notifications as ``notify`` does each, in a constant number of queries.
+
+    A run that tells every agency of several blocs something of its own (a reminder) makes
+    one query for the keys already sent, one for the people's choices and one insert.
+    """
+    wanted = []
+    for message in messages:
+        notices.get(message.kind)
+        users = {}
+        for user in message.recipients:
+            if user is None or not user.is_active or (by is not None and user.pk == by.pk):
+                continue
+            users.setdefault(user.pk, user)
+        wanted.extend((user, message) for user in users.values())
+    keys = {message.key for _user, message in wanted if message.key}
+    sent = set()
+    if keys:
+        sent = set(
+            Notification.objects.filter(
+                user__in={user.pk for user, _message in wanted}, key__in=keys
+            ).values_list("user_id", "key")
+        )
+    todo = []
+    for user, message in wanted:
+        if message.key:
+            if (user.pk, message.key) in sent:
+                continue
+            sent.add((user.pk, message.key))
+        todo.append((user, message))
+    if not todo:
         return 0
-    deliveries = deliveries_for(list(users.values()), info)
+    chosen = _chosen_deliveries(
+        {user.pk for user, _message in todo}, {message.kind for _user, message in todo}
+    )
     now = timezone.now()
     rows = [
         Notification(
             user=user,
-            kind=kind,
-            params=params,
-            url=url,
-            key=key,
+            kind=message.kind,
+            params=message.params,
+            url=message.url,
+            key=message.key,
             created_at=now,
-            mail=_mail_state(user, deliveries[user.pk]),
+            mail=_mail_state(
+                user,
+                chosen.get((user.pk, message.kind), notices.get(message.kind).default),
+            ),
         )
-        for user in users.values()
+        for user, message in todo
     ]
     # A concurrent call with the same key may have won the race: its row stands, ours is dropped.
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(keys))
     if any(r.mail == Notification.Mail.PENDING for r in rows):
         transaction.on_commit(_queue_mail)
     return len(rows)

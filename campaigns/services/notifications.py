@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blocs.models import Agency, Membership
-from blocs.services.notifications import notify, people_by_agency, people_of
+from blocs.services.notifications import Message, notify, notify_all, people_by_agency, people_of
 from campaigns import notices
 from campaigns.models import CrossCheck, DeadlineExtension, Period, Pledge, Scorecard
 
@@ -37,17 +37,22 @@ def pledge_event(*, pledge: Pledge, agency_ids, kind: str, note: str = "", key: 
     term = pledge.term
     url = reverse("campaigns:pledge_detail", args=[term.bloc.code, term.year])
     names = _names(agency_ids)
-    told = 0
-    for agency_id, heads in people_by_agency(agency_ids, heads_only=True).items():
-        params = _term_params(
-            term,
-            title=pledge.title,
-            version=pledge.version,
-            note=note,
-            agency=names.get(agency_id, ""),
+    return notify_all(
+        Message(
+            heads,
+            kind,
+            _term_params(
+                term,
+                title=pledge.title,
+                version=pledge.version,
+                note=note,
+                agency=names.get(agency_id, ""),
+            ),
+            url,
+            key,
         )
-        told += notify(recipients=heads, kind=kind, params=params, url=url, key=key)
-    return told
+        for agency_id, heads in people_by_agency(agency_ids, heads_only=True).items()
+    )
 
 
 def criteria_changed(*, table) -> int:
@@ -72,18 +77,18 @@ def period_opened(*, period: Period) -> int:
             "agency_id", "agency__name"
         )
     )
-    told = 0
-    for agency_id, people in people_by_agency(members).items():
-        told += notify(
-            recipients=people,
-            kind=notices.PERIOD_OPENED,
-            params=_period_params(
+    return notify_all(
+        Message(
+            people,
+            notices.PERIOD_OPENED,
+            _period_params(
                 period, agency=members[agency_id], deadline=period.self_deadline.isoformat()
             ),
-            url=_periods_url(period),
-            key=f"period-opened:{period.pk}",
+            _periods_url(period),
+            f"period-opened:{period.pk}",
         )
-    return told
+        for agency_id, people in people_by_agency(members).items()
+    )
 
 
 def _card_url(card: Scorecard) -> str:
@@ -110,21 +115,21 @@ def crosschecks_assigned(*, period: Period, checks) -> int:
     checks = list(checks)
     names = _names({c.reviewer_id for c in checks} | {c.reviewed_id for c in checks})
     people = people_by_agency({c.reviewer_id for c in checks})
-    told = 0
-    for check in checks:
-        told += notify(
-            recipients=people.get(check.reviewer_id, []),
-            kind=notices.CROSSCHECK_ASSIGNED,
-            params=_period_params(
+    return notify_all(
+        Message(
+            people.get(check.reviewer_id, []),
+            notices.CROSSCHECK_ASSIGNED,
+            _period_params(
                 period,
                 reviewer=names.get(check.reviewer_id, ""),
                 agency=names.get(check.reviewed_id, ""),
                 deadline=period.review_deadline.isoformat(),
             ),
-            url=_review_url(period, check.reviewed_id),
-            key=f"crosscheck:{period.pk}:{check.reviewer_id}:{check.reviewed_id}",
+            _review_url(period, check.reviewed_id),
+            f"crosscheck:{period.pk}:{check.reviewer_id}:{check.reviewed_id}",
         )
-    return told
+        for check in checks
+    )
 
 
 def explanation_asked(*, scorecard: Scorecard) -> int:
@@ -203,7 +208,6 @@ def send_deadline_reminders(*, now=None) -> int:
     """
     now = now or timezone.now()
     horizon = now + max(REMINDER_WINDOWS)
-    told = 0
     periods = list(
         Period.objects.filter(
             status__in=[Period.Status.OPEN, Period.Status.REVIEWING],
@@ -269,26 +273,25 @@ def send_deadline_reminders(*, now=None) -> int:
                         )
                     )
     people = people_by_agency({w[2] for w in wanted})
-    for kind, period, agency_id, name, deadline, window, count in wanted:
-        url = (
-            _periods_url(period)
-            if kind == notices.DEADLINE_SELF
-            else reverse(
-                "campaigns:review_home",
-                args=[period.term.bloc.code, period.term.year, period.kind],
-            )
-        )
-        told += notify(
-            recipients=people.get(agency_id, []),
-            kind=kind,
-            params=_period_params(
+    # One batch for the whole run: a constant number of queries however many agencies are late.
+    return notify_all(
+        Message(
+            people.get(agency_id, []),
+            kind,
+            _period_params(
                 period,
                 agency=name,
                 deadline=deadline.isoformat(),
                 days_left=window,
                 count=count,
             ),
-            url=url,
-            key=f"{kind}:{period.pk}:{agency_id}:{deadline.isoformat()}:{window}d",
+            _periods_url(period)
+            if kind == notices.DEADLINE_SELF
+            else reverse(
+                "campaigns:review_home",
+                args=[period.term.bloc.code, period.term.year, period.kind],
+            ),
+            f"{kind}:{period.pk}:{agency_id}:{deadline.isoformat()}:{window}d",
         )
-    return told
+        for kind, period, agency_id, name, deadline, window, count in wanted
+    )
