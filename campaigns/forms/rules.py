@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from campaigns import ranking
 from campaigns.forms.scoring import PeriodForm
 from campaigns.models import Period
-from campaigns.services.points import points_label
+from campaigns.services.points import history_value, parse_points, points_label
 
 # Room for one band more than the year has, so that a band can be added.
 MAX_BANDS = 8
@@ -20,7 +21,7 @@ ORDINALS = [gettext_lazy("thứ nhất"), gettext_lazy("thứ hai"), gettext_laz
 
 
 class TypedDecimalField(forms.DecimalField):
-    """A decimal as Vietnamese write it: a comma or a dot before the decimals.
+    """A decimal as Vietnamese write it, read like points (``parse_points``): a comma or a dot.
 
     A text input: a number input would drop "0,25" in browsers set to English.
     """
@@ -32,8 +33,10 @@ class TypedDecimalField(forms.DecimalField):
         return {}
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
+        try:
+            value = parse_points(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
 
@@ -170,9 +173,9 @@ class RulesForm(forms.Form):
                     )
                     % {
                         "label": label,
-                        "min": _number(minimum),
+                        "min": history_value(minimum),
                         "above": above[0],
-                        "above_min": _number(above[1]),
+                        "above_min": history_value(above[1]),
                     },
                 )
                 continue
@@ -183,7 +186,7 @@ class RulesForm(forms.Form):
             f"band{i}_label" in self.errors for i in range(1, self.band_count + 1)
         ):
             self.add_error("band1_label", _("Cần ít nhất một mức xếp loại."))
-        return [{**b, "min": _number(b["min"])} for b in bands]
+        return [{**b, "min": history_value(b["min"])} for b in bands]
 
     def _code(self, i, label, bands):
         """A band keeps the code of its row; a new row gets one from its label."""
@@ -245,12 +248,6 @@ class RulesPeriodForm(PeriodForm):
             self.cleaned_data.get("review_deadline"),
         )
         return (start, end) if start and end else None
-
-
-def _number(value: Decimal) -> str:
-    """A threshold as stored and shown: no trailing zeros ("85", "72.5")."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def percent(quorum: Decimal) -> Decimal:

@@ -26,13 +26,6 @@ from campaigns.services.periods import refuse_if_agreed, save_period
 __all__ = ["save_term_rules"]
 
 
-def _same_bands(a, b) -> bool:
-    def plain(bands):
-        return [(x["code"], x["label"], Decimal(str(x["min"]))) for x in bands or []]
-
-    return plain(a) == plain(b)
-
-
 @transaction.atomic
 def save_term_rules(
     *,
@@ -52,10 +45,13 @@ def save_term_rules(
     term = BlocTerm.objects.select_for_update().select_related("bloc").get(pk=term.pk)
     if term.is_closed:
         raise ValidationError(_("Năm thi đua đã kết thúc; quy định của năm không sửa được nữa."))
+    quorum_share = (Decimal(quorum) / 100).quantize(Decimal("0.001"))
+    if not Decimal("0.5") <= quorum_share <= Decimal("1"):
+        raise ValidationError({"quorum": _("Tỷ lệ có mặt tối thiểu phải từ 50% đến 100%.")})
     periods = {p.kind: p for p in Period.objects.select_for_update().filter(term=term)}
     current = rules_for(term)
     changed = {
-        "bands": not _same_bands(current.bands, bands),
+        "bands": ranking.parse_bands(current.bands or []) != ranking.parse_bands(bands),
         "tie_breaks": list(current.tie_breaks or []) != list(tie_breaks),
         "score_step": Decimal(current.score_step) != Decimal(score_step),
     }
@@ -93,9 +89,6 @@ def save_term_rules(
             rules.save()
     else:
         rules = current
-    quorum_share = (Decimal(quorum) / 100).quantize(Decimal("0.001"))
-    if not Decimal("0.5") <= quorum_share <= Decimal("1"):
-        raise ValidationError({"quorum": _("Tỷ lệ có mặt tối thiểu phải từ 50% đến 100%.")})
     if term.quorum != quorum_share:
         term.quorum = quorum_share
         term.full_clean()

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -355,3 +356,36 @@ def test_the_history_shows_old_and_new_values_of_each_change(client, bloc_world)
     assert bands[0]["new"].startswith("Xuất sắc ≥ 92")
     (step,) = [c for c in changes if str(c["what"]) == "Bước điểm" and c["old"]]
     assert (step["old"], step["new"], step["by"]) == ("0,25", "0,5", w.board)
+
+
+@pytest.mark.parametrize(
+    "field,typed",
+    [
+        ("band2_min", "NaN"),
+        ("band2_min", "8,5,0"),
+        ("score_step", "Infinity"),
+        ("quorum", "66,7%"),
+    ],
+)
+def test_numbers_that_are_not_numbers_are_refused_on_their_field(client, bloc_world, field, typed):
+    w = bloc_world
+    client.force_login(w.secretariat)
+    response = client.post(url(w.term), post_data(**{field: typed}))
+    assert response.status_code == 400
+    assert any("phải là một số" in e for e in errors_of(response, field))
+    assert not ScoringRules.objects.filter(term=w.term).exists()
+
+
+def test_the_service_refuses_a_quorum_out_of_range_before_writing_anything(bloc_world):
+    w = bloc_world
+    with pytest.raises(ValidationError) as refused:
+        rules_services.save_term_rules(
+            term=w.term,
+            bands=[{"code": "dat", "label": "Đạt", "min": "50"}],
+            tie_breaks=[],
+            score_step=Decimal("0.5"),
+            quorum=Decimal("40"),
+            by=w.board,
+        )
+    assert "quorum" in refused.value.message_dict
+    assert not ScoringRules.objects.filter(term=w.term).exists()
