@@ -51,6 +51,8 @@ COLUMN_LABELS = {
 }
 # Columns that read a scoring period.
 PERIOD_COLUMNS = (SELFSCORE, CROSSCHECK, EXPLANATION)
+# A term's periods in the order of the year: the semi-annual one, then the year-end one.
+KIND_ORDER = {kind: index for index, kind in enumerate(Period.Kind.values)}
 
 # What a cell says about an agency: done; not done yet (reminders go to these); waiting for
 # someone else (a cross-check whose card is not submitted yet); nothing asked of it.
@@ -172,12 +174,17 @@ class TermProgress:
         return [(p, p.status == Period.Status.AGREED) for p in self.periods]
 
 
+def _running(period) -> bool:
+    """Whether the period still has work in it: nothing is overdue once its scores are agreed."""
+    return period.status != Period.Status.AGREED
+
+
 def current_period(periods, kind=None) -> Period | None:
     """The period the progress reads: ``kind`` when given, else the earliest one not agreed,
     else the latest one."""
     if kind:
         return next((p for p in periods if p.kind == kind), None)
-    open_ = [p for p in periods if p.status != Period.Status.AGREED]
+    open_ = [p for p in periods if _running(p)]
     if open_:
         return min(open_, key=lambda p: (p.self_deadline, p.pk))
     return max(periods, key=lambda p: (p.self_deadline, p.pk), default=None)
@@ -202,10 +209,21 @@ def _titles_cell(titles) -> Cell:
     return Cell(NOT_DONE, _("Chưa đăng ký"))
 
 
+def _submitted(card) -> bool:
+    """A card counts once submitted: a draft is still its member's own working copy."""
+    return card is not None and card["status"] != Scorecard.Status.DRAFT
+
+
+def _review_cell(period, text, now) -> Cell:
+    """Cross-checks and explanations not done: due by the period's review deadline."""
+    late = _running(period) and now > period.review_deadline
+    return Cell(NOT_DONE, text, overdue=late, deadline=period.review_deadline)
+
+
 def _selfscore_cell(period, card, extensions, agency, now) -> Cell:
     if period is None:
         return Cell(NONE, _("Chưa mở kỳ"))
-    if card is not None and card["status"] != Scorecard.Status.DRAFT:
+    if _submitted(card):
         return Cell(DONE, _("Đã nộp %(day)s") % {"day": _day(card["submitted_at"])})
     pending = PendingMember(
         agency=agency,
@@ -213,7 +231,7 @@ def _selfscore_cell(period, card, extensions, agency, now) -> Cell:
         deadline=period.deadline_for(extensions),
     )
     text = _("Đang soạn") if card is not None else _("Chưa lập phiếu")
-    overdue = period.status != Period.Status.AGREED and not pending.is_open(now)
+    overdue = _running(period) and not pending.is_open(now)
     return Cell(NOT_DONE, text, overdue=overdue, deadline=pending.deadline)
 
 
@@ -227,19 +245,14 @@ def _crosscheck_cell(period, reviewed_ids, cards, now) -> Cell:
     if not reviewed_ids:
         return Cell(NONE, _("Không được phân công"))
     done = sum(1 for a in reviewed_ids if _complete(cards.get(a)))
-    ready = sum(
-        1
-        for a in reviewed_ids
-        if cards.get(a) is not None and cards[a]["status"] != Scorecard.Status.DRAFT
-    )
+    ready = sum(1 for a in reviewed_ids if _submitted(cards.get(a)))
     text = f"{done}/{len(reviewed_ids)}"
     if done == len(reviewed_ids):
         return Cell(DONE, text)
     if done >= ready:
         waiting = len(reviewed_ids) - ready
         return Cell(WAIT, _("%(text)s (%(n)s phiếu chưa nộp)") % {"text": text, "n": waiting})
-    late = period.status != Period.Status.AGREED and now > period.review_deadline
-    return Cell(NOT_DONE, text, overdue=late, deadline=period.review_deadline)
+    return _review_cell(period, text, now)
 
 
 def _explanation_cell(period, card, now) -> Cell:
@@ -250,8 +263,7 @@ def _explanation_cell(period, card, now) -> Cell:
     text = f"{card['n_explained']}/{card['n_asked']}"
     if card["n_explained"] >= card["n_asked"]:
         return Cell(DONE, text)
-    late = period.status != Period.Status.AGREED and now > period.review_deadline
-    return Cell(NOT_DONE, text, overdue=late, deadline=period.review_deadline)
+    return _review_cell(period, text, now)
 
 
 # --- The read ----------------------------------------------------------------------------------
@@ -301,12 +313,11 @@ def load_progress(terms, *, period_kind=None, now=None) -> dict:
         titles.setdefault((term_id, agency_id), set()).add(title)
 
     periods = {}
-    for period in Period.objects.filter(term_id__in=list(terms)).order_by("kind", "pk"):
+    for period in sorted(
+        Period.objects.filter(term_id__in=list(terms)), key=lambda p: KIND_ORDER[p.kind]
+    ):
         period.term = terms[period.term_id]
         periods.setdefault(period.term_id, []).append(period)
-    kinds = dict(Period.Kind.choices)
-    for found in periods.values():
-        found.sort(key=lambda p: list(kinds).index(p.kind))
     chosen = {term_id: current_period(periods.get(term_id, []), period_kind) for term_id in terms}
     period_ids = [p.pk for p in chosen.values() if p is not None]
 
