@@ -6,7 +6,7 @@ the reader's language when it is read or mailed, not in the sender's.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,9 +50,10 @@ class Kind:
 _KINDS: dict[str, Kind] = {}
 
 
-def register(*kinds: Kind) -> None:
+def register(*kinds: Kind, prepare: Callable[[dict], dict] | None = None) -> None:
+    """Register an app's kinds; ``prepare``, when given, is what all of them write values with."""
     for kind in kinds:
-        _KINDS[kind.code] = kind
+        _KINDS[kind.code] = replace(kind, prepare=prepare) if prepare is not None else kind
 
 
 def get(code: str) -> Kind:

@@ -11,8 +11,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blocs.notices import Delivery, register
-from blocs.notices import Kind as BaseKind
+from blocs.notices import Delivery, Kind, register
 from campaigns.models import Period, format_deadline
 from campaigns.services.points import parse_points, points_label
 
@@ -39,10 +38,6 @@ def prepare(params: dict) -> dict:
         days = int(params["days_left"])
         params["left"] = ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days}
     return params
-
-
-def Kind(code, label, subject, body, default=Delivery.IMMEDIATE):  # noqa: N802
-    return BaseKind(code, label, subject, body, default, prepare)
 
 
 PLEDGE_OPENED = "campaigns.pledge_opened"
@@ -192,4 +187,5 @@ register(
         _("Nhắc giải trình điểm chấm chéo %(period)s %(year)s"),
         _("%(agency)s chưa giải trình điểm chấm chéo %(period)s %(year)s của %(bloc)s."),
     ),
+    prepare=prepare,
 )
