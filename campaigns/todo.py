@@ -180,11 +180,6 @@ def led_terms(user) -> list:
     return sorted(terms.values(), key=lambda t: (vietnamese_sort_key(t.bloc.name), t.year, t.pk))
 
 
-def secretariat_tasks_for(user) -> list[Task]:
-    """What the user's agency has to do as the secretariat of the years it leads, soonest first."""
-    return secretariat_tasks(led_terms(user))
-
-
 def secretariat_tasks(terms, *, now=None) -> list[Task]:
     """The pledges to open, cross-checks to assign, cards waiting for agreement and periods past
     their review deadline of ``terms``; five queries whatever their number."""

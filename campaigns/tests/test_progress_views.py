@@ -19,7 +19,7 @@ from campaigns.models import Period, PledgeSignature, Scorecard, ScoreLine, Titl
 from campaigns.services import pledges as pledge_services
 from campaigns.services import progress as progress_services
 from campaigns.tests import review_helpers as h
-from campaigns.todo import secretariat_tasks, secretariat_tasks_for
+from campaigns.todo import led_terms, secretariat_tasks
 from tests import factories
 from tests.factories import PERSONAS
 from tests.urlnames import url_names_of
@@ -354,10 +354,10 @@ def test_secretariat_sees_its_tasks_on_the_dashboard_and_the_progress_page(clien
         review_deadline=timezone.now() - datetime.timedelta(hours=1),
         self_deadline=timezone.now() - datetime.timedelta(days=2),
     )
-    titles = [t.title for t in secretariat_tasks_for(w.secretariat)]
+    titles = [t.title for t in secretariat_tasks(led_terms(w.secretariat))]
     assert "Phân công chấm chéo: 3 đơn vị chưa có đơn vị chấm" in titles
     assert "Thống nhất điểm và khóa kỳ: đã quá hạn chấm chéo" in titles
-    assert secretariat_tasks_for(w.member_head) == []
+    assert secretariat_tasks(led_terms(w.member_head)) == []
     login(client, w.secretariat_officer)
     html = client.get(reverse("dashboard")).content.decode()
     assert 'id="secretariat-tasks"' in html and "Thống nhất điểm và khóa kỳ" in html
