@@ -16,9 +16,26 @@ from blocs.models import (
 from blocs.services.leadership import fill_vacant_lead, lead_of, record_lead_change
 
 __all__ = [
+    "create_agency",
     "merge_agencies",
     "rename_agency",
 ]
+
+
+def create_agency(
+    *, council_id: int, name: str, abbreviation: str, kind: str, parent_body: str = "", by=None
+) -> Agency:
+    """Create an agency of the council, checked like any other (its abbreviation unique)."""
+    agency = Agency(
+        council_id=council_id,
+        name=name,
+        abbreviation=abbreviation,
+        kind=kind,
+        parent_body=parent_body,
+    )
+    agency.full_clean()
+    record_by(agency, by).save()
+    return agency
 
 
 @transaction.atomic

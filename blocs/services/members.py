@@ -13,6 +13,7 @@ from blocs.models import (
     Membership,
     RotationSlot,
 )
+from blocs.services.agencies import create_agency
 
 __all__ = [
     "MAX_MEMBERS",
@@ -143,20 +144,19 @@ def import_members(*, term: BlocTerm, rows, by=None) -> list[Membership]:
                     }
                 )
         else:
-            agency = Agency(
-                council_id=term.bloc.council_id,
-                name=row.name,
-                abbreviation=row.abbreviation,
-                kind=row.kind,
-                parent_body=row.parent_body,
-            )
             try:
-                agency.full_clean()
+                agency = create_agency(
+                    council_id=term.bloc.council_id,
+                    name=row.name,
+                    abbreviation=row.abbreviation,
+                    kind=row.kind,
+                    parent_body=row.parent_body,
+                    by=by,
+                )
             except ValidationError as exc:
                 raise ValidationError(
                     _("Dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(exc.messages)}
                 ) from exc
-            record_by(agency, by).save()
         try:
             membership = add_member(term=term, agency=agency, joined_on=row.joined_on, by=by)
         except ValidationError as exc:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from blocs.history import record_by
 from blocs.models import Agency, Bloc, BlocTerm, Council
 from blocs.rotation import propose_leadership
+from blocs.services.agencies import create_agency
 from blocs.services.members import set_rotation
 from blocs.services.terms import activate_term, open_term
 
@@ -59,15 +60,15 @@ def create_bloc(
     agencies = []
     for entry in members:
         if isinstance(entry, NewAgency):
-            agency = Agency(
-                council=council,
-                name=entry.name,
-                abbreviation=entry.abbreviation,
-                kind=entry.kind,
-                parent_body=entry.parent_body,
-            )
             try:
-                agency.full_clean()
+                agency = create_agency(
+                    council_id=council.pk,
+                    name=entry.name,
+                    abbreviation=entry.abbreviation,
+                    kind=entry.kind,
+                    parent_body=entry.parent_body,
+                    by=by,
+                )
             except ValidationError as exc:
                 raise ValidationError(
                     {
@@ -75,13 +76,9 @@ def create_bloc(
                         % {"name": entry.name, "msg": " ".join(exc.messages)}
                     }
                 ) from exc
-            record_by(agency, by).save()
         else:
+            # An agency of another council is refused by ``set_rotation``.
             agency = entry
-            if agency.council_id != council.pk:
-                raise ValidationError(
-                    {"members": _("%(agency)s thuộc hội đồng thi đua khác.") % {"agency": agency}}
-                )
             if not agency.active:
                 raise ValidationError(
                     {

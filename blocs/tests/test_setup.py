@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -192,6 +193,32 @@ def test_creation_is_all_or_nothing(bloc_world):
             members=members,
             by=w.board,
         )
+    assert not Bloc.objects.filter(code="khoi-moi").exists()
+    assert not Agency.objects.filter(abbreviation="SM").exists()
+
+
+@pytest.mark.parametrize("which", ["foreign", "merged"])
+def test_the_service_refuses_an_agency_it_cannot_take(bloc_world, which):
+    w = bloc_world
+    agencies = pool(w.council, 2)
+    if which == "foreign":
+        odd, message = AgencyFactory(), "hội đồng thi đua khác"
+    else:
+        odd, message = AgencyFactory(council=w.council, active=False), "ngừng hoạt động"
+    with pytest.raises(ValidationError) as refused:
+        setup_services.create_bloc(
+            council=w.council,
+            code="khoi-moi",
+            name="Khối mới",
+            established_by="QĐ 1",
+            members=[
+                *agencies,
+                setup_services.NewAgency(name="Sở Mới", abbreviation="SM", kind="state"),
+                odd,
+            ],
+            by=w.board,
+        )
+    assert message in " ".join(refused.value.messages)
     assert not Bloc.objects.filter(code="khoi-moi").exists()
     assert not Agency.objects.filter(abbreviation="SM").exists()
 
