@@ -389,7 +389,7 @@ def _more_matrix():
 def test_matrix_covers_every_review_view_for_every_persona():
     matrix = {**MATRIX, **_more_matrix()}
     assert {f"campaigns:{name}" for name in matrix} == url_names_of(
-        "campaigns.views.review", "campaigns.views.ranking"
+        "campaigns.views.review", "campaigns.views.period_review", "campaigns.views.ranking"
     )
     for tests in matrix.values():
         for test in tests:
@@ -555,7 +555,9 @@ def test_every_campaigns_view_is_in_one_of_the_matrices():
     covered = (
         url_names_of("campaigns.views.pledges")
         | url_names_of("campaigns.views.criteria", "campaigns.views.scorecards")
-        | url_names_of("campaigns.views.review", "campaigns.views.ranking")
+        | url_names_of(
+            "campaigns.views.review", "campaigns.views.period_review", "campaigns.views.ranking"
+        )
         | url_names_of("campaigns.views.progress")
         | url_names_of("campaigns.views.rules")
     )

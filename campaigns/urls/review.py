@@ -1,17 +1,17 @@
 from django.urls import path
 
-from campaigns.views import ranking, review
+from campaigns.views import period_review, ranking, review
 
 TERM = "blocs/<slug:bloc_code>/<int:year>/"
 PERIOD = TERM + "review/<slug:kind>/"
 RANKING = TERM + "ranking/<slug:kind>/"
 
 urlpatterns = [
-    path(PERIOD, review.review_home, name="review_home"),
-    path(PERIOD + "cross-checks/", review.crosscheck_assign, name="crosscheck_assign"),
-    path(PERIOD + "cross-checks/auto/", review.crosscheck_auto, name="crosscheck_auto"),
-    path(PERIOD + "agree/", review.period_agree, name="period_agree"),
-    path(PERIOD + "reopen/", review.period_reopen, name="period_reopen"),
+    path(PERIOD, period_review.review_home, name="review_home"),
+    path(PERIOD + "cross-checks/", period_review.crosscheck_assign, name="crosscheck_assign"),
+    path(PERIOD + "cross-checks/auto/", period_review.crosscheck_auto, name="crosscheck_auto"),
+    path(PERIOD + "agree/", period_review.period_agree, name="period_agree"),
+    path(PERIOD + "reopen/", period_review.period_reopen, name="period_reopen"),
     path(PERIOD + "grid/", ranking.review_grid, name="review_grid"),
     path(PERIOD + "grid.xlsx", ranking.review_grid_export, name="review_grid_export"),
     path(PERIOD + "queue/", review.review_queue, name="review_queue"),
