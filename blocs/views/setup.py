@@ -78,8 +78,7 @@ def bloc_first_year(request, bloc_code):
     """Open a new bloc's first year: every agency of its rotation, the lead from the rotation."""
     bloc = get_bloc_for_user(request, bloc_code)
     require(
-        request.user.is_superuser
-        or any(c.pk == bloc.council_id for c in board_councils(request.user)),
+        board_councils(request.user).filter(pk=bloc.council_id).exists(),
         _("Chỉ Ban Thi đua – Khen thưởng được mở năm đầu tiên của khối."),
     )
     latest = BlocTerm.objects.filter(bloc=bloc).order_by("-year").first()
