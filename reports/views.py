@@ -68,17 +68,22 @@ def _queue_and_tell(request, requested):
             % {"number": label},
         )
         return
+    _queue(request, document, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": label})
+
+
+def _queue(request, document, done: str) -> None:
+    """Queue a render and say ``done``, or that the queue is paused and the render will wait."""
     if tasks.queue_render(document.pk):
-        messages.success(request, _("Đã yêu cầu tạo văn bản %(number)s.") % {"number": label})
-    else:
-        messages.warning(
-            request,
-            _(
-                "Đã ghi nhận yêu cầu %(number)s. Hàng đợi tạo văn bản đang tạm ngừng; văn bản "
-                "sẽ được tạo tự động khi hàng đợi hoạt động trở lại."
-            )
-            % {"number": label},
+        messages.success(request, done)
+        return
+    messages.warning(
+        request,
+        _(
+            "Đã ghi nhận yêu cầu %(number)s. Hàng đợi tạo văn bản đang tạm ngừng; văn bản "
+            "sẽ được tạo tự động khi hàng đợi hoạt động trở lại."
         )
+        % {"number": document.number_label},
+    )
 
 
 @login_required
@@ -147,16 +152,7 @@ def document_rerender(request, document_id):
         _queue_and_tell(request, requested)
         return redirect(requested.document)
     if services.restart_document(document=document, by=request.user):
-        if tasks.queue_render(document.pk):
-            messages.success(request, _("Đã yêu cầu tạo lại văn bản."))
-        else:
-            messages.warning(
-                request,
-                _(
-                    "Đã ghi nhận yêu cầu. Hàng đợi tạo văn bản đang tạm ngừng; văn bản sẽ được "
-                    "tạo tự động khi hàng đợi hoạt động trở lại."
-                ),
-            )
+        _queue(request, document, _("Đã yêu cầu tạo lại văn bản."))
     else:
         messages.warning(request, _("Văn bản đang được tạo, vui lòng chờ."))
     return redirect(document)

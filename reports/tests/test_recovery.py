@@ -136,3 +136,19 @@ def test_five_simultaneous_requests_spend_one_number(term, personas, monkeypatch
     assert codes == [302] * 5
     assert Document.objects.filter(term=term).count() == 1
     assert Document.objects.get(term=term).number == 1
+
+
+def test_a_paused_queue_is_said_on_a_request_and_on_a_restart(client, term, personas, monkeypatch):
+    monkeypatch.setattr(tasks, "publish", lambda document_id: False)
+    client.force_login(personas["secretariat"])
+    url = reverse("reports:document_request", args=[term.bloc.code, term.year])
+    body = client.post(url, {"kind": "member_list"}, follow=True).content.decode()
+    assert "hàng đợi hoạt động trở lại" in body
+    document = Document.objects.get(term=term)
+    assert (document.status, document.queued_at) == ("pending", None)
+    Document.objects.filter(pk=document.pk).update(status="failed", error="x")
+    restart = reverse("reports:document_rerender", args=[document.pk])
+    body = client.post(restart, follow=True).content.decode()
+    assert "hàng đợi hoạt động trở lại" in body and document.number_label in body
+    document.refresh_from_db()
+    assert (document.status, document.error) == ("pending", "")
