@@ -4,7 +4,7 @@ Reads only, in a fixed number of queries whatever the number of blocs, periods o
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,14 @@ class Task:
         return self.due is not None and self.due < timezone.now()
 
 
+# Tasks without a deadline come after every dated one.
+_UNDATED = datetime.max.replace(tzinfo=UTC)
+
+
+def _soonest_first(tasks) -> list[Task]:
+    return sorted(tasks, key=lambda t: (t.due or _UNDATED, t.title))
+
+
 def _memberships(user):
     """The user's agencies that are current members of a year still running."""
     roles = {r.agency_id: r for r in AgencyRole.objects.filter(user=user)}
@@ -60,8 +68,7 @@ def tasks_for(user) -> list[Task]:
     tasks += _pledges_to_sign(memberships, terms, heads)
     tasks += _scorecards_to_fill(memberships, terms)
     tasks += _cross_checks_to_make(memberships, terms)
-    far = timezone.now().replace(year=9999)
-    return sorted(tasks, key=lambda t: (t.due or far, t.title))
+    return _soonest_first(tasks)
 
 
 def _pledges_to_sign(memberships, terms, heads):
@@ -188,8 +195,7 @@ def secretariat_tasks(terms, *, now=None) -> list[Task]:
         return []
     now = now or timezone.now()
     tasks = _pledges_to_open(terms) + _periods_to_run(terms, now)
-    far = timezone.now().replace(year=9999)
-    return sorted(tasks, key=lambda t: (t.due or far, t.title))
+    return _soonest_first(tasks)
 
 
 def _pledges_to_open(terms):

@@ -10,7 +10,7 @@ from campaigns.models import DeadlineExtension, Period, Scorecard
 from campaigns.services import pledges as pledge_services
 from campaigns.tests import review_helpers as h
 from campaigns.tests.test_pledge_support import make_open
-from campaigns.todo import led_terms, tasks_for
+from campaigns.todo import led_terms, secretariat_tasks, tasks_for
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -127,3 +127,17 @@ def test_the_years_a_secretariat_leads_are_in_vietnamese_order(council):
         )
     names = [t.bloc.name for t in led_terms(user)]
     assert names == ["Khối Dân vận", "Khối Đảng", "Khối Y tế"]
+
+
+def test_undated_tasks_come_last_on_a_leap_day_too(bloc_world, monkeypatch):
+    w = bloc_world
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2028, 2, 29, 9, tzinfo=datetime.UTC)
+    )
+    h.make_period(w.term, status=Period.Status.OPEN)
+    assert secretariat_tasks([w.term])[-1].title == "Mở ký giao ước thi đua năm 2026"
+    make_open(w)
+    assert titles(w.member_head) == [
+        "Tự chấm điểm: Tổng kết năm 2026",
+        "Ký giao ước thi đua năm 2026",
+    ]
