@@ -214,6 +214,23 @@ def test_admin_score_lines_fit_the_screen(admin_client, bloc_world, django_asser
     assert "Có báo cáo Có báo cáo" in page and "Có báo cáo " * 10 not in page
 
 
+def test_admin_inline_inputs_and_date_time_parts_are_named(admin_client, bloc_world):
+    """Screen readers hear a name for each input of the admin's tabular rows and for both parts
+    of a date-time (templates/admin/edit_inline/tabular.html, LabelledDateTimeMixin)."""
+    user = bloc_world.member_head
+    page = admin_client.get(f"/admin/blocs/user/{user.pk}/change/").content.decode()
+    row = str(user.agency_roles.get())
+    labels = dict(
+        re.findall(r'<label class="visually-hidden" for="id_([\w-]+)">([^<]*)</label>', page)
+    )
+    # A saved row: the column and the row; the empty row a new one is copied from: "dòng mới".
+    assert labels["agency_roles-0-role"] == f"Vai trò – {row}"
+    assert labels["agency_roles-0-DELETE"].endswith(f" – {row}")
+    assert labels["agency_roles-__prefix__-role"] == "Vai trò – dòng mới"
+    assert 'aria-label="Lần cuối đăng nhập – ngày" id="id_last_login_0"' in page
+    assert 'aria-label="Lần cuối đăng nhập – giờ" id="id_last_login_1"' in page
+
+
 # --- The demo happened in the past ----------------------------------------------------------------
 
 # Moments that are plans, not records: deadlines may lie ahead.
