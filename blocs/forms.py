@@ -284,12 +284,13 @@ class ElectionForm(LeadershipForm):
         elif day and not number:
             self.add_error("minutes_number", _("Hãy ghi số của biên bản ngày này."))
         has_file = bool(data.get("minutes")) or self.has_stored_minutes
-        if not has_file and not (number and day) and not self.has_error("minutes"):
-            if "minutes_date" not in self.errors and "minutes_number" not in self.errors:
-                self.add_error(
-                    "minutes",
-                    _("Cần có biên bản bầu: tải lên tệp PDF, hoặc ghi số và ngày của biên bản."),
-                )
+        # A wrong file, number or date has its own message already.
+        told = any(name in self.errors for name in ("minutes", "minutes_number", "minutes_date"))
+        if not has_file and not (number and day) and not told:
+            self.add_error(
+                "minutes",
+                _("Cần có biên bản bầu: tải lên tệp PDF, hoặc ghi số và ngày của biên bản."),
+            )
 
     def clean(self):
         cleaned = super().clean()
