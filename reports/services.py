@@ -211,12 +211,10 @@ def release_stale_claim(document_id: int, *, now=None) -> Document | None:
     if document is None:
         return None
     if document.attempts >= MAX_ATTEMPTS:
-        document.status, document.finished_at = Document.Status.FAILED, now
-        document.error = gettext(
+        error = gettext(
             "Đã thử tạo %(n)s lần nhưng lần nào cũng bị ngắt giữa chừng; hãy báo quản trị."
         ) % {"n": document.attempts}
-        document.save(update_fields=["status", "finished_at", "error"])
-        tell_requester(document)
+        _fail(document, error, now=now)
     else:
         document.status, document.queued_at, document.task_id = Document.Status.PENDING, None, ""
         document.save(update_fields=["status", "queued_at", "task_id"])
@@ -277,10 +275,7 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
         raise
     except Exception as exc:
         logger.exception("document %s failed", document_id)
-        document.status, document.finished_at = Document.Status.FAILED, timezone.now()
-        document.error = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}"
-        document.save(update_fields=["status", "finished_at", "error"])
-        tell_requester(document)
+        _fail(document, f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}")
         return document
     store_pdf(document, pdf, pages=pages)
     return document
@@ -309,6 +304,14 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     )
     tell_requester(document)
     return document
+
+
+def _fail(document: Document, error: str, *, now=None) -> None:
+    """Fail a render with the error shown on its page, and tell whoever asked for it."""
+    document.status, document.finished_at = Document.Status.FAILED, now or timezone.now()
+    document.error = error
+    document.save(update_fields=["status", "finished_at", "error"])
+    tell_requester(document)
 
 
 def tell_requester(document: Document) -> int:
