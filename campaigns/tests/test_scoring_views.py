@@ -339,7 +339,9 @@ def test_permission_matrix(client, world, view, persona):
 
 def test_matrix_covers_every_scoring_view(world):
     covered = {resolve(url_of(world)).view_name for _method, url_of, *_rest in VIEWS.values()}
-    assert covered == url_names_of("campaigns.views.criteria", "campaigns.views.scorecards")
+    assert covered == url_names_of(
+        "campaigns.views.criteria", "campaigns.views.periods", "campaigns.views.scorecards"
+    )
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))

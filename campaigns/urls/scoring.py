@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import criteria, scorecards
+from campaigns.views import criteria, periods, scorecards
 
 TERM = "blocs/<slug:bloc_code>/<int:year>/"
 TABLE = TERM + "criteria/v<int:version>/"
@@ -24,9 +24,9 @@ urlpatterns = [
     path(TABLE + "revise/", criteria.criteria_revise, name="criteria_revise"),
     path(TABLE + "export.xlsx", criteria.criteria_export, name="criteria_export"),
     path(TABLE + "import/", criteria.criteria_import_view, name="criteria_import"),
-    path(TERM + "periods/", scorecards.period_list, name="period_list"),
-    path(PERIOD + "edit/", scorecards.period_edit, name="period_edit"),
-    path(PERIOD + "extend/", scorecards.period_extend, name="period_extend"),
+    path(TERM + "periods/", periods.period_list, name="period_list"),
+    path(PERIOD + "edit/", periods.period_edit, name="period_edit"),
+    path(PERIOD + "extend/", periods.period_extend, name="period_extend"),
     path(
         PERIOD + "agencies/<int:agency_id>/open/", scorecards.scorecard_open, name="scorecard_open"
     ),
