@@ -157,32 +157,25 @@ class DeadlineField(forms.MultiValueField):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return None
-        errors = []
-        date = parse_date(date_text)
+        date, time = parse_date(date_text), parse_time(time_text)
+        problems = []
         if not date_text:
-            errors.append(forms.ValidationError(self.error_messages["no_date"], code="invalid"))
+            problems.append("no_date")
         elif date is None:
-            errors.append(
-                forms.ValidationError(self.error_messages["invalid_date"], code="invalid")
-            )
+            problems.append("invalid_date")
         elif not 1900 <= date.year <= 9998:
-            errors.append(forms.ValidationError(self.error_messages["year"], code="invalid"))
-        time = parse_time(time_text)
+            problems.append("year")
         if not time_text:
-            errors.append(forms.ValidationError(self.error_messages["no_time"], code="invalid"))
+            problems.append("no_time")
         elif time is None:
-            errors.append(
-                forms.ValidationError(self.error_messages["invalid_time"], code="invalid")
+            problems.append("invalid_time")
+        if problems:
+            raise forms.ValidationError(
+                [forms.ValidationError(self.error_messages[p], code="invalid") for p in problems]
             )
-        if errors:
-            raise forms.ValidationError(errors)
         moment = timezone.make_aware(datetime.datetime.combine(date, time), VIETNAM)
         self.run_validators(moment)
         return moment
-
-    def compress(self, data_list):
-        # ``clean`` above reads both parts itself; nothing calls this.
-        return data_list
 
     def has_changed(self, initial, data):
         try:
