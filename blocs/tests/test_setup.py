@@ -130,6 +130,54 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(
     assert not Bloc.objects.filter(name="Khối thi đua Văn hóa – Xã hội").exists()
 
 
+@pytest.mark.parametrize(
+    "typed,message",
+    [("0", "từ 1"), ("hai", "từ 1"), ("100", "không quá 99")],
+)
+def test_a_place_that_is_not_a_rotation_place_is_refused_on_its_row(
+    client, bloc_world, typed, message
+):
+    w = bloc_world
+    agencies = pool(w.council, 3)
+    client.force_login(w.board)
+    data = create_post(w.council, agencies, **{f"pos_{agencies[2].pk}": typed})
+    data.update(new1_name="Sở Mới", new1_abbreviation="SM", new1_kind="state", new1_position=typed)
+    response = client.post(CREATE, data)
+    assert response.status_code == 400
+    for field in (f"pos_{agencies[2].pk}", "new1_position"):
+        assert any(message in e for e in errors_of(response, field)), field
+    assert f'value="{typed}"' in response.content.decode()
+    assert not Bloc.objects.filter(code="khoi-van-hoa").exists()
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"doc_abbreviation": ""}, "doc_abbreviation", "ký hiệu trên văn bản"),
+        ({"council": "0"}, "council", "không hợp lệ"),
+        (
+            {"new1_name": "Sở Mới", "new1_abbreviation": "SM", "new1_kind": "bank",
+             "new1_position": "9"},
+            "new1_kind",
+            "không hợp lệ",
+        ),
+        ({"new1_name": "Sở Mới", "new1_abbreviation": "SM", "new1_position": "9"}, "new1_kind",
+         "Hãy chọn loại"),
+    ],
+)  # fmt: skip
+def test_more_bad_input_names_the_field(client, bloc_world, change, field, message):
+    w = bloc_world
+    client.force_login(w.board)
+    data = create_post(w.council, pool(w.council, 3))
+    data.update(change)
+    response = client.post(CREATE, data)
+    assert response.status_code == 400
+    assert any(message.lower() in e.lower() for e in errors_of(response, field)), response.context[
+        "form"
+    ].errors
+    assert not Bloc.objects.filter(code="khoi-van-hoa").exists()
+
+
 def test_a_duplicate_code_is_refused_with_the_bloc_that_has_it(client, bloc_world):
     w = bloc_world
     client.force_login(w.board)
