@@ -307,6 +307,17 @@ def test_a_notification_never_sends_to_another_site(client):
     assert response["Location"] == reverse("blocs:inbox")
 
 
+@pytest.mark.parametrize(
+    ("nxt", "back"), [("/blocs/?page=2", "/blocs/?page=2"), ("https://evil.example/", None)]
+)
+def test_marking_read_goes_back_only_to_a_page_of_this_site(client, nxt, back):
+    user = UserFactory()
+    row = Notification.objects.create(user=user, kind=notices.REMIND_SELFSCORE, params=PARAMS)
+    client.force_login(user)
+    response = client.post(reverse("blocs:notification_read", args=[row.pk]), {"next": nxt})
+    assert response["Location"] == (back or reverse("blocs:inbox"))
+
+
 @pytest.mark.parametrize("name", ["notification_open", "notification_read"])
 def test_someone_elses_notification_is_a_404(client, name):
     owner, other = UserFactory(), UserFactory()

@@ -40,12 +40,7 @@ def notification_open(request, notification_id):
     """Mark a notification read and go to what it is about."""
     notification = get_notification_for_user(request, notification_id)
     service.mark_read(notification=notification)
-    url = notification.url
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}
-    ):
-        return redirect(url)
-    return redirect("blocs:inbox")
+    return redirect(_local_or_inbox(request, notification.url))
 
 
 @login_required
@@ -66,11 +61,15 @@ def inbox_read_all(request):
 
 def _back(request) -> str:
     """The page the form came from, when it is a path of this site; else the inbox."""
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
-        nxt, allowed_hosts={request.get_host()}
+    return _local_or_inbox(request, request.POST.get("next", ""))
+
+
+def _local_or_inbox(request, url: str) -> str:
+    """``url`` when it is a path of this site, so no link leads elsewhere; else the inbox."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}
     ):
-        return nxt
+        return url
     return reverse("blocs:inbox")
 
 
