@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
+# What the inputs' pattern attributes let the browser send, and what the server reads: the same.
+# The time may be written the Vietnamese way too, "17h00".
 DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"
-TIME_PATTERN = r"\d{1,2}:\d{2}"
+TIME_PATTERN = r"\d{1,2}[:hH]\d{2}"
 # A whole moment in one value, as scripts and the former single input sent it.
 WHOLE_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%d %H:%M"]
 
@@ -104,10 +106,9 @@ def split_moment(text) -> list:
 
 
 def parse_date(text: str) -> datetime.date | None:
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if not match:
+    if not re.fullmatch(DATE_PATTERN, text):
         return None
-    day, month, year = (int(part) for part in match.groups())
+    day, month, year = (int(part) for part in text.split("/"))
     try:
         return datetime.date(year, month, day)
     except ValueError:
@@ -115,10 +116,9 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def parse_time(text: str) -> datetime.time | None:
-    match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})", text)
-    if not match:
+    if not re.fullmatch(TIME_PATTERN, text):
         return None
-    hour, minute = (int(part) for part in match.groups())
+    hour, minute = (int(part) for part in re.split("[:hH]", text))
     if hour > 23 or minute > 59:
         return None
     return datetime.time(hour, minute)

@@ -84,6 +84,18 @@ def test_the_inputs_are_text_with_a_pattern_a_placeholder_and_a_label_each():
         assert f'id="{input_id}"' in html
 
 
+def test_the_browser_may_send_what_the_server_reads():
+    """The pattern attributes let through the time written "17h00", which the server reads."""
+    html = str(PeriodForm()["self_deadline"])
+    patterns = re.findall(r'pattern="([^"]+)"', html)
+    date_pattern, time_pattern = patterns
+    assert re.fullmatch(date_pattern, "30/06/2026") and re.fullmatch(time_pattern, "17h00")
+    form = _period("30/06/2026", "17h00", review_time="17H30")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["self_deadline"] == datetime.datetime(2026, 6, 30, 10, 0, tzinfo=UTC)
+    assert form.cleaned_data["review_deadline"].astimezone(VIETNAM).time() == datetime.time(17, 30)
+
+
 def test_a_deadline_is_shown_in_vietnam_time_for_editing():
     moment = datetime.datetime(2026, 6, 30, 10, 0, tzinfo=UTC)
     html = str(PeriodForm(initial={"self_deadline": moment})["self_deadline"])
