@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -260,13 +259,12 @@ def send_pending_mail(*, limit: int = 500) -> int:
                 continue
             user = row.user
             try:
-                with translation.override(user.mail_language):
-                    subject = row.mail_subject
+                [entry] = _entries(user, [row])
                 message = _message(
                     user,
-                    subject,
+                    entry["subject"],
                     "blocs/mail/notification.txt",
-                    {"entry": _entries(user, [row])[0]},
+                    {"entry": entry},
                     connection,
                 )
                 message.send(fail_silently=False)
@@ -291,17 +289,17 @@ def send_digests() -> int:
         .distinct()
         .order_by("user_id")
     )
-    User = get_user_model()
     for user_id in user_ids:
         with transaction.atomic():
             rows = list(
                 Notification.objects.select_for_update(skip_locked=True)
+                .select_related("user")
                 .filter(user_id=user_id, mail=Notification.Mail.DIGEST)
                 .order_by("created_at", "id")
             )
             if not rows:
                 continue
-            user = User.objects.get(pk=user_id)
+            user = rows[0].user
             with translation.override(user.mail_language):
                 subject = ngettext(
                     "[Khối thi đua] %(count)d thông báo trong ngày",
