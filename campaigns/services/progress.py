@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from blocs.services.notifications import notify, people_of
+from blocs.models import Notification
+from blocs.services.notifications import Message, notify_all, people_by_agency
 from campaigns import notices
 from campaigns import progress as reads
 from campaigns.models import DEADLINE_ZONE, Period, Pledge
@@ -77,15 +78,12 @@ def remind_not_done(*, term, column: str, by, period_kind: str | None = None, no
     if refusal:
         raise ValidationError(refusal)
     agencies = progress.not_done(column)
+    people = people_by_agency([a.id for a in agencies], heads_only=column in HEADS_ONLY)
     period = progress.period if column in reads.PERIOD_COLUMNS else None
     day = timezone.localtime(now, DEADLINE_ZONE).date().isoformat()
-    reminded = people_count = 0
-    for agency in agencies:
-        recipients = people_of([agency.id], heads_only=column in HEADS_ONLY)
-        if not recipients:
-            continue
-        sent = notify(
-            recipients=recipients,
+    messages = [
+        Message(
+            recipients=people[agency.id],
             kind=KINDS[column],
             params={
                 "bloc": term.bloc.name,
@@ -96,11 +94,25 @@ def remind_not_done(*, term, column: str, by, period_kind: str | None = None, no
             },
             url=_url(term, column, period, agency.id),
             key=f"{KINDS[column]}:{term.pk}:{period.pk if period else 0}:{agency.id}:{day}",
-            by=by,
         )
-        people_count += sent
-        reminded += 1 if sent else 0
-    return Reminded(agencies=reminded, people=people_count)
+        for agency in agencies
+        if people.get(agency.id)
+    ]
+    if not messages:
+        return Reminded(agencies=0, people=0)
+    # Each agency has its own key, and people reminded earlier today get nothing new: the
+    # agencies reached are those whose key gained a notification in this call.
+    before = _sent(messages)
+    people_count = notify_all(messages, by=by)
+    reached = {key for _user, key in _sent(messages) - before}
+    return Reminded(agencies=len(reached), people=people_count)
+
+
+def _sent(messages) -> set:
+    """(user id, key) of the notifications already stored under the messages' keys."""
+    return set(
+        Notification.objects.filter(key__in=[m.key for m in messages]).values_list("user_id", "key")
+    )
 
 
 # --- Workbooks ---------------------------------------------------------------------------------

@@ -312,6 +312,18 @@ def test_a_second_click_the_same_day_reminds_nobody_twice(world):
     assert Notification.objects.filter(kind="campaigns.remind_titles").count() == 3
 
 
+def test_a_second_click_counts_only_the_people_and_agencies_reached_anew(world):
+    first = progress_services.remind_not_done(
+        term=world.term, column="titles", by=world.secretariat
+    )
+    factories.give_role(factories.UserFactory(), world.f)
+    second = progress_services.remind_not_done(
+        term=world.term, column="titles", by=world.secretariat
+    )
+    assert (first.agencies, first.people) == (3, 3)
+    assert (second.agencies, second.people) == (1, 1)
+
+
 def test_nothing_to_remind_is_said_in_words(client, world):
     Period.objects.filter(pk=world.period.pk).update(status=Period.Status.AGREED)
     login(client, world.secretariat)
@@ -426,6 +438,19 @@ def test_load_progress_reads_many_terms_in_eight_queries(council, django_assert_
         progress = reads.load_progress(terms)
     assert [p.column("selfscore").done for p in progress.values()] == [3, 3, 3]
     assert all(c.status == Scorecard.Status.SUBMITTED for c in Scorecard.objects.all())
+
+
+def test_a_reminder_costs_the_same_queries_for_twice_the_agencies(council):
+    counts = {}
+    for n in (5, 10):
+        term, lead = big_term(council, n)
+        for membership in term.memberships.select_related("agency"):
+            factories.give_role(factories.UserFactory(), membership.agency)
+        with CaptureQueriesContext(connection) as ctx:
+            done = progress_services.remind_not_done(term=term, column="titles", by=lead)
+        counts[n] = len(ctx.captured_queries)
+        assert (done.agencies, done.people) == (n, n)
+    assert counts[5] == counts[10], counts
 
 
 def test_reminded_people_get_the_mail_once_the_reminder_is_saved(
