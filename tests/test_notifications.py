@@ -377,6 +377,28 @@ def test_preferences_keep_the_kinds_the_request_did_not_send(client):
     assert chosen == {notices.PERIOD_OPENED: "inapp", notices.REMIND_SELFSCORE: "digest"}
 
 
+def test_saving_every_kind_runs_a_constant_number_of_queries(django_assert_max_num_queries):
+    from blocs.notices import all_kinds
+
+    user = UserFactory()
+    NotificationPreference.objects.create(
+        user=user, kind=notices.PERIOD_OPENED, delivery=Delivery.INAPP
+    )
+    defaults = {kind.code: kind.default for kind in all_kinds()}
+    # The user's language, the stored choices, one insert and one update.
+    with django_assert_max_num_queries(8):
+        service.save_preferences(
+            user=user, language="en", deliveries=dict.fromkeys(defaults, Delivery.DIGEST)
+        )
+    stored = dict(user.notification_preferences.values_list("kind", "delivery"))
+    # A choice equal to the kind's default is not stored; one already stored is changed.
+    assert stored == {
+        code: Delivery.DIGEST
+        for code, default in defaults.items()
+        if code == notices.PERIOD_OPENED or default != Delivery.DIGEST
+    }
+
+
 def test_preferences_refuse_an_unknown_choice_and_keep_the_input(client):
     user = UserFactory()
     client.force_login(user)

@@ -347,12 +347,15 @@ def save_preferences(*, user, language: str, deliveries: dict[str, str]) -> None
         user.language = language
         user.save(update_fields=["language"])
     existing = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    added, changed = [], []
     for code, delivery in deliveries.items():
         kind = notices.get(code)
         pref = existing.get(code)
         if pref is None:
             if delivery != kind.default:
-                NotificationPreference.objects.create(user=user, kind=code, delivery=delivery)
+                added.append(NotificationPreference(user=user, kind=code, delivery=delivery))
         elif pref.delivery != delivery:
             pref.delivery = delivery
-            pref.save(update_fields=["delivery"])
+            changed.append(pref)
+    NotificationPreference.objects.bulk_create(added)
+    NotificationPreference.objects.bulk_update(changed, ["delivery"])
