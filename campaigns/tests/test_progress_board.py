@@ -181,3 +181,13 @@ def test_the_board_can_start_a_new_bloc_from_the_overview(client, world):
     client.force_login(world.board)
     html = client.get(BOARD).content.decode()
     assert f'href="{reverse("blocs:bloc_create")}"' in html
+
+
+def test_councils_are_offered_in_vietnamese_order(client, world):
+    world.council.name = "Hội đồng Thi đua thành phố"
+    world.council.save(update_fields=["name"])
+    world.other_council.name = "Hội đồng Thi đua Đảng bộ"
+    world.other_council.save(update_fields=["name"])
+    client.force_login(world.board)
+    councils = client.get(BOARD).context["councils"]
+    assert [c.name for c in councils] == ["Hội đồng Thi đua Đảng bộ", "Hội đồng Thi đua thành phố"]

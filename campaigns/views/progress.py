@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs.access import board_councils
+from blocs.vnsort import vietnamese_sort_key
 from campaigns import progress as reads
 from campaigns.access import get_progress_term_for_user
 from campaigns.forms.progress import BoardFilterForm, RemindForm
@@ -106,7 +107,9 @@ def term_progress_remind(request, bloc_code, year, column):
 
 def _board(request):
     """The board's councils, the filter form and the filtered rows (404 for non-board users)."""
-    councils = list(board_councils(request.user).order_by("name", "pk"))
+    councils = sorted(
+        board_councils(request.user), key=lambda c: (vietnamese_sort_key(c.name), c.pk)
+    )
     if not councils:
         raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
     years = reads.board_years(councils)
