@@ -184,6 +184,16 @@ def test_admin_search_ignores_tone_marks(admin_client, council, model, term, exp
     assert "Trần Thị Hoa" not in page and "Sở Tài chính" not in page
 
 
+def test_admin_autocomplete_ignores_tone_marks(admin_client, council):
+    from tests.factories import AgencyFactory
+
+    AgencyFactory(council=council, name="Sở Nội vụ", abbreviation="SNV")
+    AgencyFactory(council=council, name="Sở Tài chính", abbreviation="STC")
+    params = {"app_label": "blocs", "model_name": "agency", "field_name": "merged_into"}
+    found = admin_client.get("/admin/autocomplete/", {**params, "term": "so noi"}).json()
+    assert [row["text"] for row in found["results"]] == ["Sở Nội vụ"]
+
+
 def test_admin_search_still_matches_marked_text_exactly(admin_client):
     UserFactory(full_name="Lê Thị Ánh")
     page = admin_client.get("/admin/blocs/user/", {"q": "Ánh"}).content.decode()
