@@ -12,7 +12,6 @@ import signal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,21 +20,14 @@ from reports.models import Document
 from reports.tests.workers import (
     TEST_REDIS_URL,
     OwnRedis,
-    Worker,
     new_queue,
     require_worker_services,
     sending_to,
+    start_worker,
     wait_for,
 )
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def start_worker(broker_url, queue, pool="solo"):
-    log = Path(settings.MEDIA_ROOT) / f"{queue}.log"
-    worker = Worker(broker_url=broker_url, queue=queue, pool=pool, log=log)
-    worker.start()
-    return worker
 
 
 def assert_each_rendered_exactly_once(documents, log):

@@ -1,18 +1,15 @@
 """A real Celery worker renders a document through Redis into the test database."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from reports import services, tasks
 from reports.models import Document
 from reports.tests.workers import (
     TEST_REDIS_URL,
-    Worker,
     new_queue,
     require_worker_services,
     sending_to,
+    start_worker,
     wait_for,
 )
 
@@ -24,11 +21,9 @@ def celery_worker_process():
     """Start `celery worker` on its own Redis database and queue, against the test database."""
     require_worker_services(TEST_REDIS_URL)
     queue = new_queue()
-    log = Path(settings.MEDIA_ROOT) / f"{queue}.log"
-    worker = Worker(broker_url=TEST_REDIS_URL, queue=queue, log=log)
-    worker.start()
+    worker = start_worker(TEST_REDIS_URL, queue)
     with sending_to(TEST_REDIS_URL, queue):
-        yield {"queue": queue, "log": log}
+        yield {"queue": queue, "log": worker.log}
     worker.stop()
 
 

@@ -200,3 +200,15 @@ def sending_to(broker_url: str, queue: str):
 
 def new_queue() -> str:
     return f"khoithidua-test-{uuid.uuid4().hex[:8]}"
+
+
+def start_worker(broker_url: str, queue: str, pool: str = "solo") -> Worker:
+    """Start a worker on ``queue``, logging to a file named after it in the test media root."""
+    worker = Worker(
+        broker_url=broker_url,
+        queue=queue,
+        pool=pool,
+        log=Path(settings.MEDIA_ROOT) / f"{queue}.log",
+    )
+    worker.start()
+    return worker
