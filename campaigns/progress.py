@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from blocs.models import Bloc, BlocTerm, Membership
+from blocs.services.members import member_count_warning
 from blocs.vnsort import fold, vietnamese_sort_key
 from campaigns.models import (
     DEADLINE_ZONE,
@@ -167,6 +168,11 @@ class TermProgress:
     @property
     def member_count(self) -> int:
         return len(self.rows)
+
+    @property
+    def member_count_warning(self) -> str:
+        """What the board is told when the bloc falls outside the usual 4–14 members."""
+        return member_count_warning(self.member_count)
 
     @property
     def agreed_periods(self) -> list[tuple]:

@@ -191,3 +191,10 @@ def test_councils_are_offered_in_vietnamese_order(client, world):
     client.force_login(world.board)
     councils = client.get(BOARD).context["councils"]
     assert [c.name for c in councils] == ["Hội đồng Thi đua Đảng bộ", "Hội đồng Thi đua thành phố"]
+
+
+def test_a_bloc_outside_four_to_fourteen_members_is_flagged(client, world):
+    client.force_login(world.board)
+    html = client.get(BOARD, {"year": 2026}).content.decode()
+    # The quiet blocs have three members each; the scenario's bloc has six.
+    assert html.count("Khối chỉ có 3 thành viên, ít hơn mức tối thiểu 4.") == 2
