@@ -162,10 +162,6 @@ class TermProgress:
         return next((r.agency for r in self.rows if r.role == Membership.Role.LEADER), None)
 
     @property
-    def deputy(self) -> AgencyRow | None:
-        return next((r.agency for r in self.rows if r.role == Membership.Role.DEPUTY), None)
-
-    @property
     def member_count(self) -> int:
         return len(self.rows)
 
