@@ -4,6 +4,13 @@ import datetime
 
 from django.utils import timezone
 
+from campaigns.models import DEADLINE_ZONE
+
+
+def vietnam_time(year, month, day, hour=17, minute=0) -> datetime.datetime:
+    """A moment of the demo's story, in Vietnam time."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=DEADLINE_ZONE)
+
 
 def shift_into_past(end: datetime.datetime) -> datetime.timedelta:
     """How far to move back a demo story that would end at ``end``, so that it ends an hour

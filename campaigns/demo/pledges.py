@@ -6,13 +6,12 @@ all, members have signed (Ủy ban Kiểm tra Tỉnh ủy has not: log in as ubk
 
 import datetime
 import hashlib
-from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from blocs.models import AgencyRole, BlocTerm
-from campaigns.demo import shift_into_past
+from campaigns.demo import shift_into_past, vietnam_time
 from campaigns.models import (
     Campaign,
     CampaignAttachment,
@@ -24,7 +23,6 @@ from campaigns.models import (
 )
 from campaigns.services.pledges import member_snapshot
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNSIGNED_2026 = {"UBKTTU", "TCTLD"}
 
 SLOGAN = "Đoàn kết, kỷ cương, sáng tạo, hoàn thành xuất sắc nhiệm vụ"
@@ -109,10 +107,6 @@ def _campaign(term, by, *, attach=True):
         )
 
 
-def _at(year, month, day, hour, minute):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
-
-
 def _pledge(term, *, by, unsigned):
     if Pledge.objects.filter(term=term).exists():
         return
@@ -136,9 +130,9 @@ def _pledge(term, *, by, unsigned):
         for i, text in enumerate(COMMITMENTS, start=1)
     )
     # The story of the pledge ends before 1 March; seeded earlier in the year, it moves back.
-    shift = shift_into_past(_at(year, 3, 1, 0, 0))
-    opened_at = _at(year, 2, 24, 8, 30) - shift
-    _event(pledge, by, "", Pledge.Status.DRAFT, _at(year, 2, 10, 15, 0) - shift)
+    shift = shift_into_past(vietnam_time(year, 3, 1, 0, 0))
+    opened_at = vietnam_time(year, 2, 24, 8, 30) - shift
+    _event(pledge, by, "", Pledge.Status.DRAFT, vietnam_time(year, 2, 10, 15, 0) - shift)
     pledge.members = member_snapshot(term)
     pledge.content_hash = pledge.compute_hash()
     pledge.status = Pledge.Status.OPEN
@@ -165,7 +159,8 @@ def _pledge(term, *, by, unsigned):
                 user=user,
                 signer_name=user.get_full_name(),
                 signer_title=user.job_title,
-                signed_at=_at(year, 2, 24 + i // 4, 9 + (i % 4) * 2, (13 * i) % 60) - shift,
+                signed_at=vietnam_time(year, 2, 24 + i // 4, 9 + (i % 4) * 2, (13 * i) % 60)
+                - shift,
                 content_hash=pledge.content_hash,
                 ip_address=f"10.20.{year % 100}.{11 + i}",
                 user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0",

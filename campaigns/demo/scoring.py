@@ -9,12 +9,11 @@ edit it and as ubkttu.truong to submit it.
 import datetime
 import hashlib
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from blocs.models import AgencyRole, BlocTerm, Membership
-from campaigns.demo import files, shift_into_past
+from campaigns.demo import files, shift_into_past, vietnam_time
 from campaigns.models import (
     CriteriaTable,
     Criterion,
@@ -26,7 +25,6 @@ from campaigns.models import (
 )
 from campaigns.services.points import history_value
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_2026 = "UBKTTU"
 
 # (code, parent code, kind, title, max points, evidence required)
@@ -119,10 +117,6 @@ PERIODS = {
     "annual": ((12, 15, 17, 0), (12, 25, 17, 0)),
 }
 PERIODS_2026_SEMIANNUAL = ((6, 30, 17, 0), (7, 15, 17, 0))
-
-
-def _at(year, month, day, hour=17, minute=0):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
 def make_table(
@@ -275,8 +269,8 @@ def _period(term, kind, deadlines):
         term=term,
         kind=kind,
         defaults={
-            "self_deadline": _at(term.year, sm, sd, sh, smin),
-            "review_deadline": _at(term.year, rm, rd, rh, rmin),
+            "self_deadline": vietnam_time(term.year, sm, sd, sh, smin),
+            "review_deadline": vietnam_time(term.year, rm, rd, rh, rmin),
         },
     )
     return period
@@ -306,7 +300,7 @@ def seed(objects: dict) -> None:
                     by=secretariat,
                     bonus_cap=Decimal("10"),
                     penalty_cap=Decimal("10"),
-                    adopted_at=_at(year, 2, 15, 9, 0),
+                    adopted_at=vietnam_time(year, 2, 15, 9, 0),
                     status=CriteriaTable.Status.SUPERSEDED
                     if year == 2026
                     else CriteriaTable.Status.ADOPTED,
@@ -318,7 +312,7 @@ def seed(objects: dict) -> None:
                         by=secretariat,
                         version=2,
                         supersedes=v1,
-                        adopted_at=_at(year, 8, 1, 9, 0),
+                        adopted_at=vietnam_time(year, 8, 1, 9, 0),
                         change_note=(
                             "Tách nội dung chuyển đổi số thành tiêu chí 1.4 (5 điểm); "
                             "tiêu chí 1.3 còn 10 điểm."
@@ -348,7 +342,7 @@ def seed(objects: dict) -> None:
                     by=_secretariat_user(term) or admin,
                     bonus_cap=Decimal("5"),
                     penalty_cap=Decimal("5"),
-                    adopted_at=_at(year, 3, 1, 9, 0),
+                    adopted_at=vietnam_time(year, 3, 1, 9, 0),
                 )
             table = CriteriaTable.objects.get(term=term, version=1)
             semi = _period(
@@ -400,7 +394,7 @@ def _scale_term(term, rows, admin):
         version=1,
         status=CriteriaTable.Status.ADOPTED,
         title=f"Bảng tiêu chí chấm điểm thi đua năm {term.year}",
-        adopted_at=_at(term.year, 2, 1, 9, 0),
+        adopted_at=vietnam_time(term.year, 2, 1, 9, 0),
         adopted_by=admin,
     )
     groups = Criterion.objects.bulk_create(
