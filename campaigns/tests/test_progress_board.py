@@ -177,12 +177,6 @@ def test_overdue_counts_stop_once_the_period_is_agreed(world):
     assert reads.term_progress(world.term, now=now).overdue_count == 0
 
 
-def test_the_board_can_start_a_new_bloc_from_the_overview(client, world):
-    client.force_login(world.board)
-    html = client.get(BOARD).content.decode()
-    assert f'href="{reverse("blocs:bloc_create")}"' in html
-
-
 def test_councils_are_offered_in_vietnamese_order(client, world):
     world.council.name = "Hội đồng Thi đua thành phố"
     world.council.save(update_fields=["name"])
