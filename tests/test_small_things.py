@@ -241,6 +241,15 @@ def test_admin_inline_inputs_and_date_time_parts_are_named(admin_client, bloc_wo
     assert 'aria-label="Lần cuối đăng nhập – giờ" id="id_last_login_1"' in page
 
 
+def test_admin_inline_date_times_name_both_inputs(admin_client, bloc_world):
+    from campaigns.models import Period
+
+    period = h.make_period(bloc_world.term, Period.Kind.ANNUAL, Period.Status.REVIEWING)
+    page = admin_client.get(f"/admin/campaigns/period/{period.pk}/change/").content.decode()
+    until = re.findall(r'<input [^>]*id="id_extensions-__prefix__-until_[01]"[^>]*>', page)
+    assert len(until) == 2 and all('aria-label="Gia hạn đến – ' in tag for tag in until)
+
+
 # --- The demo happened in the past ----------------------------------------------------------------
 
 # Moments that are plans, not records: deadlines may lie ahead.

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from blocs.admin import AuditedAdmin, EventLogAdmin, EventLogInline
+from blocs.admin import AuditedAdmin, EventLogAdmin, EventLogInline, LabelledDateTimeMixin
 from campaigns.models import (
     CriteriaTable,
     Criterion,
@@ -60,7 +60,8 @@ class CriterionAdmin(AuditedAdmin):
         return super().get_queryset(request).select_related("table__term__bloc")
 
 
-class DeadlineExtensionInline(admin.TabularInline):
+# A row's date-time is two inputs that its column header does not name: the mixin names both.
+class DeadlineExtensionInline(LabelledDateTimeMixin, admin.TabularInline):
     model = DeadlineExtension
     extra = 0
     raw_id_fields = ("agency", "granted_by")
