@@ -28,6 +28,15 @@ def _period_params(period: Period, **more) -> dict:
     return _term_params(period.term, period_kind=period.kind, **more)
 
 
+def _members(term) -> dict[int, str]:
+    """The term's current members, agency id to name."""
+    return dict(
+        Membership.objects.filter(term=term, left_on__isnull=True).values_list(
+            "agency_id", "agency__name"
+        )
+    )
+
+
 def _names(agency_ids) -> dict[int, str]:
     return dict(Agency.objects.filter(pk__in=list(agency_ids)).values_list("pk", "name"))
 
@@ -58,9 +67,7 @@ def pledge_event(*, pledge: Pledge, agency_ids, kind: str, note: str = "", key: 
 def criteria_changed(*, table) -> int:
     """Tell every head and officer of the current members that a new version is in force."""
     term = table.term
-    agencies = Membership.objects.filter(term=term, left_on__isnull=True).values_list(
-        "agency_id", flat=True
-    )
+    agencies = _members(term)
     return notify(
         recipients=people_of(agencies),
         kind=notices.CRITERIA_CHANGED,
@@ -72,11 +79,7 @@ def criteria_changed(*, table) -> int:
 def period_opened(*, period: Period) -> int:
     """Tell the members' people that a scoring period is open, with its self-score deadline."""
     term = period.term
-    members = dict(
-        Membership.objects.filter(term=term, left_on__isnull=True).values_list(
-            "agency_id", "agency__name"
-        )
-    )
+    members = _members(term)
     return notify_all(
         Message(
             people,
@@ -152,9 +155,7 @@ def explanation_asked(*, scorecard: Scorecard) -> int:
 def period_agreed(*, period: Period, reopened_reason: str | None = None) -> int:
     """Tell every member's people that the period was agreed, or reopened (with the reason)."""
     term = period.term
-    agencies = Membership.objects.filter(term=term, left_on__isnull=True).values_list(
-        "agency_id", flat=True
-    )
+    agencies = _members(term)
     kind = notices.PERIOD_AGREED if reopened_reason is None else notices.PERIOD_REOPENED
     return notify(
         recipients=people_of(agencies),
