@@ -20,6 +20,17 @@ def require_services() -> bool:
     return os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Give every test the site's language back: a request with an English cookie activates
+    English in the thread, and the next test would otherwise read English messages."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def council(db):
     return factories.CouncilFactory()

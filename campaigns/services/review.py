@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from blocs.history import delete_with_history, record_by
@@ -93,6 +94,9 @@ def proposed_rotation(period: Period, *, shift=1) -> list[tuple]:
     return crosscheck.rotation([m.agency_id for m in current_members(period.term)], shift=shift)
 
 
+NOTE_NEEDED = _lazy("Điểm chấm chéo khác điểm tự chấm: cần ghi nhận xét nêu lý do.")
+
+
 def _log(line, layer, old, new, note, by):
     return ScoreLineChange.objects.create(
         line=line,
@@ -132,29 +136,14 @@ def record_review(*, line: ScoreLine, points, note: str | None, reviewer_id: int
     line = _lock(line)
     card = line.scorecard
     refuse_if_agreed(card.period)
-    if not CrossCheck.objects.filter(
-        period=card.period, reviewer_id=reviewer_id, reviewed_id=card.agency_id
-    ).exists():
-        raise ValidationError(_("Đơn vị của bạn không được phân công chấm chéo phiếu này."))
-    if card.status == Scorecard.Status.DRAFT:
-        raise ValidationError(_("Phiếu chưa được nộp nên chưa thể chấm chéo."))
+    _refuse_unless_assigned(card, reviewer_id)
     points = validate_points(
         points, criterion=line.criterion, step=rules_for(card.period.term).score_step
     )
     note = line.review_note if note is None else note.strip()
     if points != line.self_points and not note:
-        raise ValidationError(
-            {"note": _("Điểm chấm chéo khác điểm tự chấm: cần ghi nhận xét nêu lý do.")}
-        )
-    old = line.review_points
-    line.review_points, line.review_note, line.reviewer_id = points, note, reviewer_id
-    record_by(line, by).save(update_fields=["review_points", "review_note", "reviewer"])
-    _log(line, ScoreLineChange.Layer.REVIEW, old, points, note, by)
-    if card.status == Scorecard.Status.SUBMITTED:
-        card.status = Scorecard.Status.REVIEWED
-        record_by(card, by).save(update_fields=["status"])
-    if points != line.self_points:
-        notifications.explanation_asked(scorecard=card)
+        raise ValidationError({"note": NOTE_NEEDED})
+    _write_reviews(card, [(line, line.review_points, points, note)], reviewer_id, by)
     return line
 
 
@@ -175,28 +164,42 @@ def record_reviews(*, scorecard: Scorecard, entries: dict, reviewer_id: int, by)
     )
     refuse_if_agreed(period)
     card = Scorecard.objects.select_for_update(of=("self",)).get(pk=scorecard.pk)
-    if not CrossCheck.objects.filter(
-        period=period, reviewer_id=reviewer_id, reviewed_id=card.agency_id
-    ).exists():
-        raise ValidationError(_("Đơn vị của bạn không được phân công chấm chéo phiếu này."))
-    if card.status == Scorecard.Status.DRAFT:
-        raise ValidationError(_("Phiếu chưa được nộp nên chưa thể chấm chéo."))
+    card.period = period
+    _refuse_unless_assigned(card, reviewer_id)
     lines = ScoreLine.objects.select_for_update(of=("self",)).filter(
         scorecard=card, pk__in=list(entries)
     )
     errors, changed = _review_changes(lines, entries, rules_for(period.term).score_step)
     if errors:
         raise ValidationError(errors)
-    for line, old, value, new_note in changed:
-        line.review_points, line.review_note, line.reviewer_id = value, new_note, reviewer_id
+    _write_reviews(card, changed, reviewer_id, by)
+    return len(changed)
+
+
+def _refuse_unless_assigned(card: Scorecard, reviewer_id: int) -> None:
+    """Only the agency assigned to cross-check a submitted card may write its review layer."""
+    if not CrossCheck.objects.filter(
+        period_id=card.period_id, reviewer_id=reviewer_id, reviewed_id=card.agency_id
+    ).exists():
+        raise ValidationError(_("Đơn vị của bạn không được phân công chấm chéo phiếu này."))
+    if card.status == Scorecard.Status.DRAFT:
+        raise ValidationError(_("Phiếu chưa được nộp nên chưa thể chấm chéo."))
+
+
+def _write_reviews(card: Scorecard, changed, reviewer_id: int, by) -> None:
+    """Write each (line, old points, new points, note) with its history; the card is reviewed
+    and, where the cross-check differs, its agency is asked to explain."""
+    for line, old, value, note in changed:
+        line.review_points, line.review_note, line.reviewer_id = value, note, reviewer_id
         record_by(line, by).save(update_fields=["review_points", "review_note", "reviewer"])
-        _log(line, ScoreLineChange.Layer.REVIEW, old, value, new_note, by)
-    if changed and card.status == Scorecard.Status.SUBMITTED:
+        _log(line, ScoreLineChange.Layer.REVIEW, old, value, note, by)
+    if not changed:
+        return
+    if card.status == Scorecard.Status.SUBMITTED:
         card.status = Scorecard.Status.REVIEWED
         record_by(card, by).save(update_fields=["status"])
-    if changed:
+    if any(value != line.self_points for line, _old, value, _note in changed):
         notifications.explanation_asked(scorecard=card)
-    return len(changed)
 
 
 def _review_changes(lines, entries: dict, step) -> tuple[dict, list]:
@@ -222,9 +225,7 @@ def _review_changes(lines, entries: dict, step) -> tuple[dict, list]:
                 errors[f"points-{line_id}"] = _("Hãy nhập điểm chấm chéo trước khi ghi nhận xét.")
             continue
         if value != line.self_points and not new_note:
-            errors[f"note-{line_id}"] = _(
-                "Điểm chấm chéo khác điểm tự chấm: cần ghi nhận xét nêu lý do."
-            )
+            errors[f"note-{line_id}"] = NOTE_NEEDED
             continue
         if value == line.review_points and new_note == line.review_note:
             continue
