@@ -1,11 +1,20 @@
 """What the reports app tells people: a document they asked for is ready, or could not be made."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from blocs.notices import Delivery, Kind, register
 
 DOCUMENT_READY = "reports.document_ready"
 DOCUMENT_FAILED = "reports.document_failed"
+
+
+def prepare(params: dict) -> dict:
+    """Name a draft, which has no number, in the reader's language."""
+    if params.get("provisional"):
+        params["number"] = gettext("Dự thảo (không số)")
+    return params
+
 
 register(
     Kind(
@@ -21,4 +30,5 @@ register(
         _("Văn bản không tạo được: %(title)s"),
         _("Văn bản %(title)s của %(bloc)s năm %(year)s không tạo được: %(error)s"),
     ),
+    prepare=prepare,
 )

@@ -324,6 +324,8 @@ def tell_requester(document: Document) -> int:
         "year": term.year,
         "title": document.title,
         "number": document.number_label,
+        # A draft's label is written in each reader's language (reports.notices.prepare).
+        "provisional": document.provisional,
     }
     if document.status == Document.Status.READY:
         kind = notices.DOCUMENT_READY

@@ -4,6 +4,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.models import Period
 from campaigns.tests import review_helpers as h
@@ -72,6 +73,21 @@ def test_a_period_not_yet_agreed_gives_a_draft_without_number_or_signature(bloc_
     final.refresh_from_db()
     final_text = pdf_text(final)
     assert "DỰ THẢO" not in final_text and "KHỐI TRƯỞNG" in final_text
+
+
+def test_a_draft_is_named_a_draft_in_each_readers_language(bloc_world):
+    from blocs.models import Notification
+
+    term = bloc_world.term
+    h.make_cards(h.make_period(term), h.make_table(term))
+    document = services.request_document(
+        term=term, kind="score_table_annual", by=bloc_world.secretariat
+    ).document
+    services.render_document(document.pk)
+    told = Notification.objects.get(user=bloc_world.secretariat, params__title=document.title)
+    assert "Dự thảo (không số)" in told.body
+    with translation.override("en"):
+        assert "Draft (unnumbered)" in told.body
 
 
 def test_a_missing_period_fails_the_document_with_a_clear_message(bloc_world):
