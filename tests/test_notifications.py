@@ -285,6 +285,21 @@ def test_the_inbox_runs_a_constant_number_of_queries(client, count, django_asser
     assert response.context["UNREAD_NOTIFICATIONS"] == count
 
 
+def test_the_inbox_filters_the_unread_and_pages_the_rest(client):
+    from blocs.views.inbox import PAGE_SIZE
+
+    user = _inbox_user_with(PAGE_SIZE + 2)
+    read = Notification.objects.filter(user=user).order_by("id")[:3]
+    Notification.objects.filter(pk__in=[n.pk for n in read]).update(read_at=timezone.now())
+    client.force_login(user)
+    unread = client.get(reverse("blocs:inbox"), {"unread": "1"})
+    assert all(not n.is_read for n in unread.context["page"])
+    assert unread.context["page"].paginator.count == PAGE_SIZE - 1
+    second = client.get(reverse("blocs:inbox"), {"page": "2"})
+    assert len(second.context["page"]) == 2
+    assert "?page=1" in second.content.decode()
+
+
 def test_opening_a_notification_marks_it_read_and_goes_to_its_page(client):
     user = UserFactory()
     row = Notification.objects.create(
