@@ -210,6 +210,18 @@ def board_councils(user):
     return Council.objects.filter(board_officers__user=user)
 
 
+def get_board_councils_for_user(request) -> list:
+    """The councils of the user's board in Vietnamese order; a 404 for anyone outside every board."""
+    from blocs.vnsort import vietnamese_sort_key
+
+    councils = sorted(
+        board_councils(request.user), key=lambda c: (vietnamese_sort_key(c.name), c.pk)
+    )
+    if not councils:
+        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
+    return councils
+
+
 def get_notification_for_user(request, notification_id):
     """One of the user's own notifications; anybody else's is a 404."""
     from blocs.models import Notification

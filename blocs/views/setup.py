@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from blocs.access import board_councils, get_bloc_for_user, require
+from blocs.access import board_councils, get_bloc_for_user, get_board_councils_for_user, require
 from blocs.forms_setup import BlocCreateForm, FirstYearForm
 from blocs.models import Agency, BlocTerm
 from blocs.services import member_count_warning
@@ -18,10 +17,7 @@ from blocs.views import add_service_error
 
 def _setup_councils(request):
     """The councils whose blocs the user may set up; 404 for anyone outside every board."""
-    councils = list(board_councils(request.user))
-    if not councils:
-        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
-    return councils
+    return get_board_councils_for_user(request)
 
 
 @login_required

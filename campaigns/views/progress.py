@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from blocs.access import board_councils
-from blocs.vnsort import vietnamese_sort_key
+from blocs.access import get_board_councils_for_user
 from campaigns import progress as reads
 from campaigns.access import get_progress_term_for_user
 from campaigns.forms.progress import BoardFilterForm, RemindForm
@@ -107,11 +106,7 @@ def term_progress_remind(request, bloc_code, year, column):
 
 def _board(request):
     """The board's councils, the filter form and the filtered rows (404 for non-board users)."""
-    councils = sorted(
-        board_councils(request.user), key=lambda c: (vietnamese_sort_key(c.name), c.pk)
-    )
-    if not councils:
-        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
+    councils = get_board_councils_for_user(request)
     years = reads.board_years(councils)
     form = BoardFilterForm(request.GET or None, councils=councils, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
