@@ -131,8 +131,10 @@ def notify_all(messages: Iterable[Message], *, by=None) -> int:
     one query for the keys already sent, one for the people's choices and one insert.
     """
     wanted = []
+    kinds = {}
     for message in messages:
-        notices.get(message.kind)
+        # An unknown kind is a programming error: it fails before anything is stored.
+        kinds[message.kind] = notices.get(message.kind)
         users = {}
         for user in message.recipients:
             if user is None or not user.is_active or (by is not None and user.pk == by.pk):
@@ -156,9 +158,7 @@ def notify_all(messages: Iterable[Message], *, by=None) -> int:
         todo.append((user, message))
     if not todo:
         return 0
-    chosen = _chosen_deliveries(
-        {user.pk for user, _message in todo}, {message.kind for _user, message in todo}
-    )
+    chosen = _chosen_deliveries({user.pk for user, _message in todo}, kinds)
     now = timezone.now()
     rows = [
         Notification(
@@ -170,7 +170,7 @@ def notify_all(messages: Iterable[Message], *, by=None) -> int:
             created_at=now,
             mail=_mail_state(
                 user,
-                chosen.get((user.pk, message.kind), notices.get(message.kind).default),
+                chosen.get((user.pk, message.kind), kinds[message.kind].default),
             ),
         )
         for user, message in todo
