@@ -48,8 +48,15 @@ NOT_PAGES = {
 }
 # Never followed: leaving the site's pages, or a page checked apart (the admin, below).
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/accounts/logout/")
-# The main models whose admin change form is checked with its inlines (the scorecard's lines).
-ADMIN_CHANGE_FORMS = ("campaigns.scorecard", "blocs.agency", "blocs.bloc", "blocs.user")
+# The main models whose admin change form is checked with its inlines (the scorecard's lines,
+# a period's deadlines and their extensions).
+ADMIN_CHANGE_FORMS = (
+    "campaigns.scorecard",
+    "campaigns.period",
+    "blocs.agency",
+    "blocs.bloc",
+    "blocs.user",
+)
 PHONE = {"width": 390, "height": 844}
 # The only parts left out: markup that Django's bundled scripts build and we do not own. Select2
 # (autocomplete fields) names its combobox by the chosen value, so an empty one has no name; the
