@@ -250,6 +250,22 @@ def test_admin_inline_date_times_name_both_inputs(admin_client, bloc_world):
     assert len(until) == 2 and all('aria-label="Gia hạn đến – ' in tag for tag in until)
 
 
+def test_the_tabular_inline_override_is_djangos_template_plus_its_labels():
+    """templates/admin/edit_inline/tabular.html copies Django's to add hidden labels: this fails
+    when an upgrade changes Django's, so that the copy is made again from the new one."""
+    from pathlib import Path
+
+    import django.contrib.admin
+
+    name = "admin/edit_inline/tabular.html"
+    django_own = Path(django.contrib.admin.__file__).parent / "templates" / name
+    ours = (Path(__file__).resolve().parent.parent / "templates" / name).read_text("utf-8")
+    ours = re.sub(r"\{% comment %\}.*?\{% endcomment %\}\n", "", ours, flags=re.S)
+    ours = re.sub(r"\n *\{% if not field\.field\.is_hidden and [^\n]*\{% endif %\}", "", ours)
+    ours = re.sub(r'<label class="visually-hidden"[^>]*>[^<]*</label>', "", ours)
+    assert ours == django_own.read_text("utf-8")
+
+
 # --- The demo happened in the past ----------------------------------------------------------------
 
 # Moments that are plans, not records: deadlines may lie ahead.
