@@ -1,7 +1,5 @@
 """Scoring periods of a term, their deadline extensions and cross-check assignments."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.history import AuditTrail
 from blocs.models import Agency, BlocTerm
+from khoithidua.fields import VIETNAM
 
 __all__ = ["DEADLINE_ZONE", "CrossCheck", "DeadlineExtension", "Period", "format_deadline"]
 
-# Deadlines are kept as aware datetimes and always shown in the province's time zone.
-DEADLINE_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# Deadlines are kept as aware datetimes and always shown in the province's time zone, the one
+# the deadline inputs read them in.
+DEADLINE_ZONE = VIETNAM
 
 
 def format_deadline(value) -> str:
