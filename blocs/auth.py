@@ -59,3 +59,20 @@ def password_is_correct(*, user, password: str, request=None) -> bool:
         return user.check_password(password or "")
     authenticated = authenticate(request, username=user.get_username(), password=password or "")
     return authenticated is not None and authenticated.pk == user.pk
+
+
+def attempted_username(request, credentials) -> str | None:
+    """The username a login attempt is counted under, cut to the longest a user can have.
+
+    A typed name longer than any account's (the site's or the admin's login) is still counted,
+    but it must fit the lockout's record instead of failing the request.
+    """
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    value = (credentials or {}).get(User.USERNAME_FIELD)
+    if value is None and request is not None:
+        value = request.POST.get(User.USERNAME_FIELD)
+    if not isinstance(value, str):
+        return value
+    return value[: User._meta.get_field(User.USERNAME_FIELD).max_length]

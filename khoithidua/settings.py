@@ -251,6 +251,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "blocs.auth.client_ip"
+AXES_USERNAME_CALLABLE = "blocs.auth.attempted_username"
 AXES_LOCKOUT_CALLABLE = "khoithidua.errors.lockout"
 # A failed attempt keeps the form it posted: no password or token of it is stored in clear.
 AXES_SENSITIVE_PARAMETERS = [

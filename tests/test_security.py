@@ -60,6 +60,16 @@ def test_login_is_locked_after_five_wrong_passwords_even_with_the_right_one(clie
     assert _attempts().get(username=user.username).failures_since_start == LIMIT + 1
 
 
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_account_is_refused_and_counted_not_a_server_error(client, url):
+    # The lockout's record holds 255 characters; a typed name of 256 once answered 500.
+    typed = "a" * 256
+    response = client.post(url, {"username": typed, "password": "sai"})
+    assert response.status_code == 200
+    assert not _logged_in(client)
+    assert _attempts().get().username == typed[:150]
+
+
 def test_four_wrong_passwords_do_not_lock(client, personas):
     user = personas["member_head"]
     _fail_logins(client, user, times=LIMIT - 1)
