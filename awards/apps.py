@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Khen thưởng")
+
+    def ready(self):
+        # The kinds of notification this app sends are registered once the apps are loaded, and
+        # the ranking's "more review-meeting votes" tie-break reads the votes from the meeting,
+        # which campaigns cannot import: it asks the function registered here.
+        from awards import notices, selectors  # noqa: F401
+        from campaigns import selectors as campaign_selectors
+
+        campaign_selectors.set_meeting_votes_source(selectors.meeting_votes)

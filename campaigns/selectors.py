@@ -171,15 +171,34 @@ def _in_agency_order(agencies) -> list[AgencyRow]:
     return sorted(agencies, key=lambda a: (a.sort_key, a.id))
 
 
+# The review meeting lives in the awards app, which campaigns never imports: awards registers the
+# function that reads a period's meeting votes (``awards.apps``), and ``load_period`` asks it.
+_meeting_votes_source = None
+
+
+def set_meeting_votes_source(source) -> None:
+    """Register ``source(period) -> {agency id: votes}`` for the ``meeting_votes`` tie-break."""
+    global _meeting_votes_source
+    _meeting_votes_source = source
+
+
+def meeting_votes_for(period) -> dict:
+    """The review meeting's votes per agency for ``period`` (empty before any vote)."""
+    if _meeting_votes_source is None or period.status != Period.Status.AGREED:
+        return {}
+    return _meeting_votes_source(period)
+
+
 def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
     """Load a period's scorecards, lines and criteria as plain values, and rank it.
 
     Five queries whatever the number of agencies or criteria. Draft scorecards are left out of
     the ranking (they are nobody's score yet) unless ``include_drafts``. ``meeting_votes`` maps
-    an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; the meeting
-    lives in the awards app, which passes them in (campaigns never imports awards).
+    an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; by default
+    they are read from the meeting of an agreed period (one more query).
     """
-    meeting_votes = meeting_votes or {}
+    if meeting_votes is None:
+        meeting_votes = meeting_votes_for(period)
     cards, tables = [], {}
     for pk, status, agency_id, name, abbr, sort_key, *table in (
         Scorecard.objects.filter(period=period)

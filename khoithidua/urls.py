@@ -39,6 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", dashboard, name="dashboard"),
     path("", include("reports.urls")),
+    path("", include("awards.urls")),
     path("", include("campaigns.urls")),
     path("", include("blocs.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,17 @@ class Agency(models.Model):
         verbose_name=_("đã hợp nhất vào"),
     )
     merged_on = models.DateField(_("ngày hợp nhất"), null=True, blank=True)
+    # Nghị định 152/2025/NĐ-CP, Điều 4: among equal collectives, preference goes to those with at
+    # least 70 % women. Unknown unless recorded.
+    women_share = models.DecimalField(
+        _("tỷ lệ nữ (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Tỷ lệ nữ trong tổng số cán bộ, công chức, người lao động, nếu có."),
+    )
     sort_key = models.CharField(max_length=2000, editable=False, db_index=True, default="")
 
     objects = AgencyQuerySet.as_manager()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,12 @@ class ScoringRules(models.Model):
     )
     score_step = models.DecimalField(
         _("bước điểm"), max_digits=4, decimal_places=2, default=Decimal("0.25")
+    )
+    # The days members have to appeal a published provisional ranking (awards.Appeal).
+    appeal_days = models.PositiveSmallIntegerField(
+        _("số ngày nhận kiến nghị sau khi công bố"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     changed_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     changed_by = models.ForeignKey(
@@ -85,7 +92,7 @@ def rules_for(term: BlocTerm) -> ScoringRules:
     rows = list(
         ScoringRules.objects.filter(term__bloc_id=term.bloc_id, term__year__lte=term.year)
         .order_by("-term__year")
-        .only("term_id", "bands", "tie_breaks", "score_step")[:1]
+        .only("term_id", "bands", "tie_breaks", "score_step", "appeal_days")[:1]
     )
     if rows and rows[0].term_id == term.pk:
         rows[0].term = term
@@ -93,6 +100,10 @@ def rules_for(term: BlocTerm) -> ScoringRules:
     if rows:
         found = rows[0]
         return ScoringRules(
-            term=term, bands=found.bands, tie_breaks=found.tie_breaks, score_step=found.score_step
+            term=term,
+            bands=found.bands,
+            tie_breaks=found.tie_breaks,
+            score_step=found.score_step,
+            appeal_days=found.appeal_days,
         )
     return ScoringRules(term=term)

@@ -1,0 +1,135 @@
+"""Reads shared by the awards pages: the ranking's state, holds, meeting votes, candidates."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from awards import rules as award_rules
+from awards.models import (
+    Attendance,
+    BallotCandidate,
+    EligibilityHold,
+    Nomination,
+    RankingPublication,
+    ReviewMeeting,
+)
+from blocs.models import Agency, Membership
+from campaigns import selectors as campaign_selectors
+from campaigns.models import Period
+
+PROVISIONAL = "provisional"
+FINAL = "final"
+AGREED = "agreed"
+NOT_AGREED = "not_agreed"
+
+
+def meeting_votes(period: Period) -> dict:
+    """First-round votes of the leading-unit award at the period's meeting, by agency (1 query)."""
+    return dict(
+        BallotCandidate.objects.filter(
+            ballot__meeting__term_id=period.term_id,
+            ballot__meeting__period_kind=period.kind,
+            ballot__round=1,
+            ballot__status="closed",
+            ballot__award_type__rules__term_id=period.term_id,
+            ballot__award_type__rules__leading=True,
+        ).values_list("agency_id", "votes")
+    )
+
+
+def member_ids(term) -> list[int]:
+    """The term's current members (those that have not left)."""
+    return list(
+        Membership.objects.filter(term=term, left_on__isnull=True)
+        .order_by("agency__sort_key", "agency_id")
+        .values_list("agency_id", flat=True)
+    )
+
+
+def holds_on(agency_ids, day) -> dict:
+    """The hold in force on ``day`` for each of these agencies that has one (1 query)."""
+    found = {}
+    for hold in (
+        EligibilityHold.objects.active_on(day)
+        .filter(agency_id__in=list(agency_ids))
+        .order_by("starts_on", "id")
+    ):
+        found.setdefault(hold.agency_id, hold)
+    return found
+
+
+def eligibility_day(meeting: ReviewMeeting | None):
+    """Holds are judged on the meeting's day, or today before a meeting is planned."""
+    if meeting is not None and meeting.held_at:
+        return timezone.localdate(meeting.held_at)
+    return timezone.localdate()
+
+
+@dataclass
+class RankingState:
+    """A period's ranking with its publication state and the holds on its agencies."""
+
+    period: Period
+    data: object
+    publication: RankingPublication | None
+    holds: dict = field(default_factory=dict)
+
+    @property
+    def state(self) -> str:
+        if self.period.status != Period.Status.AGREED:
+            return NOT_AGREED
+        if self.publication is None:
+            return AGREED
+        return FINAL if self.publication.is_final else PROVISIONAL
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == FINAL
+
+    @property
+    def rows(self):
+        return self.data.ranked
+
+    def ranked_members(self) -> list[award_rules.RankedMember]:
+        """The ranking as the candidate rules see it: rank, band, hold."""
+        return [
+            award_rules.RankedMember(
+                agency_id=r.agency_id,
+                rank=r.rank,
+                band=r.band.code if r.band else "",
+                held=r.agency_id in self.holds,
+            )
+            for r in self.data.ranked
+        ]
+
+
+def ranking_state(period: Period, *, meeting: ReviewMeeting | None = None) -> RankingState:
+    """Load ``period``'s ranking, publication and holds (load_period plus two queries)."""
+    data = campaign_selectors.load_period(period)
+    publication = RankingPublication.objects.filter(period=period).first()
+    ids = [r.agency_id for r in data.ranked] + [a.id for a in data.unsubmitted]
+    return RankingState(
+        period=period,
+        data=data,
+        publication=publication,
+        holds=holds_on(ids, eligibility_day(meeting)),
+    )
+
+
+def present_agency_ids(meeting: ReviewMeeting) -> set:
+    return set(
+        Attendance.objects.filter(meeting=meeting, present=True).values_list("agency_id", flat=True)
+    )
+
+
+def nominee_ids(term, award_type_id) -> set:
+    """The agencies on the term's nomination list for an award (confirmed or not)."""
+    return set(
+        Nomination.objects.filter(
+            nomination_list__term=term, nomination_list__award_type_id=award_type_id
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def agency_names(ids) -> dict:
+    return dict(Agency.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

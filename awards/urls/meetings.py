@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401
+
+TERM = "blocs/<slug:bloc_code>/<int:year>/"
+
+urlpatterns = []
