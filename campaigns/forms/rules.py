@@ -41,7 +41,8 @@ class TypedDecimalField(forms.DecimalField):
 
 
 class RulesForm(forms.Form):
-    """Bands (label and minimum, highest first), tie-break order, score step and quorum."""
+    """Bands (label and minimum, highest first), tie-break order, score step, quorum and the
+    appeal window."""
 
     score_step = TypedDecimalField(
         label=gettext_lazy("Bước điểm"),
@@ -84,8 +85,30 @@ class RulesForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, bands, **kwargs):
-        super().__init__(*args, **kwargs)
+    appeal_days = forms.IntegerField(
+        label=gettext_lazy("Số ngày nhận kiến nghị sau khi công bố kết quả"),
+        min_value=1,
+        max_value=60,
+        help_text=gettext_lazy(
+            "Sau khi công bố kết quả tạm thời, thành viên có bấy nhiêu ngày để kiến nghị."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": gettext_lazy("Hãy nhập số ngày nhận kiến nghị, từ 1 đến 60."),
+            "invalid": gettext_lazy("Số ngày nhận kiến nghị phải là số nguyên, từ 1 đến 60."),
+            "min_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
+            "max_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
+        },
+    )
+
+    def __init__(self, data=None, *args, bands, **kwargs):
+        initial = kwargs.get("initial") or {}
+        if data is not None and "appeal_days" not in data and "appeal_days" in initial:
+            # A request that does not send the appeal window leaves it as it is: a form never
+            # clears what it was not given.
+            data = data.copy()
+            data["appeal_days"] = str(initial["appeal_days"])
+        super().__init__(data, *args, **kwargs)
         self.band_codes = [b.code for b in bands]
         rows = min(len(bands) + 1, MAX_BANDS)
         for i in range(1, rows + 1):

@@ -1,4 +1,5 @@
-"""Writes of a year's rules: bands, tie-breaks, score step, quorum and the periods' deadlines.
+"""Writes of a year's rules: bands, tie-breaks, score step, appeal window, quorum and the periods'
+deadlines.
 
 While one of the year's periods is agreed, a change that would move its ranking is refused:
 new bands that put an agreed total into another band, and any new tie-break order (the meeting's
@@ -35,12 +36,14 @@ def save_term_rules(
     score_step: Decimal,
     quorum: Decimal,
     deadlines: dict | None = None,
+    appeal_days: int | None = None,
     by,
 ) -> ScoringRules:
     """Save the year's rules and deadlines; every change is kept in the history with ``by``.
 
     ``deadlines`` maps a period kind to (self-score deadline, review deadline); a kind that is
-    missing or maps to None is left as it is.
+    missing or maps to None is left as it is. ``appeal_days`` (the days members have to appeal a
+    published provisional ranking) is left as it is when None.
     """
     term = BlocTerm.objects.select_for_update().select_related("bloc").get(pk=term.pk)
     if term.is_closed:
@@ -54,6 +57,7 @@ def save_term_rules(
         "bands": ranking.parse_bands(current.bands or []) != ranking.parse_bands(bands),
         "tie_breaks": list(current.tie_breaks or []) != list(tie_breaks),
         "score_step": Decimal(current.score_step) != Decimal(score_step),
+        "appeal_days": appeal_days is not None and current.appeal_days != appeal_days,
     }
     agreed = [p for p in periods.values() if p.status == Period.Status.AGREED]
     if agreed:
@@ -78,12 +82,21 @@ def save_term_rules(
         rules.bands = bands
         rules.tie_breaks = list(tie_breaks)
         rules.score_step = score_step
+        if appeal_days is not None:
+            rules.appeal_days = appeal_days
         rules.changed_by = by
         rules.full_clean()
         record_by(rules, by)
         if rules.pk:
             rules.save(
-                update_fields=["bands", "tie_breaks", "score_step", "changed_by", "changed_at"]
+                update_fields=[
+                    "bands",
+                    "tie_breaks",
+                    "score_step",
+                    "appeal_days",
+                    "changed_by",
+                    "changed_at",
+                ]
             )
         else:
             rules.save()

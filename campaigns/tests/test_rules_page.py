@@ -389,3 +389,92 @@ def test_the_service_refuses_a_quorum_out_of_range_before_writing_anything(bloc_
         )
     assert "quorum" in refused.value.message_dict
     assert not ScoringRules.objects.filter(term=w.term).exists()
+
+
+# --- Appeal window ------------------------------------------------------------------------------
+
+
+def test_the_appeal_window_is_changed_on_the_rules_page_with_history(client, bloc_world):
+    w = bloc_world
+    client.force_login(w.secretariat)
+    page = client.get(url(w.term)).content.decode()
+    assert "Số ngày nhận kiến nghị sau khi công bố kết quả" in page
+    assert 'name="appeal_days" value="5"' in page
+    assert client.post(url(w.term), post_data(appeal_days="7")).status_code == 302
+    client.force_login(w.board)
+    assert client.post(url(w.term), post_data(appeal_days="10")).status_code == 302
+    rules = ScoringRules.objects.get(term=w.term)
+    assert (rules.appeal_days, rules.changed_by) == (10, w.board)
+    changes = client.get(url(w.term)).context["changes"]
+    days = [
+        (c["old"], c["new"], c["by"])
+        for c in changes
+        if str(c["what"]) == "Số ngày nhận kiến nghị sau khi công bố kết quả"
+    ]
+    assert days == [("7", "10", w.board), (None, "7", w.secretariat)]
+
+
+def test_the_appeal_window_alone_may_change_after_agreement(client, bloc_world, agreed):
+    client.force_login(bloc_world.secretariat)
+    assert client.post(url(bloc_world.term), post_data(appeal_days="3")).status_code == 302
+    assert rules_for(bloc_world.term).appeal_days == 3
+
+
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ("0", "từ 1 đến 60"),
+        ("61", "từ 1 đến 60"),
+        ("-2", "từ 1 đến 60"),
+        ("năm", "phải là số nguyên"),
+        ("2,5", "phải là số nguyên"),
+        ("", "Hãy nhập số ngày nhận kiến nghị"),
+    ],
+)
+def test_an_appeal_window_out_of_range_is_refused_on_its_field(client, bloc_world, typed, message):
+    w = bloc_world
+    client.force_login(w.secretariat)
+    response = client.post(url(w.term), post_data(band1_label="Xuất sắc lắm", appeal_days=typed))
+    assert response.status_code == 400
+    errors = errors_of(response, "appeal_days")
+    assert any(message in e for e in errors), response.context["form"].errors
+    assert "số ngày nhận kiến nghị" in " ".join(errors).lower()
+    assert 'value="Xuất sắc lắm"' in response.content.decode()
+    assert not ScoringRules.objects.filter(term=w.term).exists()
+
+
+def test_a_post_without_the_appeal_window_keeps_it(client, bloc_world):
+    w = bloc_world
+    client.force_login(w.secretariat)
+    assert client.post(url(w.term), post_data(appeal_days="12")).status_code == 302
+    assert client.post(url(w.term), post_data(score_step="0,5")).status_code == 302
+    rules = ScoringRules.objects.get(term=w.term)
+    assert (rules.appeal_days, rules.score_step) == (12, Decimal("0.5"))
+
+
+def test_read_only_members_see_the_appeal_window(client, bloc_world):
+    w = bloc_world
+    rules = rules_for(w.term)
+    rules.appeal_days = 8
+    rules.save()
+    client.force_login(w.member_head)
+    page = client.get(url(w.term)).content.decode()
+    assert "Số ngày nhận kiến nghị sau khi công bố kết quả" in page
+    assert '<dd class="col-sm-8">8</dd>' in page
+    assert 'name="appeal_days"' not in page
+
+
+def test_the_service_refuses_an_appeal_window_out_of_range(bloc_world):
+    w = bloc_world
+    with pytest.raises(ValidationError) as refused:
+        rules_services.save_term_rules(
+            term=w.term,
+            bands=[{"code": "dat", "label": "Đạt", "min": "50"}],
+            tie_breaks=[],
+            score_step=Decimal("0.5"),
+            quorum=Decimal("66.7"),
+            appeal_days=90,
+            by=w.board,
+        )
+    assert "appeal_days" in refused.value.message_dict
+    assert not ScoringRules.objects.filter(term=w.term).exists()

@@ -1,4 +1,5 @@
-"""The year's rules page: bands, tie-break order, score step, deadlines and quorum, with history."""
+"""The year's rules page: bands, tie-break order, score step, deadlines, quorum and the appeal
+window, with history."""
 
 from decimal import Decimal
 
@@ -38,6 +39,7 @@ def term_rules(request, bloc_code, year):
             # As people type them: "0,25" and "66,7" in Vietnamese.
             "score_step": points_label(rules.score_step),
             "quorum": points_label(percent(term.quorum)),
+            "appeal_days": rules.appeal_days,
             **{f"tie_break_{i}": rule for i, rule in enumerate(rules.tie_breaks or [], start=1)},
         },
     )
@@ -69,6 +71,7 @@ def term_rules(request, bloc_code, year):
                     tie_breaks=form.cleaned_data["tie_breaks"],
                     score_step=form.cleaned_data["score_step"],
                     quorum=form.cleaned_data["quorum"],
+                    appeal_days=form.cleaned_data["appeal_days"],
                     deadlines={
                         kind: pf.deadlines()
                         for kind, _l, period, pf in period_forms
@@ -152,6 +155,7 @@ def rules_history(term) -> list[dict]:
         "bands": _("Ngưỡng xếp loại"),
         "tie_breaks": _("Tiêu chí phân định khi bằng điểm"),
         "score_step": _("Bước điểm"),
+        "appeal_days": _("Số ngày nhận kiến nghị sau khi công bố kết quả"),
         "quorum": _("Tỷ lệ có mặt tối thiểu"),
         "self_deadline": _("Hạn tự chấm"),
         "review_deadline": _("Hạn chấm chéo"),
@@ -163,6 +167,7 @@ def rules_history(term) -> list[dict]:
                 "bands": _bands_text,
                 "tie_breaks": _tie_breaks_text,
                 "score_step": points_label,
+                "appeal_days": str,
             },
             "",
         ),
