@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.send_deadline_reminders_task",
         "schedule": crontab(minute=15),
     },
+    # A provisional ranking becomes final once its appeal window closed and all are answered.
+    "finalize-rankings": {
+        "task": "awards.tasks.finalize_rankings_task",
+        "schedule": crontab(minute=5),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="khoithidua")

@@ -355,3 +355,30 @@ def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
     _log(line, ScoreLineChange.Layer.BOARD, old, points, reason, by)
     notifications.board_adjusted(line=line, old=old, new=points, reason=reason)
     return line
+
+
+@transaction.atomic
+def amend_agreed_after_appeal(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
+    """Change the agreed points of a line of an agreed period, when an appeal is upheld.
+
+    The caller (the appeals of the provisional ranking) names the appeal in ``reason``; the
+    old value stays in the line's history next to it. Board points, if any, still take
+    precedence over the agreed layer.
+    """
+    line = _lock(line)
+    period = line.scorecard.period
+    if period.status != Period.Status.AGREED:
+        raise ValidationError(
+            _("Chỉ sửa điểm thống nhất theo kiến nghị khi kỳ chấm điểm đã thống nhất.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Sửa điểm theo kiến nghị phải có lý do.")})
+    points = validate_points(
+        points, criterion=line.criterion, step=rules_for(period.term).score_step
+    )
+    old = line.value(upto="agreed")
+    line.agreed_points = points
+    record_by(line, by).save(update_fields=["agreed_points"])
+    _log(line, ScoreLineChange.Layer.AGREED, old, points, reason, by)
+    return line
