@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from awards.models import AwardRule, AwardType
-from blocs.history import record_by
+from blocs.history import delete_with_history, record_by
 from blocs.models import Agency, BlocTerm, Council
 
 GOV_FLAG = "co-chinh-phu"
@@ -209,3 +209,113 @@ def refuse_if_frozen(term: BlocTerm) -> None:
         raise ValidationError(
             _("Hội nghị đã mở bỏ phiếu: quy định khen thưởng của năm không sửa được nữa.")
         )
+
+
+# The fields of a rule the secretariat or the board may change on the award rules page.
+EDITABLE_FIELDS = {
+    "max_count",
+    "max_share",
+    "min_vote_share",
+    "vote_strict",
+    "vote_base",
+    "quorum",
+    "requires",
+    "leading",
+    "min_band",
+    "legal_source",
+}
+
+
+def is_frozen(term: BlocTerm) -> bool:
+    """Whether the year's award rules can no longer change (see ``refuse_if_frozen``)."""
+    try:
+        refuse_if_frozen(term)
+    except ValidationError:
+        return True
+    return False
+
+
+def rules_origin(term: BlocTerm, rules) -> str:
+    """Where the rules ``term`` votes under come from: "own", "inherited" (an earlier year's)
+    or "default"."""
+    if any(rule.pk for rule in rules):
+        return "own"
+    if AwardRule.objects.filter(term__bloc_id=term.bloc_id, term__year__lt=term.year).exists():
+        return "inherited"
+    return "default"
+
+
+def _same_council(term: BlocTerm, award_type: AwardType) -> None:
+    if award_type.council_id != term.bloc.council_id:
+        raise ValidationError(
+            {"award_type": _("Hình thức khen thưởng này không thuộc hội đồng của khối.")}
+        )
+
+
+@transaction.atomic
+def save_award_rule(
+    *, term: BlocTerm, award_type: AwardType, by, active: bool = True, **fields
+) -> AwardRule | None:
+    """Change one award's rule for the year, or leave the award out of it (``active=False``).
+
+    The year's rules are first saved as its own (a year voting under last year's or the
+    defaults gets its own copy), so that the audit trail shows each change on its own.
+    """
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not a rule field: {sorted(unknown)}")
+    refuse_if_frozen(term)
+    _same_council(term, award_type)
+    requires = fields.get("requires")
+    if requires is not None:
+        _same_council(term, requires)
+    materialise_rules(term=term, by=by)
+    rule = AwardRule.objects.filter(term=term, award_type=award_type).first()
+    if not active:
+        if rule is not None:
+            delete_with_history([rule], by=by)
+        return None
+    if rule is None:
+        rule = AwardRule(term=term, award_type=award_type)
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.changed_by = by
+    rule.full_clean()
+    record_by(rule, by).save()
+    return rule
+
+
+@transaction.atomic
+def add_award_type(
+    *,
+    term: BlocTerm,
+    by,
+    code: str,
+    name: str,
+    level: str,
+    kind: str,
+    issuer: str = "",
+    order: int = 0,
+) -> AwardType:
+    """Add a council's own award to its catalogue and to ``term``'s rules.
+
+    Its rule is the default of an award the law sets no quota for: no quota, more than half the
+    votes of the members present.
+    """
+    refuse_if_frozen(term)
+    materialise_rules(term=term, by=by)
+    award = AwardType(
+        council=term.bloc.council,
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        issuer=issuer,
+        order=order,
+    )
+    award.full_clean()
+    record_by(award, by).save()
+    rule = AwardRule(term=term, award_type=award, changed_by=by)
+    rule.full_clean()
+    record_by(rule, by).save()
+    return award

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from awards.views import catalogue
 
 TERM = "blocs/<slug:bloc_code>/<int:year>/"
 
-urlpatterns = []
+urlpatterns = [
+    path(f"{TERM}awards/rules/", catalogue.award_rules, name="award_rules"),
+]
