@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-TERM = "blocs/<slug:bloc_code>/<int:year>/"
+from awards.views import holds
 
-urlpatterns = []
+urlpatterns = [
+    path("board/holds/", holds.holds, name="holds"),
+    path("board/holds/<int:hold_id>/", holds.hold_edit, name="hold_edit"),
+]
