@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from awards.views import nominations
 
 TERM = "blocs/<slug:bloc_code>/<int:year>/"
 
-urlpatterns = []
+urlpatterns = [
+    path(TERM + "nominations/", nominations.nominations, name="nominations"),
+]
