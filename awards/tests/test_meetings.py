@@ -12,6 +12,7 @@ from awards.models import (
     Attendance,
     AwardRule,
     Ballot,
+    EligibilityHold,
     QuorumCheck,
     RankingPublication,
     ReviewMeeting,
@@ -467,3 +468,25 @@ def test_meeting_page_queries_do_not_grow_with_the_members(
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_voting_page_links_the_ballots_and_offers_to_open_one(client, bloc_world):
+    meeting = open_meeting(bloc_world)
+    award = ensure_award_types(council=bloc_world.council)[0]
+    ballot = Ballot.objects.create(
+        meeting=meeting, award_type=award, mode="paper", seats=1, voters=6
+    )
+    EligibilityHold.objects.create(
+        agency=bloc_world.d,
+        reason=EligibilityHold.Reason.INSPECTION,
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    args = [bloc_world.bloc.code, 2026, "annual"]
+    client.force_login(bloc_world.secretariat)
+    body = client.get(url(bloc_world)).content.decode()
+    assert reverse("awards:ballot_open", args=args) in body
+    assert reverse("awards:ballot_detail", args=[*args, ballot.pk]) in body
+    assert reverse("awards:nominations", args=args[:2]) in body
+    assert reverse("awards:appeals", args=args) in body
+    assert 'name="award_type"' in body and 'name="mode"' in body
+    assert "chưa xét: Đang thanh tra, kiểm tra" in body
