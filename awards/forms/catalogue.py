@@ -201,8 +201,22 @@ class AwardTypeForm(forms.Form):
         max_length=255,
         error_messages={"required": _("Hãy nhập tên hình thức khen thưởng.")},
     )
-    level = forms.ChoiceField(label=_("Cấp"), choices=AwardType.Level.choices)
-    kind = forms.ChoiceField(label=_("Loại"), choices=AwardType.Kind.choices)
+    level = forms.ChoiceField(
+        label=_("Cấp"),
+        choices=AwardType.Level.choices,
+        error_messages={
+            "required": _("Hãy chọn cấp khen thưởng."),
+            "invalid_choice": _("Cấp khen thưởng đã chọn không có trong danh sách."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại"),
+        choices=AwardType.Kind.choices,
+        error_messages={
+            "required": _("Hãy chọn loại khen thưởng."),
+            "invalid_choice": _("Loại khen thưởng đã chọn không có trong danh sách."),
+        },
+    )
     issuer = forms.CharField(
         label=_("Cấp quyết định"),
         max_length=120,

@@ -279,6 +279,24 @@ def save_award_rule(
         rule = AwardRule(term=term, award_type=award_type)
     for name, value in fields.items():
         setattr(rule, name, value)
+    if rule.leading:
+        other = (
+            AwardRule.objects.filter(term=term, leading=True)
+            .exclude(award_type=award_type)
+            .select_related("award_type")
+            .first()
+        )
+        if other is not None:
+            # One award a year elects the leading unit: its votes break ranking ties.
+            raise ValidationError(
+                {
+                    "leading": _(
+                        "Năm nay đã bình chọn đơn vị dẫn đầu cùng với “%(award)s”: hãy bỏ chọn"
+                        " ở hình thức đó trước."
+                    )
+                    % {"award": other.award_type.name}
+                }
+            )
     rule.changed_by = by
     rule.full_clean()
     record_by(rule, by).save()

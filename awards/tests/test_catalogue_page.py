@@ -338,3 +338,14 @@ def test_the_page_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(16):
         response = client.get(url(world.term))
     assert response.status_code == 200 and response.context["members"] == members
+
+
+def test_a_second_leading_award_is_refused_on_its_field(client, bloc_world):
+    term = bloc_world.term
+    merit = award(term, catalogue.PROVINCE_MERIT)
+    client.force_login(bloc_world.board)
+    response = client.post(url(term), rule_data(merit, leading="on"))
+    assert response.status_code == 400
+    errors = response.context["rule_form"].errors["leading"]
+    assert "Cờ thi đua của Ủy ban nhân dân tỉnh" in errors[0]
+    assert not AwardRule.objects.filter(term=term, award_type=merit, leading=True).exists()
