@@ -63,9 +63,17 @@ def share(value) -> Fraction:
             raise ValueError(value) from None
     else:
         try:
-            exact = Fraction(Decimal(str(value)))
+            number = Decimal(str(value))
         except (InvalidOperation, ValueError):
             raise ValueError(value) from None
+        # Checked on the decimal before it becomes a fraction: "Infinity" has no ratio, and a
+        # typed "1e999999999" would build a number of a billion digits.
+        if not number.is_finite() or not 0 <= number <= 1:
+            raise ValueError(value)
+        if number.adjusted() < -9:
+            # Far below the precision a share is read at (1/2000): it stands for nothing.
+            number = Decimal(0)
+        exact = Fraction(number)
         result = _simplest_within(exact, Fraction(1, 2000))
     if not 0 <= result <= 1:
         raise ValueError(value)

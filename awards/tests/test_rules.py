@@ -54,10 +54,17 @@ def test_a_stored_share_stands_for_its_simplest_fraction(typed, exact):
     assert share(typed) == exact
 
 
-@pytest.mark.parametrize("typed", ["abc", "1/0", "2/x", "1.5", "-0.1", "3/2", None])
+@pytest.mark.parametrize(
+    "typed",
+    ["abc", "1/0", "2/x", "1.5", "-0.1", "3/2", None, "Infinity", "-inf", "NaN", "1e999999999"],
+)
 def test_a_share_that_is_not_one_is_refused(typed):
     with pytest.raises(ValueError):
         share(typed)
+
+
+def test_a_share_far_below_its_precision_is_nothing():
+    assert share("1e-999999999") == 0
 
 
 @pytest.mark.parametrize(
