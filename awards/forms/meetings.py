@@ -47,6 +47,7 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "held_at",
             Row(Column("place"), Column("chair")),
@@ -169,6 +170,7 @@ class MeetingElectionForm(LeadershipForm):
         self.fields["deputy"].label = _("Khối phó được bầu cho năm sau")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(Column("leader"), Column("deputy")),
             Row(Column("leader_votes"), Column("deputy_votes"), Column("minutes_number")),
@@ -202,4 +204,5 @@ class OpenBallotForm(forms.Form):
         ]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(Row(Column("award_type"), Column("mode")))

@@ -463,7 +463,7 @@ def test_meeting_page_queries_do_not_grow_with_the_members(
         services.open_voting(meeting=meeting, by=w.secretariat)
         w.term.refresh_from_db()
         client.force_login(w.personas[persona])
-        with django_assert_max_num_queries(40) as ctx:
+        with django_assert_max_num_queries(25) as ctx:
             response = client.get(url(w))
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
