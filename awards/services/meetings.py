@@ -43,11 +43,15 @@ def _refuse_if_closed(meeting: ReviewMeeting) -> None:
         raise ValidationError(_("Hội nghị đã kết thúc: không sửa được nữa."))
 
 
-def _ensure_attendance(meeting: ReviewMeeting) -> None:
-    """One attendance row per current member, absent until recorded otherwise."""
+def _ensure_attendance(meeting: ReviewMeeting, by) -> None:
+    """One attendance row per current member (one that joined later too), absent until recorded
+    otherwise."""
     have = set(Attendance.objects.filter(meeting=meeting).values_list("agency_id", flat=True))
-    missing = [pk for pk in member_ids(meeting.term) if pk not in have]
-    Attendance.objects.bulk_create(Attendance(meeting=meeting, agency_id=pk) for pk in missing)
+    for pk in member_ids(meeting.term):
+        if pk not in have:
+            row = Attendance(meeting=meeting, agency_id=pk)
+            row.full_clean()
+            record_by(row, by).save()
 
 
 @transaction.atomic
@@ -87,7 +91,7 @@ def save_meeting(
         record_by(meeting, by).save()
     else:
         record_by(meeting, by).save(update_fields=list(DETAIL_FIELDS))
-    _ensure_attendance(meeting)
+    _ensure_attendance(meeting, by)
     return meeting
 
 
@@ -120,7 +124,7 @@ def record_attendance(*, meeting: ReviewMeeting, rows: dict, by) -> list[Attenda
     errors = attendance_errors(names=names, rows=rows)
     if errors:
         raise ValidationError([errors[pk] for pk in rows if pk in errors])
-    _ensure_attendance(meeting)
+    _ensure_attendance(meeting, by)
     existing = {
         a.agency_id: a for a in Attendance.objects.filter(meeting=meeting, agency_id__in=list(rows))
     }

@@ -490,3 +490,13 @@ def test_the_voting_page_links_the_ballots_and_offers_to_open_one(client, bloc_w
     assert reverse("awards:appeals", args=args) in body
     assert 'name="award_type"' in body and 'name="mode"' in body
     assert "chưa xét: Đang thanh tra, kiểm tra" in body
+
+
+def test_a_member_that_joined_after_the_meeting_was_planned_is_listed_and_recorded(council):
+    w = world(council, members=4)
+    meeting = make_meeting(w)
+    grow(w, 1)
+    newcomer = w.agencies[-1]
+    mark_present(meeting, [newcomer], w.secretariat)
+    assert Attendance.objects.get(meeting=meeting, agency=newcomer).present
+    assert Attendance.objects.filter(meeting=meeting).count() == 5
