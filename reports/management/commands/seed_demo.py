@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from awards import demo as awards_demo
 from blocs import demo as blocs_demo
 from blocs.services.notifications import without_mail
 from campaigns.demo import pledges as pledges_demo
@@ -37,7 +38,7 @@ class Command(BaseCommand):
 
     def app_seeds(self):
         """Each app's demo data, lowest app first (blocs → campaigns → awards → reports)."""
-        return [pledges_demo.seed, scoring_demo.seed, review_demo.seed]
+        return [pledges_demo.seed, scoring_demo.seed, review_demo.seed, awards_demo.seed]
 
     def app_scales(self):
         return [pledges_demo.seed_scale, scoring_demo.seed_scale, review_demo.seed_scale]
