@@ -293,3 +293,14 @@ def test_no_ballot_unless_the_meeting_is_voting(world):
 
     with pytest.raises(ValidationError, match="chưa mở bỏ phiếu"):
         paper(world)
+
+
+def test_the_leading_awards_first_round_votes_feed_the_rankings_meeting_votes_tie_break(world):
+    from awards import selectors
+
+    assert world.rule(catalogue.PROVINCE_FLAG).leading
+    ballot = paper(world)
+
+    count(ballot, world, {world.a.pk: 9})
+
+    assert selectors.meeting_votes(world.period) == {world.a.pk: 9}
