@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from awards.models import AwardType, Ballot, ReviewMeeting
+from awards.models import AwardType, Ballot, QuorumCheck, ReviewMeeting
 from awards.selectors import present_agency_ids, ranking_state
 from awards.services import appeals, ballots, catalogue, holds, meetings, nominations
 from blocs.models import Agency, AgencyRole, BlocTerm, Membership
@@ -290,7 +290,25 @@ def _run_year_end(term, heads, secretariat, *, absent, online_merit):
             minutes_number=election.minutes_number if election else "",
         )
     meetings.close_meeting(meeting=meeting, by=secretariat)
+    _date_meeting(meeting)
     return meeting
+
+
+def _date_meeting(meeting):
+    """Date the meeting's checks and rounds on its day, not when the demo ran."""
+    start = meeting.held_at
+    QuorumCheck.objects.filter(meeting=meeting).update(
+        checked_at=start + datetime.timedelta(minutes=20)
+    )
+    for i, ballot in enumerate(Ballot.objects.filter(meeting=meeting).order_by("pk")):
+        opened = start + datetime.timedelta(minutes=30 + 20 * i)
+        Ballot.objects.filter(pk=ballot.pk).update(
+            opened_at=opened, closed_at=opened + datetime.timedelta(minutes=15)
+        )
+    ReviewMeeting.objects.filter(pk=meeting.pk).update(
+        opened_at=start + datetime.timedelta(minutes=20),
+        closed_at=start + datetime.timedelta(hours=3, minutes=30),
+    )
 
 
 def _seed_2025(term, board, admin, *, with_appeals, with_hold):

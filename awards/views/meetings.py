@@ -18,7 +18,16 @@ from awards.forms.meetings import (
     MeetingForm,
     OpenBallotForm,
 )
-from awards.models import Attendance, Ballot, QuorumCheck, RankingPublication, ReviewMeeting
+from awards.models import (
+    Attendance,
+    Ballot,
+    BallotCandidate,
+    Nomination,
+    NominationList,
+    QuorumCheck,
+    RankingPublication,
+    ReviewMeeting,
+)
 from awards.selectors import RankingState, eligibility_day, holds_on
 from awards.services import meetings as services
 from awards.services.catalogue import effective_rules
@@ -192,6 +201,11 @@ def _context(request, term, access, kind, meeting, members, attendance, election
         "quorum_met": award_rules.quorum_met(present=present, members=len(members), quorum=quorum),
         "election": election,
         "annual": kind == ReviewMeeting.PeriodKind.ANNUAL,
+        "kinds": [
+            {"kind": value, "label": label, "url": _meeting_url(term, value)}
+            for value, label in ReviewMeeting.PeriodKind.choices
+        ],
+        "rules_url": _url("awards:award_rules", term.bloc.code, term.year),
         "nominations_url": _url("awards:nominations", term.bloc.code, term.year),
         "appeals_url": _url("awards:appeals", term.bloc.code, term.year, kind),
         "ballot_open_url": _url("awards:ballot_open", term.bloc.code, term.year, kind),
@@ -228,9 +242,41 @@ def _context(request, term, access, kind, meeting, members, attendance, election
         check.needed = award_rules.quorum_needed(members=check.members, quorum=check.quorum)
         check.quorum_label = award_rules.share_label(check.quorum)
     ballots = list(Ballot.objects.filter(meeting=meeting).select_related("award_type"))
+    winners = {}
+    for candidate in (
+        BallotCandidate.objects.filter(
+            ballot__meeting=meeting,
+            ballot__status=Ballot.Status.CLOSED,
+            outcome__in=[award_rules.ELECTED, award_rules.WOMEN_PREFERRED],
+        )
+        .select_related("agency")
+        .order_by("position", "id")
+    ):
+        winners.setdefault(candidate.ballot_id, []).append(candidate.agency.name)
     for ballot in ballots:
         ballot.url = _url("awards:ballot_detail", term.bloc.code, term.year, kind, ballot.pk)
+        ballot.winners = winners.get(ballot.pk, [])
     context["ballots"] = ballots
+    context["results_url"] = (
+        _url("awards:results_xlsx", term.bloc.code, term.year, kind)
+        if any(b.is_closed for b in ballots)
+        else None
+    )
+    # Members see a nomination list once it is confirmed; the secretariat and the board see drafts.
+    nominated = Nomination.objects.filter(nomination_list__term=term).select_related(
+        "agency", "nomination_list__award_type"
+    )
+    if not (can_run_meeting(access) or access.is_board or access.is_admin):
+        nominated = nominated.filter(nomination_list__status=NominationList.Status.CONFIRMED)
+    lists = {}
+    for row in nominated.order_by(
+        "nomination_list__award_type__order", "nomination_list__award_type__code", "position", "id"
+    ):
+        entry = lists.setdefault(
+            row.nomination_list_id, {"list": row.nomination_list, "agencies": []}
+        )
+        entry["agencies"].append(row.agency.name)
+    context["nomination_lists"] = list(lists.values())
     voting = meeting.status == ReviewMeeting.Status.VOTING
     context["voting"] = voting
     if manage and voting and context["ballot_open_url"]:
