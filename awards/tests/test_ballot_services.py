@@ -7,10 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from awards import rules as award_rules
+from awards import selectors
 from awards.models import Ballot, BallotCandidate, BallotReceipt, EligibilityHold
 from awards.services import ballots, catalogue, nominations
 from awards.tests.test_ballot_setup import build_meeting_world, set_rule
-from blocs.models import Agency
+from blocs.models import Agency, AgencyRole, Notification
+from tests.factories import UserFactory, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -296,11 +298,26 @@ def test_no_ballot_unless_the_meeting_is_voting(world):
 
 
 def test_the_leading_awards_first_round_votes_feed_the_rankings_meeting_votes_tie_break(world):
-    from awards import selectors
-
     assert world.rule(catalogue.PROVINCE_FLAG).leading
     ballot = paper(world)
 
     count(ballot, world, {world.a.pk: 9})
 
     assert selectors.meeting_votes(world.period) == {world.a.pk: 9}
+
+
+def test_opening_online_tells_present_agencies_and_closing_tells_every_member(world):
+    absent_user = UserFactory()
+    give_role(absent_user, world.agencies[-1], AgencyRole.Role.HEAD)
+
+    ballot = online(world)
+
+    opened = Notification.objects.filter(kind="awards.ballot_opened")
+    assert opened.filter(user=world.member_head).exists()
+    assert not opened.filter(user=absent_user).exists()
+    assert not opened.filter(user=world.secretariat).exists()  # who opened it
+
+    ballots.close_ballot(ballot=ballot, by=world.secretariat)
+
+    results = Notification.objects.filter(kind="awards.ballot_results")
+    assert results.filter(user=absent_user).exists() and results.filter(user=world.deputy).exists()
