@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from awards import rules as award_rules
@@ -31,7 +32,7 @@ from blocs.views import add_service_error
 from campaigns.views import xlsx_response
 from khoithidua.spreadsheets import csv_value, workbook_bytes
 
-DENIED = _("Chỉ thư ký khối điều hành các lượt bỏ phiếu.")
+DENIED = gettext_lazy("Chỉ thư ký khối điều hành các lượt bỏ phiếu.")
 
 
 def _detail_url(term, kind, ballot_id):
