@@ -242,3 +242,25 @@ def test_each_step_tells_the_right_people(bloc_world, django_capture_on_commit_c
     )
     assert answered == {w.member_head.pk, w.member_officer.pk}
     assert Notification.objects.filter(kind=notices.RANKING_FINAL, user=w.member_head).exists()
+
+
+def test_the_agreed_points_change_after_an_appeal_only_on_an_agreed_period(bloc_world):
+    from campaigns.services.review import amend_agreed_after_appeal
+
+    w = bloc_world
+    table = make_table(w.term)
+    period = make_period(w.term)
+    cards = make_cards(period, table)
+    with pytest.raises(ValidationError, match="đã thống nhất"):
+        amend_agreed_after_appeal(
+            line=line(cards[w.d], "1.1"), points="20", reason="Kiến nghị số 1", by=w.secretariat
+        )
+
+
+def test_a_reopened_period_refuses_new_appeals(bloc_world):
+    w = bloc_world
+    period, cards = agreed_world(w)
+    publication = publish(w, period)
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.REVIEWING)
+    with pytest.raises(ValidationError, match="mở lại"):
+        appeal_on(w, publication, cards)
