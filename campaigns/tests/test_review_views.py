@@ -449,7 +449,9 @@ def test_pages_run_a_constant_number_of_queries(
             kwargs["agency_id"] = agencies[-1].pk
         path = reverse(f"campaigns:{page}", kwargs=kwargs)
         counts.append(count_queries(client, path))
-        with django_assert_max_num_queries(14):
+        # 15: an agreed period's ranking also reads the review meeting's votes for its
+        # "more review-meeting votes" tie-break (one query, registered by the awards app).
+        with django_assert_max_num_queries(15):
             client.get(path)
     assert counts[0] == counts[1], counts
 
