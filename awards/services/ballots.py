@@ -146,6 +146,9 @@ def open_ballot(
         )
     if voters < 1:
         raise ValidationError(_("Chưa có đơn vị nào có mặt: không bỏ phiếu được."))
+    # A round never has more seats than candidates (an award without a quota would otherwise
+    # offer every member's seat on a ballot of a few names).
+    seats = min(seats, len(candidates))
     ballot = Ballot(
         meeting=meeting,
         award_type=award_type,
