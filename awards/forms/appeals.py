@@ -5,10 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from awards.services.appeals import MAX_APPEAL_DAYS
 from campaigns.evidence import ALLOWED_LABEL, check_upload
 from campaigns.services.points import points_label
-
-MAX_APPEAL_DAYS = 60
 
 
 class PublishRankingForm(forms.Form):

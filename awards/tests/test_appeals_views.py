@@ -354,3 +354,17 @@ def test_an_appeal_file_over_the_evidence_limit_or_of_another_type_is_refused(
         assert response.status_code == 400
         assert "Kèm tệp" in response.content.decode()
     assert not Appeal.objects.exists()
+
+
+def test_upholding_over_the_maximum_shows_the_error_and_keeps_the_input(client, world):
+    appeal = appeal_d(world, publish(world))
+    own = line(world.cards[world.d], "1.1")
+    response = login(client, world.secretariat).post(
+        url(world, "awards:appeal_answer", appeal.pk),
+        {"decision": "upheld", f"points_{own.pk}": "30", "answer": "Đồng ý một phần"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "1.1" in body and 'value="30"' in body and "Đồng ý một phần" in body
+    own.refresh_from_db()
+    assert own.agreed_points is None and own.final_points == D("20")
