@@ -74,6 +74,8 @@ class AppealForm(forms.Form):
                 max_length=20,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
+        requested = [f"requested_{ln.pk}" for ln in self.line_rows]
+        self.order_fields(["agency", "lines", *requested, "reason", "evidence"])
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
