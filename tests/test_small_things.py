@@ -268,8 +268,9 @@ def test_the_tabular_inline_override_is_djangos_template_plus_its_labels():
 
 # --- The demo happened in the past ----------------------------------------------------------------
 
-# Moments that are plans, not records: deadlines may lie ahead.
-PLANNED = {"self_deadline", "review_deadline", "until"}
+# Moments that are plans, not records: deadlines, the end of an appeal window and a meeting's
+# date may lie ahead.
+PLANNED = {"self_deadline", "review_deadline", "until", "closes_at", "held_at"}
 
 
 def test_the_demo_records_nothing_after_now():

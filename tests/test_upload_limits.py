@@ -148,6 +148,8 @@ def test_an_evidence_file_over_its_limit_is_refused(settings):
 
 # Every form class that declares a file field, by module: each is tested above.
 FILE_FORMS = {
+    # The appeal's file is evidence, checked by campaigns.evidence.check_upload.
+    "awards/forms/appeals.py": {"AppealForm"},
     "blocs/forms.py": {"ElectionForm", "MemberImportForm"},
     "campaigns/forms/pledges.py": {"CampaignForm"},
     # SelfScoreForm's files are evidence, checked by campaigns.evidence.check_upload.
