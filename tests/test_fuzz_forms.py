@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -27,6 +28,12 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from awards.models import AwardRule, AwardType, Ballot, EligibilityHold, ReviewMeeting
+from awards.services import appeals as appeal_services
+from awards.services import ballots as ballot_services
+from awards.services import catalogue as award_catalogue
+from awards.services import holds as hold_services
+from awards.services import meetings as meeting_services
 from blocs import notices
 from blocs import services as bloc_services
 from blocs.forms import NotificationPreferencesForm
@@ -567,6 +574,321 @@ def _rules(w):
     return fields
 
 
+# --- The awards: state and fields ----------------------------------------------------------------
+
+
+def with_award_types(w):
+    w.award_types = [t for t in award_catalogue.ensure_award_types(council=w.council) if t.active]
+
+
+def with_hold(w):
+    w.hold = hold_services.record_hold(
+        agency=w.d,
+        reason=EligibilityHold.Reason.INSPECTION,
+        details="Thanh tra việc sử dụng ngân sách",
+        starts_on=datetime.date(2026, 1, 10),
+        by=w.board,
+    )
+
+
+def with_provisional_ranking(w):
+    """The agreed annual ranking published, its appeal window open."""
+    w.publication = appeal_services.publish_ranking(
+        period=w.annual, by=w.secretariat, appeal_days=5
+    )
+
+
+def with_appeal(w):
+    """D's head appeals its line 1.2 while the window is open."""
+    w.appeal = appeal_services.submit_appeal(
+        publication=w.publication,
+        agency=w.d,
+        lines=[(w.line, "35")],
+        reason="Đơn vị đã có báo cáo bổ sung",
+        by=w.member_head,
+    )
+
+
+def with_window_over(w):
+    """The ranking published a month ago: its appeal window is over, it may be made final."""
+    w.publication = appeal_services.publish_ranking(
+        period=w.annual,
+        by=w.secretariat,
+        appeal_days=5,
+        now=timezone.now() - datetime.timedelta(days=30),
+    )
+
+
+def with_final_ranking(w):
+    with_provisional_ranking(w)
+    appeal_services.finalize_if_due(
+        publication=w.publication,
+        by=w.secretariat,
+        now=w.publication.closes_at + datetime.timedelta(hours=1),
+    )
+
+
+def with_meeting(w):
+    """The year-end meeting planned, every member listed absent."""
+    w.meeting = meeting_services.save_meeting(
+        term=w.term,
+        period_kind=ReviewMeeting.PeriodKind.ANNUAL,
+        by=w.secretariat,
+        held_at=timezone.now(),
+        place="Hội trường tỉnh",
+        chair="Thủ trưởng đơn vị Khối trưởng",
+    )
+
+
+def with_everyone_present(w):
+    meeting_services.record_attendance(
+        meeting=w.meeting,
+        rows={
+            a.pk: {"present": True, "representative": f"Đại biểu {a.abbreviation}"}
+            for a in w.agencies
+        },
+        by=w.secretariat,
+    )
+
+
+def with_voting(w):
+    check = meeting_services.open_voting(meeting=w.meeting, by=w.secretariat)
+    assert check.met, check
+    w.meeting.refresh_from_db()
+
+
+def _open_ballot(w, mode) -> Ballot:
+    """Round 1 of the first award of the year that has candidates."""
+    for rule in AwardRule.objects.filter(term=w.term).select_related("award_type"):
+        try:
+            with transaction.atomic():
+                return ballot_services.open_ballot(
+                    meeting=w.meeting, award_type=rule.award_type, mode=mode, by=w.secretariat
+                )
+        except ValidationError:
+            continue
+    raise AssertionError("no award of the year has candidates")
+
+
+def with_ballot_award(w):
+    """The award a ballot can open for (found by opening one and rolling it back)."""
+    point = transaction.savepoint()
+    w.ballot_award = _open_ballot(w, Ballot.Mode.PAPER).award_type
+    transaction.savepoint_rollback(point)
+
+
+def with_paper_ballot(w):
+    w.ballot = _open_ballot(w, Ballot.Mode.PAPER)
+
+
+def with_online_ballot(w):
+    w.ballot = _open_ballot(w, Ballot.Mode.ONLINE)
+
+
+def _paper_votes(w, elected: bool) -> dict:
+    """Every present agency returns a valid ballot; the first candidates get every vote, or
+    nobody gets any (every seat is then proposed for a second round)."""
+    ids = list(w.ballot.candidates.order_by("position").values_list("agency_id", flat=True))
+    n = w.ballot.voters
+    return {i: (n if elected and k < w.ballot.seats else 0) for k, i in enumerate(ids)}
+
+
+def with_counted_ballot(w):
+    """A paper round counted: its first candidate elected."""
+    with_paper_ballot(w)
+    n = w.ballot.voters
+    ballot_services.record_paper_count(
+        ballot=w.ballot,
+        issued=n,
+        returned=n,
+        valid=n,
+        invalid=0,
+        votes=_paper_votes(w, elected=True),
+        by=w.secretariat,
+    )
+
+
+def with_failed_ballot(w):
+    """A paper round counted in which every ballot was blank: a second round is proposed."""
+    with_paper_ballot(w)
+    n = w.ballot.voters
+    ballot_services.record_paper_count(
+        ballot=w.ballot,
+        issued=n,
+        returned=n,
+        valid=0,
+        invalid=n,
+        votes=_paper_votes(w, elected=False),
+        by=w.secretariat,
+    )
+
+
+RANKED = (with_scoring, with_annual_agreed)
+VOTING = (*RANKED, with_final_ranking, with_meeting, with_everyone_present, with_voting)
+
+
+def _award_rule(w):
+    types = w.award_types
+    return {
+        "award_type": choice(*(t.pk for t in types), more=st.integers(-1, 10**20).map(str)),
+        "active": choice("on", "", "false"),
+        "max_count": choice(
+            "2", "", "1", "999", "1000", "0", more=st.sampled_from(fuzzing.NUMBERS)
+        ),
+        "max_share": choice("20", "", "1/5", "2/3", "100%", more=st.sampled_from(fuzzing.NUMBERS)),
+        "min_vote_share": choice("50", "2/3", "66,7", "0", "100", "1/0", "3/2"),
+        "vote_strict": choice("1", "0"),
+        "vote_base": choice(*AwardRule.Base.values),
+        "quorum": choice("", "2/3", "50", more=st.sampled_from(fuzzing.NUMBERS)),
+        "requires": choice("", *(t.pk for t in types)),
+        "leading": choice("", "on"),
+        "min_band": choice("", "Xuất sắc", "Tốt", "xuat-sac"),
+        "legal_source": text("Luật Thi đua, khen thưởng 2022, Điều 27"),
+    }
+
+
+def _award_type(w):
+    return {
+        "action": choice("add_type"),
+        "type-code": text("giay-khen-khoi", st.sampled_from(["bang-khen-ubnd-tinh", "Khối", ""])),
+        "type-name": text("Giấy khen của Khối thi đua"),
+        "type-level": choice(*AwardType.Level.values),
+        "type-kind": choice(*AwardType.Kind.values),
+        "type-issuer": text("Khối trưởng Khối thi đua"),
+        "type-order": choice(50, 0, 32767, 32768, -1, more=st.integers().map(str)),
+    }
+
+
+def _hold(w):
+    return {
+        "agency": agencies(w.agencies[4], w.d),
+        "reason": choice(*EligibilityHold.Reason.values),
+        "details": text("Đang thanh tra việc sử dụng ngân sách năm 2025"),
+        "starts_on": dates(datetime.date(2026, 3, 1)),
+        "until": dates(datetime.date(2026, 6, 30)),
+        "legal_note": text("Nghị định số 152/2025/NĐ-CP, Điều 4"),
+    }
+
+
+def _appeal_points(happy: str) -> Field:
+    return Field(
+        st.sampled_from(["", "35", "40", "10,5", "0"]) | points(happy).valid, lambda: happy
+    )
+
+
+def _appeal_form(w):
+    own = ScoreLine.objects.filter(scorecard=w.cards[w.d]).order_by("pk")
+    fields = {
+        "agency": agencies(w.d, w.c),
+        "lines": choice(w.line.pk, *(ln.pk for ln in own), w.cards[w.c].lines.first().pk),
+        "reason": text("Đơn vị đã gửi báo cáo bổ sung đúng hạn"),
+        "evidence": file_field(pdf, more=UPLOADS),
+    }
+    for ln in own:
+        fields[f"requested_{ln.pk}"] = _appeal_points("35" if ln.pk == w.line.pk else "")
+    return fields
+
+
+def _answer(w):
+    return {
+        "decision": choice("upheld", "rejected"),
+        f"points_{w.line.pk}": _appeal_points("35"),
+        "answer": text("Khối chấp nhận và điều chỉnh điểm"),
+    }
+
+
+def _meeting_details(w):
+    return {
+        "action": choice("details", *meeting_views_actions()),
+        **deadline("held_at", datetime.datetime(2026, 12, 26, 8, 0)),
+        "place": text("Hội trường tỉnh"),
+        "chair": text("Thủ trưởng đơn vị Khối trưởng"),
+        "secretary": text("Chuyên viên Văn phòng"),
+        "ballot_committee": text("Nguyễn Thị Lan, Tổ trưởng\nTrần Văn Hùng, Tổ viên"),
+        "board_representative": text("Phó Trưởng ban Thi đua – Khen thưởng"),
+    }
+
+
+def meeting_views_actions():
+    return ("attendance", "open_voting", "close", "election", "")
+
+
+def _attendance(w):
+    fields = {"action": choice("attendance", *meeting_views_actions())}
+    for i, a in enumerate(w.agencies):
+        fields[f"present_{a.pk}"] = choice("on", "", "false") if i else choice("", "on")
+        fields[f"representative_{a.pk}"] = text(f"Đại biểu {a.abbreviation}", WORDS | st.just(""))
+        fields[f"title_{a.pk}"] = text("Thủ trưởng đơn vị")
+        fields[f"reason_{a.pk}"] = text("" if i else "Đi công tác")
+    return fields
+
+
+def _meeting_action(action):
+    return lambda w: {"action": choice(action, "details", *meeting_views_actions())}
+
+
+def _meeting_election(w):
+    return {
+        "action": choice("election", *meeting_views_actions()),
+        "leader": agencies(w.c, w.b, w.d),
+        "deputy": agencies(w.d, w.c, w.b),
+        "leader_votes": choice(5, *range(0, 8), more=st.integers().map(str)),
+        "deputy_votes": choice(4, *range(0, 8), more=st.integers().map(str)),
+        "minutes_number": text("05/BB-KTĐ", st.sampled_from(["", "x" * 31])),
+    }
+
+
+def _ballot_open(w):
+    awards = AwardRule.objects.filter(term=w.term).values_list("award_type_id", flat=True)
+    return {
+        "award_type": choice(w.ballot_award.pk, *awards, more=st.integers(-1, 10**20).map(str)),
+        "mode": choice("paper", "online", "PAPER"),
+    }
+
+
+def _counts(value: int) -> Field:
+    return choice(value, *range(0, 8), 10000, 10001, more=st.integers().map(str))
+
+
+def _paper_count(w):
+    n = w.ballot.voters
+    fields = {
+        "issued": _counts(n),
+        "returned": _counts(n),
+        "valid": _counts(n),
+        "invalid": _counts(0),
+    }
+    for agency_id, votes in _paper_votes(w, elected=True).items():
+        fields[f"votes_{agency_id}"] = _counts(votes)
+    return fields
+
+
+def _vote(w):
+    ids = list(w.ballot.candidates.order_by("position").values_list("agency_id", flat=True))
+    return {"choices": choice(ids[0], *ids, "", "0", more=JUNK)}
+
+
+def _nominations(w):
+    award = w.ballot.award_type_id
+    prefix = f"award{award}-"
+    elected = list(
+        w.ballot.candidates.filter(outcome__in=["elected", "women_preferred"])
+        .order_by("position")
+        .values_list("agency_id", flat=True)
+    )
+    others = AwardRule.objects.filter(term=w.term).values_list("award_type_id", flat=True)
+    return {
+        "award_type": choice(award, *others, more=st.integers(-1, 10**20).map(str)),
+        prefix + "award_type": choice(award, *others),
+        prefix + "action": choice("save", "confirm", "reopen"),
+        prefix + "agencies": choice(*elected, *(a.pk for a in w.agencies)),
+    }
+
+
+def _ballot_args(w):
+    return [w.bloc.code, w.term.year, "annual", w.ballot.pk]
+
+
 SCORING = (with_scoring,)
 FORMS = [
     # Accounts and language.
@@ -922,6 +1244,107 @@ FORMS = [
         _verify,
         (with_ready_document,),
         ok=200,
+    ),
+    # The awards.
+    Form("awards:award_rules", "secretariat", fields=_award_rule, setup=(with_award_types,)),
+    Form("awards:award_rules", "board", fields=_award_type, variant="add_type"),
+    Form("awards:holds", "board", no_args, _hold),
+    Form("awards:hold_edit", "board", lambda w: [w.hold.pk], _hold, (with_hold,)),
+    Form(
+        "awards:ranking_publish",
+        "secretariat",
+        in_term("annual"),
+        lambda w: {"appeal_days": choice(5, 1, 60, 0, 61, more=st.integers().map(str))},
+        RANKED,
+    ),
+    Form(
+        "awards:appeal_submit",
+        "member_head",
+        in_term("annual"),
+        _appeal_form,
+        (*RANKED, with_provisional_ranking),
+    ),
+    Form(
+        "awards:appeal_answer",
+        "secretariat",
+        in_term("annual", lambda w: w.appeal.pk),
+        _answer,
+        (*RANKED, with_provisional_ranking, with_appeal),
+    ),
+    Form(
+        "awards:ranking_finalize",
+        "secretariat",
+        in_term("annual"),
+        setup=(*RANKED, with_window_over),
+    ),
+    Form(
+        "awards:meeting",
+        "secretariat",
+        in_term("annual"),
+        _meeting_details,
+        (*RANKED, with_final_ranking),
+        variant="details",
+    ),
+    Form(
+        "awards:meeting",
+        "secretariat",
+        in_term("annual"),
+        _attendance,
+        (*RANKED, with_final_ranking, with_meeting),
+        variant="attendance",
+    ),
+    Form(
+        "awards:meeting",
+        "secretariat",
+        in_term("annual"),
+        _meeting_action("open_voting"),
+        (*RANKED, with_final_ranking, with_meeting, with_everyone_present),
+        variant="open_voting",
+    ),
+    Form(
+        "awards:meeting",
+        "secretariat",
+        in_term("annual"),
+        _meeting_action("close"),
+        VOTING,
+        variant="close",
+    ),
+    Form(
+        "awards:meeting",
+        "secretariat",
+        in_term("annual"),
+        _meeting_election,
+        VOTING,
+        variant="election",
+    ),
+    Form(
+        "awards:ballot_open",
+        "secretariat",
+        in_term("annual"),
+        _ballot_open,
+        (*VOTING, with_ballot_award),
+    ),
+    Form(
+        "awards:ballot_detail",
+        "secretariat",
+        _ballot_args,
+        _paper_count,
+        (*VOTING, with_paper_ballot),
+    ),
+    Form("awards:ballot_vote", "member_head", _ballot_args, _vote, (*VOTING, with_online_ballot)),
+    Form("awards:ballot_close", "secretariat", _ballot_args, setup=(*VOTING, with_online_ballot)),
+    Form(
+        "awards:ballot_second_round",
+        "secretariat",
+        _ballot_args,
+        lambda w: {"mode": choice("paper", "online")},
+        (*VOTING, with_failed_ballot),
+    ),
+    Form(
+        "awards:nominations",
+        "secretariat",
+        fields=_nominations,
+        setup=(*VOTING, with_counted_ballot),
     ),
 ]
 
