@@ -14,3 +14,5 @@ class AwardsConfig(AppConfig):
         from campaigns import selectors as campaign_selectors
 
         campaign_selectors.set_meeting_votes_source(selectors.meeting_votes)
+        # An agency under an eligibility hold is marked on the ranking page.
+        campaign_selectors.add_ranking_mark_source(selectors.hold_marks)

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards import rules as award_rules
 from awards.models import (
@@ -114,6 +116,26 @@ def ranking_state(period: Period, *, meeting: ReviewMeeting | None = None) -> Ra
         publication=publication,
         holds=holds_on(ids, eligibility_day(meeting)),
     )
+
+
+def hold_marks(period: Period, agency_ids) -> dict:
+    """ "Chưa xét khen thưởng" and why, for the held agencies of a period's ranking (1 query).
+
+    A hold counts on the day of the period's meeting, or today before one is planned.
+    """
+    meeting_at = ReviewMeeting.objects.filter(
+        term_id=period.term_id, period_kind=period.kind
+    ).values("held_at")[:1]
+    marks = {}
+    for hold in (
+        EligibilityHold.objects.filter(agency_id__in=list(agency_ids))
+        .annotate(meeting_at=Subquery(meeting_at))
+        .order_by("starts_on", "id")
+    ):
+        day = timezone.localdate(hold.meeting_at) if hold.meeting_at else timezone.localdate()
+        if hold.is_active_on(day) and hold.agency_id not in marks:
+            marks[hold.agency_id] = _("Chưa xét khen thưởng: %(reason)s") % {"reason": hold.summary}
+    return marks
 
 
 def present_agency_ids(meeting: ReviewMeeting) -> set:

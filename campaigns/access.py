@@ -197,6 +197,20 @@ def get_period_for_user(request, bloc_code, year, kind):
     return term, access, period
 
 
+def get_periods_for_user(request, bloc_code, year, kind):
+    """Like ``get_period_for_user``, with every period of the term too, in one query."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    if kind not in Period.Kind.values:
+        raise Http404(_("Không tìm thấy kỳ chấm điểm này."))
+    periods = list(Period.objects.filter(term=term).order_by("kind"))
+    for period in periods:
+        period.term = term
+    period = next((p for p in periods if p.kind == kind), None)
+    if period is None:
+        raise Http404(_("Kỳ chấm điểm này chưa được mở."))
+    return term, access, period, periods
+
+
 def sees_progress(access: TermAccess) -> bool:
     """The secretariat of the year, the board and administrators follow every member's progress."""
     return access.is_secretariat or access.is_board or access.is_admin

@@ -189,6 +189,26 @@ def meeting_votes_for(period) -> dict:
     return _meeting_votes_source(period)
 
 
+# Marks other apps put on a ranking's rows (an eligibility hold, from awards), registered the
+# same way: each source maps (period, agency ids) to {agency id: text}.
+_ranking_mark_sources = []
+
+
+def add_ranking_mark_source(source) -> None:
+    """Register ``source(period, agency_ids) -> {agency id: text}`` (once per source)."""
+    if source not in _ranking_mark_sources:
+        _ranking_mark_sources.append(source)
+
+
+def ranking_marks(period, agency_ids) -> dict:
+    """What the registered sources say of these agencies on ``period``'s ranking."""
+    marks: dict = {}
+    for source in _ranking_mark_sources:
+        for agency_id, text in source(period, agency_ids).items():
+            marks.setdefault(agency_id, []).append(text)
+    return marks
+
+
 def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodData:
     """Load a period's scorecards, lines and criteria as plain values, and rank it.
 

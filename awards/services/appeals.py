@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from awards.models import Appeal, AppealLine, RankingPublication
 from awards.services import notifications
 from blocs.history import record_by
-from campaigns.models import Period, ScoreLine, rules_for
+from campaigns.models import APPEAL_DAYS_MAX, Period, ScoreLine, rules_for
 from campaigns.services.points import validate_points
 from campaigns.services.review import amend_agreed_after_appeal
 
-MAX_APPEAL_DAYS = 60
+MAX_APPEAL_DAYS = APPEAL_DAYS_MAX
 
 
 @transaction.atomic

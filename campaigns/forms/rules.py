@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns import ranking
 from campaigns.forms.scoring import PeriodForm
-from campaigns.models import Period
+from campaigns.models import APPEAL_DAYS_MAX, Period
 from campaigns.services.points import history_value, parse_points, points_label
 
 # Room for one band more than the year has, so that a band can be added.
@@ -88,7 +88,7 @@ class RulesForm(forms.Form):
     appeal_days = forms.IntegerField(
         label=gettext_lazy("Số ngày nhận kiến nghị sau khi công bố kết quả"),
         min_value=1,
-        max_value=60,
+        max_value=APPEAL_DAYS_MAX,
         help_text=gettext_lazy(
             "Sau khi công bố kết quả tạm thời, thành viên có bấy nhiêu ngày để kiến nghị."
         ),

@@ -17,7 +17,10 @@ from blocs.history import AuditTrail
 from blocs.models import BlocTerm
 from campaigns import ranking
 
-__all__ = ["ScoringRules", "rules_for"]
+__all__ = ["APPEAL_DAYS_MAX", "ScoringRules", "rules_for"]
+
+# The longest appeal window a year may set, in days.
+APPEAL_DAYS_MAX = 60
 
 
 class ScoringRules(models.Model):
@@ -40,7 +43,7 @@ class ScoringRules(models.Model):
     appeal_days = models.PositiveSmallIntegerField(
         _("số ngày nhận kiến nghị sau khi công bố"),
         default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        validators=[MinValueValidator(1), MaxValueValidator(APPEAL_DAYS_MAX)],
     )
     changed_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     changed_by = models.ForeignKey(

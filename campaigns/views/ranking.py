@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET
 from blocs.access import get_term_for_user, require
 from campaigns import layers, selectors
 from campaigns import ranking as ranking_rules
-from campaigns.access import can_see_ranking, get_period_for_user, sees_every_scorecard
+from campaigns.access import (
+    can_see_ranking,
+    get_period_for_user,
+    get_periods_for_user,
+    sees_every_scorecard,
+)
 from campaigns.forms.review import GridFilterForm
 from campaigns.models import Period
 from campaigns.scoring import clamp_leaf
@@ -191,14 +196,14 @@ def ranking_index(request, bloc_code, year):
 @require_GET
 def ranking(request, bloc_code, year, kind):
     """The ranking of a period: table, bar chart, downloads."""
-    term, access, period = get_period_for_user(request, bloc_code, year, kind)
+    term, access, period, periods = get_periods_for_user(request, bloc_code, year, kind)
     context = {
         "term": term,
         "access": access,
         "period": period,
         "section": "ranking",
         "visible": can_see_ranking(access, period),
-        "periods": list(Period.objects.filter(term=term).order_by("kind")),
+        "periods": periods,
     }
     if context["visible"]:
         data = selectors.load_period(period)
@@ -207,6 +212,9 @@ def ranking(request, bloc_code, year, kind):
         context.update(
             data=data,
             rows=[(r, before.get(r.agency_id)) for r in data.ranked],
+            # An agency under an eligibility hold stays ranked, marked with why it is not
+            # considered for an award.
+            marks=selectors.ranking_marks(period, [r.agency_id for r in data.ranked]),
             # Never silently missing: who has not submitted is listed after the ranked ones.
             unsubmitted=[{"agency": a, "has_card": a.id in with_card} for a in data.unsubmitted],
             chart=ranking_chart(data, data.ranked),
