@@ -6,6 +6,7 @@ from the resolver, the one the access matrices are held to (``tests/urlnames.py`
 for any GET page that no crawl reached: a page added later is checked as soon as it is linked.
 """
 
+import datetime
 import io
 import json
 import os
@@ -14,11 +15,18 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.utils import timezone
 
-from blocs.models import BlocTerm
+from awards.models import Ballot, ReviewMeeting
+from awards.services import appeals as appeal_services
+from awards.services import ballots as ballot_services
+from awards.services import catalogue as award_catalogue
+from awards.services import meetings as meeting_services
+from blocs.models import BlocTerm, Membership
 from campaigns.services import criteria as criteria_services
 from campaigns.services import pledges as pledge_services
 from reports import services as report_services
@@ -45,6 +53,9 @@ NOT_PAGES = {
     "reports:document_status": "the status fragment the document page polls, checked in it",
     "blocs:election_minutes": "the uploaded minutes, a file",
     "campaigns:criteria_template": "a spreadsheet",
+    "awards:results_xlsx": "a spreadsheet",
+    # No demo appeal attaches a file.
+    "awards:appeal_evidence": "the file an appeal attaches, a download",
 }
 # Never followed: leaving the site's pages, or a page checked apart (the admin, below).
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/accounts/logout/")
@@ -95,9 +106,15 @@ def demo(transactional_db, django_user_model):
     # A bloc set up without its first year yet, for the page that opens it.
     new_bloc = factories.BlocFactory(council=term.bloc.council)
     member_card = term.periods.get(kind="annual").scorecards.get(agency__abbreviation="UBKTTU")
+    half_year = term.periods.get(kind="semiannual")
     return SimpleNamespace(
         document=document,
         term=term,
+        # The personas are all of the Party bloc, whose only agreed 2026 period is the half-year:
+        # its appeals page is checked first with the window open (the appeal form), then
+        # ``hold_meeting`` closes the window for the meeting's online ballot (the vote page).
+        appeals_open=reverse("awards:appeals", args=[term.bloc.code, term.year, "semiannual"]),
+        hold_meeting=lambda: _hold_half_year_meeting(half_year, secretariat),
         starts=[
             reverse("blocs:bloc_first_year", args=[new_bloc.code]),
             # The confirmation before a member takes back its submitted card.
@@ -113,6 +130,60 @@ def demo(transactional_db, django_user_model):
             reverse("campaigns:pledge_detail", args=[state_term.bloc.code, state_term.year]),
         ],
     )
+
+
+def _hold_half_year_meeting(period, secretariat):
+    """Make the half-year ranking final, hold its meeting with every member present and open an
+    online ballot; return the pages this adds (the meeting, the ballot, its vote)."""
+    term = period.term
+    publication = period.publication
+    appeal_services.finalize_if_due(
+        publication=publication,
+        by=secretariat,
+        now=publication.closes_at + datetime.timedelta(hours=1),
+    )
+    meeting = meeting_services.save_meeting(
+        term=term,
+        period_kind=ReviewMeeting.PeriodKind.SEMIANNUAL,
+        by=secretariat,
+        held_at=timezone.now(),
+        place="Hội trường Tỉnh ủy Quảng Trị",
+        chair=f"{secretariat.get_full_name()}, Thủ trưởng đơn vị Khối trưởng",
+    )
+    members = Membership.objects.filter(term=term, left_on__isnull=True)
+    meeting_services.record_attendance(
+        meeting=meeting,
+        rows={
+            m.agency_id: {
+                "present": True,
+                "representative": m.agency.name,
+                "representative_title": "Thủ trưởng đơn vị",
+            }
+            for m in members.select_related("agency")
+        },
+        by=secretariat,
+    )
+    assert meeting_services.open_voting(meeting=meeting, by=secretariat).met
+    meeting.refresh_from_db()
+    refusals = []
+    for rule in award_catalogue.effective_rules(term):
+        try:
+            ballot = ballot_services.open_ballot(
+                meeting=meeting, award_type=rule.award_type, mode=Ballot.Mode.ONLINE, by=secretariat
+            )
+        except ValidationError as exc:
+            # An award with no candidate at the half-year has no ballot.
+            refusals.append(f"{rule.award_type}: {exc.messages}")
+            continue
+        break
+    else:
+        raise AssertionError(f"no ballot opens at the half-year meeting: {refusals}")
+    args = [term.bloc.code, term.year, "semiannual"]
+    return [
+        reverse("awards:meeting", args=args),
+        reverse("awards:ballot_detail", args=[*args, ballot.pk]),
+        reverse("awards:ballot_vote", args=[*args, ballot.pk]),
+    ]
 
 
 @pytest.fixture
@@ -175,6 +246,14 @@ def _page_key(path):
     return match.view_name + (f"[{match.kwargs['kind']}]" if "kind" in match.kwargs else "")
 
 
+def check_alone(page, findings, path, label):
+    """Check one page in a state the crawl will not see, without following its links."""
+    response = page.goto(page.base_url + path)
+    if response.status == 200:
+        findings.check(page, f"{urlsplit(path).path} ({label})")
+        REACHED[resolve(urlsplit(path).path).view_name] = "page"
+
+
 def crawl(page, findings, reached, start="/"):
     """Open every page kind reachable by links from ``start`` and not in ``reached`` yet."""
     queue, queued = [start], {start}
@@ -218,8 +297,10 @@ def test_every_page_a_persona_can_open_is_accessible(demo, new_page, persona):
     page = new_page()
     login(page, PERSONAS[persona], DEMO_PASSWORD)
     findings, reached = Findings(persona), {}
+    check_alone(page, findings, demo.appeals_open, "appeal window open")
+    meeting_pages = demo.hold_meeting()
     crawl(page, findings, reached)
-    for start in demo.starts:
+    for start in demo.starts + meeting_pages:
         crawl(page, findings, reached, start=start)
     CRAWLED.add(persona)
     findings.assert_none()
@@ -264,6 +345,7 @@ def test_main_pages_are_accessible_on_a_phone(demo, new_page):
     term = demo.term
     args = [term.bloc.code, term.year]
     card = term.periods.get(kind="annual").scorecards.order_by("pk").first()
+    meeting, _ballot, vote = demo.hold_meeting()
     findings = Findings()
     for path in (
         reverse("dashboard"),
@@ -272,6 +354,8 @@ def test_main_pages_are_accessible_on_a_phone(demo, new_page):
         reverse("campaigns:scorecard_detail", args=[*args, "annual", card.pk]),
         reverse("campaigns:review_grid", args=[*args, "annual"]),
         reverse("campaigns:ranking", args=[*args, "annual"]),
+        meeting,
+        vote,
     ):
         page.goto(page.base_url + path)
         findings.check(page, f"{path} (390 px)")
