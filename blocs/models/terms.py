@@ -44,8 +44,9 @@ class BlocTerm(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PLANNING
     )
-    # Rules as data (DESIGN.md): the scoring parameters live in ``campaigns.ScoringRules``;
-    # the quorum of the review meeting is kept here until the awards app owns the meeting.
+    # Rules as data (DESIGN.md): the scoring parameters live in ``campaigns.ScoringRules`` and
+    # the awards' in ``awards.AwardRule``; the review meeting's quorum is the term's own, here
+    # (an award's rule may ask for a stricter one).
     quorum = models.DecimalField(
         _("tỷ lệ có mặt tối thiểu"), max_digits=4, decimal_places=3, default="0.667"
     )
