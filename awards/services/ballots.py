@@ -146,6 +146,23 @@ def open_ballot(
         )
     if voters < 1:
         raise ValidationError(_("Chưa có đơn vị nào có mặt: không bỏ phiếu được."))
+    # An award's rule may ask for more members present than the meeting's own quorum.
+    if rule.quorum is not None and not award_rules.quorum_met(
+        present=voters, members=members, quorum=rule.quorum
+    ):
+        raise ValidationError(
+            _(
+                "%(award)s cần ít nhất %(share)s thành viên có mặt (%(needed)s/%(members)s);"
+                " hiện có %(present)s: chưa thể bỏ phiếu."
+            )
+            % {
+                "award": award_type.name,
+                "share": award_rules.share_label(rule.quorum),
+                "needed": award_rules.quorum_needed(members=members, quorum=rule.quorum),
+                "members": members,
+                "present": voters,
+            }
+        )
     # A round never has more seats than candidates (an award without a quota would otherwise
     # offer every member's seat on a ballot of a few names).
     seats = min(seats, len(candidates))

@@ -321,3 +321,17 @@ def test_opening_online_tells_present_agencies_and_closing_tells_every_member(wo
 
     results = Notification.objects.filter(kind="awards.ballot_results")
     assert results.filter(user=absent_user).exists() and results.filter(user=world.deputy).exists()
+
+
+def test_an_awards_own_quorum_stricter_than_the_meetings_refuses_the_round(council):
+    world = build_meeting_world(council, present=10)
+    set_rule(world, catalogue.PROVINCE_MERIT, quorum=Decimal("0.9"))
+
+    with pytest.raises(ValidationError) as refused:
+        paper(world, catalogue.PROVINCE_MERIT)
+
+    message = " ".join(refused.value.messages)
+    assert "90%" in message and "(11/12)" in message and "hiện có 10" in message
+    assert not Ballot.objects.filter(meeting=world.meeting).exists()
+    # The meeting's own quorum (2/3) is enough for an award without one of its own.
+    assert paper(world, catalogue.PROVINCE_FLAG).voters == 10
