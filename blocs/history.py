@@ -122,3 +122,24 @@ def delete_with_history(rows, *, by) -> int:
         record_by(row, by).delete()
         count += 1
     return count
+
+
+def field_changes(rows, fields):
+    """(row, field, old, new) for each change between consecutive historical rows of an object.
+
+    ``rows`` are historical rows, oldest first (several objects may be interleaved); ``fields``
+    maps a field name to the function that shows its value. A created row yields its values
+    with ``old`` None.
+    """
+    previous = {}
+    for row in rows:
+        key = row.id
+        before = previous.get(key)
+        for field, show in fields.items():
+            new = show(getattr(row, field))
+            old = show(getattr(before, field)) if before is not None else None
+            if before is None and row.history_type == "+":
+                yield row, field, None, new
+            elif before is not None and old != new:
+                yield row, field, old, new
+        previous[key] = row

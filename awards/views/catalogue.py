@@ -16,8 +16,8 @@ from awards.models import AwardRule, AwardType
 from awards.selectors import member_ids
 from awards.services import catalogue
 from blocs.access import get_term_for_user, require
+from blocs.history import field_changes
 from campaigns.models import rules_for
-from campaigns.views.rules import _diffs
 
 RULES_DENIED = gettext_lazy(
     "Chỉ thư ký khối hoặc Ban Thi đua – Khen thưởng được sửa quy định khen thưởng của năm."
@@ -244,7 +244,7 @@ def award_rules_history(term, band_labels=None) -> list[dict]:
             add(row, _("Áp dụng cho năm"), None, _("Có"))
         elif row.history_type == "-":
             add(row, _("Áp dụng cho năm"), _("Có"), _("Không"))
-    for row, field, old, new in _diffs(rows, fields):
+    for row, field, old, new in field_changes(rows, fields):
         if row.history_type == "~":
             add(row, labels[field], old, new)
     changes.sort(key=lambda c: c["at"], reverse=True)

@@ -13,8 +13,8 @@ from awards.forms.holds import HoldForm
 from awards.models import EligibilityHold
 from awards.services import holds as hold_services
 from blocs.access import get_board_councils_for_user
+from blocs.history import field_changes
 from campaigns.services.points import history_value
-from campaigns.views.rules import _diffs
 
 
 @login_required
@@ -133,7 +133,7 @@ def hold_history(hold) -> list[dict]:
             "old": old,
             "new": new,
         }
-        for row, field, old, new in _diffs(rows, fields)
+        for row, field, old, new in field_changes(rows, fields)
         if new or old
     ]
     changes.sort(key=lambda c: c["at"], reverse=True)

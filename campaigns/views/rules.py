@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from blocs.access import get_term_for_user, require
+from blocs.history import field_changes
 from blocs.models import BlocTerm
 from campaigns import ranking
 from campaigns.access import RULES_DENIED, can_edit_rules
@@ -133,22 +134,6 @@ def _tie_breaks_text(rules) -> str:
     return " → ".join(str(ranking.RULE_LABELS.get(r, r)) for r in rules or []) or "—"
 
 
-def _diffs(rows, fields):
-    """(row, field, old, new) for each change between consecutive historical rows of one object."""
-    previous = {}
-    for row in rows:
-        key = row.id
-        before = previous.get(key)
-        for field, show in fields.items():
-            new = show(getattr(row, field))
-            old = show(getattr(before, field)) if before is not None else None
-            if before is None and row.history_type == "+":
-                yield row, field, None, new
-            elif before is not None and old != new:
-                yield row, field, old, new
-        previous[key] = row
-
-
 def rules_history(term) -> list[dict]:
     """Every change of the year's rules, quorum and deadlines, newest first; three queries."""
     labels = {
@@ -185,7 +170,7 @@ def rules_history(term) -> list[dict]:
     changes = []
     for queryset, fields, kind in sources:
         rows = queryset.select_related("history_user").order_by("history_date", "history_id")
-        for row, field, old, new in _diffs(rows, fields):
+        for row, field, old, new in field_changes(rows, fields):
             if field == "quorum" and old is None:
                 # Opening the year is not a change of its quorum.
                 continue
