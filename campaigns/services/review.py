@@ -333,20 +333,35 @@ def record_agreed(*, line: ScoreLine, points, note: str | None, by) -> ScoreLine
     return line
 
 
-@transaction.atomic
-def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
-    """The board's adjustment of an agreed line, with a required reason; agreed points stay."""
+def _after_agreement(line: ScoreLine, points, reason: str, *, not_agreed, no_reason):
+    """Lock a line of an agreed period and check a change to it: a reason, points in range.
+
+    Returns the locked line, the checked points and the stripped reason.
+    """
     line = _lock(line)
     period = line.scorecard.period
     if period.status != Period.Status.AGREED:
-        raise ValidationError(
-            _("Ban Thi đua – Khen thưởng chỉ điều chỉnh điểm sau khi khối đã thống nhất điểm.")
-        )
+        raise ValidationError(not_agreed)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Điều chỉnh điểm phải có lý do.")})
+        raise ValidationError({"reason": no_reason})
     points = validate_points(
         points, criterion=line.criterion, step=rules_for(period.term).score_step
+    )
+    return line, points, reason
+
+
+@transaction.atomic
+def adjust_by_board(*, line: ScoreLine, points, reason: str, by) -> ScoreLine:
+    """The board's adjustment of an agreed line, with a required reason; agreed points stay."""
+    line, points, reason = _after_agreement(
+        line,
+        points,
+        reason,
+        not_agreed=_(
+            "Ban Thi đua – Khen thưởng chỉ điều chỉnh điểm sau khi khối đã thống nhất điểm."
+        ),
+        no_reason=_("Điều chỉnh điểm phải có lý do."),
     )
     # The history shows the value the board changed (e.g. agreed 93 → 90), not just its layer.
     old = line.final_points
@@ -365,17 +380,12 @@ def amend_agreed_after_appeal(*, line: ScoreLine, points, reason: str, by) -> Sc
     old value stays in the line's history next to it. Board points, if any, still take
     precedence over the agreed layer.
     """
-    line = _lock(line)
-    period = line.scorecard.period
-    if period.status != Period.Status.AGREED:
-        raise ValidationError(
-            _("Chỉ sửa điểm thống nhất theo kiến nghị khi kỳ chấm điểm đã thống nhất.")
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Sửa điểm theo kiến nghị phải có lý do.")})
-    points = validate_points(
-        points, criterion=line.criterion, step=rules_for(period.term).score_step
+    line, points, reason = _after_agreement(
+        line,
+        points,
+        reason,
+        not_agreed=_("Chỉ sửa điểm thống nhất theo kiến nghị khi kỳ chấm điểm đã thống nhất."),
+        no_reason=_("Sửa điểm theo kiến nghị phải có lý do."),
     )
     old = line.value(upto="agreed")
     line.agreed_points = points
