@@ -203,15 +203,9 @@ class LeadershipChangeForm(LeadershipForm):
 MINUTES_EXTENSIONS = (".pdf",)
 
 
-class ElectionForm(LeadershipForm):
-    """The vote at the year-end meeting for next year's leader and deputy."""
+class ElectionVotesForm(LeadershipForm):
+    """Next year's leader and deputy with the votes each received."""
 
-    held_on = VietnameseDateField(label=_("Ngày bầu (hội nghị tổng kết)"))
-    voters = forms.IntegerField(
-        label=_("Số đơn vị tham gia bỏ phiếu"),
-        min_value=1,
-        error_messages={"required": _("Hãy nhập số đơn vị tham gia bỏ phiếu.")},
-    )
     leader_votes = forms.IntegerField(
         label=_("Số phiếu bầu khối trưởng"),
         min_value=0,
@@ -221,6 +215,17 @@ class ElectionForm(LeadershipForm):
         label=_("Số phiếu bầu khối phó"),
         min_value=0,
         error_messages={"required": _("Hãy nhập số phiếu bầu khối phó.")},
+    )
+
+
+class ElectionForm(ElectionVotesForm):
+    """The vote at the year-end meeting for next year's leader and deputy."""
+
+    held_on = VietnameseDateField(label=_("Ngày bầu (hội nghị tổng kết)"))
+    voters = forms.IntegerField(
+        label=_("Số đơn vị tham gia bỏ phiếu"),
+        min_value=1,
+        error_messages={"required": _("Hãy nhập số đơn vị tham gia bỏ phiếu.")},
     )
     minutes = forms.FileField(
         label=_("Biên bản bầu (tệp PDF)"),

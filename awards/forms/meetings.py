@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import Ballot
-from blocs.forms import LeadershipForm
+from blocs.forms import ElectionVotesForm
 from khoithidua.fields import DeadlineField
 
 TEXT = {"class": "form-control"}
@@ -142,20 +142,10 @@ class AttendanceForm(forms.Form):
             )
 
 
-class MeetingElectionForm(LeadershipForm):
+class MeetingElectionForm(ElectionVotesForm):
     """The vote at the year-end meeting for next year's leader and deputy; the voters are the
     members present."""
 
-    leader_votes = forms.IntegerField(
-        label=_("Số phiếu bầu khối trưởng"),
-        min_value=0,
-        error_messages={"required": _("Hãy nhập số phiếu bầu khối trưởng.")},
-    )
-    deputy_votes = forms.IntegerField(
-        label=_("Số phiếu bầu khối phó"),
-        min_value=0,
-        error_messages={"required": _("Hãy nhập số phiếu bầu khối phó.")},
-    )
     minutes_number = forms.CharField(
         label=_("Số biên bản hội nghị"),
         required=False,
