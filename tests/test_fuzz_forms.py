@@ -742,7 +742,7 @@ def _award_rule(w):
         "quorum": choice("", "2/3", "50", more=st.sampled_from(fuzzing.NUMBERS)),
         "requires": choice("", *(t.pk for t in types)),
         "leading": choice("", "on"),
-        "min_band": choice("", "Xuất sắc", "Tốt", "xuat-sac"),
+        "min_band": choice("", "xuat_sac", "tot", "kha", "trung_binh", "Xuất sắc"),
         "legal_source": text("Luật Thi đua, khen thưởng 2022, Điều 27"),
     }
 
@@ -1345,6 +1345,14 @@ FORMS = [
         "secretariat",
         fields=_nominations,
         setup=(*VOTING, with_counted_ballot),
+        # Reopening a list never saved raised NominationList.DoesNotExist.
+        regressions=lambda w: [
+            {
+                "award_type": str(w.ballot.award_type_id),
+                f"award{w.ballot.award_type_id}-award_type": str(w.ballot.award_type_id),
+                f"award{w.ballot.award_type_id}-action": "reopen",
+            }
+        ],
     ),
 ]
 

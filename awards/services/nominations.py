@@ -208,9 +208,12 @@ def confirm_nominations(*, term, award_type, by, agency_ids=None) -> NominationL
 def reopen_nominations(*, term, award_type, by) -> NominationList:
     """Make a confirmed list a draft again, while the year is not closed."""
     _refuse_if_closed(term)
-    nomination_list = NominationList.objects.select_for_update().get(
-        term=term, award_type=award_type
+    nomination_list = (
+        NominationList.objects.select_for_update().filter(term=term, award_type=award_type).first()
     )
+    if nomination_list is None:
+        # A reopen posted for an award whose list was never saved (a stale page, a script).
+        raise ValidationError(_("Danh sách này chưa được lập: không có gì để mở lại."))
     nomination_list.status = NominationList.Status.DRAFT
     nomination_list.confirmed_at = None
     nomination_list.confirmed_by = None

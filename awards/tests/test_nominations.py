@@ -207,6 +207,17 @@ def test_members_see_a_list_only_once_confirmed_and_the_board_sees_drafts(client
     assert world.a.name in page and "Đã chốt" in page
 
 
+def test_reopening_a_list_never_saved_is_refused_on_the_page(client, world):
+    elect(world)
+    login(client, world, "secretariat")
+
+    response = client.post(page_url(world), post_data(world, [], "reopen"))
+
+    assert response.status_code == 400
+    assert "Danh sách này chưa được lập: không có gì để mở lại." in response.content.decode()
+    assert not NominationList.objects.exists()
+
+
 def test_the_page_needs_get_or_post(client, world):
     login(client, world, "secretariat")
 
