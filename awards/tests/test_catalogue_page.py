@@ -235,7 +235,7 @@ def test_the_history_shows_who_changed_which_field(client, bloc_world):
     changes = client.get(url(term)).context["changes"]
     change = next(c for c in changes if c["what"] == "Tỷ lệ tối đa trên số thành viên")
     assert (change["old"], change["new"], change["by"]) == ("20%", "25%", bloc_world.board)
-    assert change["award"] == merit.name
+    assert change["subject"] == merit.name
 
 
 def test_leaving_an_award_out_of_the_year_deletes_its_rule_with_history(client, bloc_world):

@@ -232,7 +232,7 @@ def award_rules_history(term, band_labels=None) -> list[dict]:
                 "at": row.history_date,
                 "by": row.history_user,
                 "source": row.history_source,
-                "award": names.get(row.award_type_id, ""),
+                "subject": names.get(row.award_type_id, ""),
                 "what": what,
                 "old": old,
                 "new": new,
