@@ -326,3 +326,37 @@ def test_every_reader_downloads_the_results(client, world, persona):
 
     expected = 200 if persona in READERS else {"anonymous": 302, "outsider": 404}[persona]
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("mode", ["paper", "online"])
+def test_the_ballot_page_reads_in_constant_queries(
+    client, council, mode, django_assert_max_num_queries
+):
+    counts = []
+    for members in (4, 24):
+        world = build_meeting_world(council, members=members)
+        set_rule(world, catalogue.EXCELLENT_COLLECTIVE, min_band="")
+        ballot = ballots.open_ballot(
+            meeting=world.meeting,
+            award_type=world.award(catalogue.EXCELLENT_COLLECTIVE),
+            mode=mode,
+            by=world.secretariat,
+        )
+        assert ballot.candidates.count() == members
+        if mode == "paper":
+            present = members - 1
+            ballots.record_paper_count(
+                ballot=ballot,
+                issued=present,
+                returned=present,
+                valid=present,
+                invalid=0,
+                votes={c.agency_id: present for c in ballot.candidates.all()},
+                by=world.secretariat,
+            )
+        client.force_login(world.secretariat)
+        with django_assert_max_num_queries(40) as ctx:
+            response = client.get(url(world, "ballot_detail", ballot.pk))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
