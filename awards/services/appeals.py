@@ -6,9 +6,9 @@ secretariat upholds (the agreed points change through ``campaigns`` with the app
 the line's history, and the ranking, which reads agreed points, re-ranks) or rejects with a
 reason. The ranking is final once the window has closed and every appeal is answered.
 
-Reopening an agreed period (``campaigns.services.periods.reopen_period``) after publication is
-not refused here: campaigns cannot import awards. While a published period is reopened,
-appeals cannot be upheld (the campaigns service refuses a non-agreed period).
+Once its ranking is published, a period is not reopened (``reopen_refusal``, which the awards
+app registers with ``campaigns.services.agreement.reopen_period``): its points change only
+through the appeals, and after the final ranking through the board's adjustment.
 """
 
 import datetime
@@ -226,3 +226,20 @@ def finalize_due_rankings(*, now=None) -> int:
     ).order_by("pk"):
         done += finalize_if_due(publication=publication, now=now)
     return done
+
+
+def reopen_refusal(period: Period) -> str:
+    """Why an agreed period may not be reopened: its ranking is published (changes to it go
+    through the appeals, or the board's adjustment), or "" when it is not."""
+    publication = RankingPublication.objects.filter(period=period).first()
+    if publication is None:
+        return ""
+    if publication.is_final:
+        return _(
+            "Không thể mở lại kỳ: kết quả xếp hạng đã được công bố chính thức. Điều chỉnh điểm"
+            " sau khi công bố do Ban Thi đua – Khen thưởng thực hiện."
+        )
+    return _(
+        "Không thể mở lại kỳ: kết quả xếp hạng đã được công bố tạm thời. Điểm chỉ thay đổi"
+        " qua việc trả lời kiến nghị của đơn vị."
+    )

@@ -264,3 +264,28 @@ def test_a_reopened_period_refuses_new_appeals(bloc_world):
     Period.objects.filter(pk=period.pk).update(status=Period.Status.REVIEWING)
     with pytest.raises(ValidationError, match="mở lại"):
         appeal_on(w, publication, cards)
+
+
+def test_a_published_period_is_not_reopened_and_says_why(bloc_world):
+    from campaigns.services import agreement
+
+    w = bloc_world
+    period, cards = agreed_world(w)
+    publication = publish(w, period)
+    with pytest.raises(ValidationError, match="công bố tạm thời"):
+        agreement.reopen_period(period=period, by=w.secretariat, reason="Chấm lại")
+    appeals.finalize_if_due(publication=publication, now=publication.closes_at)
+    with pytest.raises(ValidationError, match="công bố chính thức"):
+        agreement.reopen_period(period=period, by=w.secretariat, reason="Chấm lại")
+    period.refresh_from_db()
+    assert period.status == Period.Status.AGREED
+
+
+def test_an_agreed_period_not_yet_published_may_still_be_reopened(bloc_world):
+    from campaigns.services import agreement
+
+    w = bloc_world
+    period, _cards = agreed_world(w)
+    agreement.reopen_period(period=period, by=w.secretariat, reason="Chấm lại dòng 1.1")
+    period.refresh_from_db()
+    assert period.status == Period.Status.REVIEWING

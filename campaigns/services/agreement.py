@@ -100,6 +100,17 @@ def board_adjusted_lines(period: Period):
     return ScoreLine.objects.filter(scorecard__period=period, board_points__isnull=False)
 
 
+# Other apps may hold an agreed period too (awards: a published ranking changes only through
+# its appeals). Each registered check takes the period and returns a refusal, or "".
+_reopen_checks = []
+
+
+def add_reopen_check(check) -> None:
+    """Register ``check(period) -> str`` that may refuse reopening an agreed period."""
+    if check not in _reopen_checks:
+        _reopen_checks.append(check)
+
+
 @transaction.atomic
 def reopen_period(*, period: Period, by, reason: str) -> Period:
     """Give an agreed period back to the review (the secretariat, with a reason).
@@ -128,6 +139,10 @@ def reopen_period(*, period: Period, by, reason: str) -> Period:
             )
             % {"n": adjusted}
         )
+    for check in _reopen_checks:
+        refusal = check(period)
+        if refusal:
+            raise ValidationError(refusal)
     reviewed = ScoreLine.objects.filter(scorecard=OuterRef("pk"), review_points__isnull=False)
     cards = list(
         Scorecard.objects.filter(period=period, status=Scorecard.Status.AGREED).annotate(
