@@ -72,10 +72,25 @@ class AppealForm(forms.Form):
                 % {"code": ln.criterion.code},
                 required=False,
                 max_length=20,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "class": "form-control form-control-sm",
+                    }
+                ),
             )
         requested = [f"requested_{ln.pk}" for ln in self.line_rows]
         self.order_fields(["agency", "lines", *requested, "reason", "evidence"])
+
+    def line_table(self) -> list:
+        """(line, its checkbox, its requested-points field) for each line, in card order."""
+        boxes = {int(box.data["value"]): box for box in self["lines"].subwidgets}
+        return [
+            (ln, boxes[ln.pk], self[f"requested_{ln.pk}"])
+            for ln in self.line_rows
+            if ln.pk in boxes
+        ]
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")
@@ -125,7 +140,13 @@ class AnswerAppealForm(forms.Form):
                 initial=points_label(row.requested_points)
                 if row.requested_points is not None
                 else "",
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "class": "form-control form-control-sm",
+                    }
+                ),
             )
         self.order_fields(["decision", *[f"points_{i}" for i in self.line_ids], "answer"])
 

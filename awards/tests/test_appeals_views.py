@@ -369,3 +369,18 @@ def test_upholding_over_the_maximum_shows_the_error_and_keeps_the_input(client, 
     assert "1.1" in body and 'value="30"' in body and "Đồng ý một phần" in body
     own.refresh_from_db()
     assert own.agreed_points is None and own.final_points == D("20")
+
+
+def test_a_refused_appeal_keeps_the_lines_ticked_and_the_points_typed(client, world):
+    publish(world)
+    own = line(world.cards[world.d], "1.1")
+    response = login(client, world.member_head).post(
+        url(world, "awards:appeal_submit"),
+        {"agency": world.d.pk, "lines": [own.pk], f"requested_{own.pk}": "99", "reason": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'name="lines" value="{own.pk}" id="id_lines_0" checked' in page
+    assert f'name="requested_{own.pk}" value="99"' in page
+    assert "Hãy nêu lý do kiến nghị." in page
+    assert not Appeal.objects.exists()
