@@ -276,8 +276,13 @@ def cast_vote(*, ballot, agency, choices, by) -> None:
     )
 
 
-def has_voted(ballot, agency_id) -> bool:
-    return BallotReceipt.objects.filter(ballot=ballot, agency_id=agency_id).exists()
+def voted_among(ballot, agency_ids) -> set:
+    """Which of these agencies hold a receipt for ``ballot``."""
+    return set(
+        BallotReceipt.objects.filter(ballot=ballot, agency_id__in=list(agency_ids)).values_list(
+            "agency_id", flat=True
+        )
+    )
 
 
 @transaction.atomic

@@ -360,3 +360,27 @@ def test_the_ballot_page_reads_in_constant_queries(
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_person_of_two_present_agencies_votes_for_each_in_turn(client, world):
+    ballot = open_round(world, code=catalogue.PROVINCE_FLAG)
+    person = UserFactory()
+    first, second = world.agencies[3], world.agencies[4]
+    give_role(person, first, AgencyRole.Role.HEAD)
+    give_role(person, second, AgencyRole.Role.HEAD)
+    client.force_login(person)
+    vote_url = url(world, "ballot_vote", ballot.pk)
+    voted = []
+    for _ in range(2):
+        page = client.get(vote_url).content.decode()
+        voting_for = first if first.name in page.split("Đơn vị bỏ phiếu")[1][:300] else second
+        assert client.post(vote_url, {"choices": str(world.a.pk)}).status_code == 302
+        voted.append(voting_for)
+    assert set(voted) == {first, second}
+    assert set(BallotReceipt.objects.filter(ballot=ballot).values_list("agency", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    again = client.post(vote_url, {"choices": str(world.a.pk)}, follow=True)
+    assert "Đơn vị đã bỏ phiếu" in again.content.decode()
+    assert BallotReceipt.objects.filter(ballot=ballot).count() == 2

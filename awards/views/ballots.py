@@ -237,10 +237,12 @@ def ballot_vote(request, bloc_code, year, kind, ballot_id):
         _("Chỉ đại biểu của đơn vị có mặt tại hội nghị được bỏ phiếu."),
     )
     require(ballot.mode == Ballot.Mode.ONLINE, _("Lượt này bỏ phiếu giấy tại hội nghị."))
-    agency_id = voting[0]
+    # A person of several present agencies votes for each in turn, the page naming which.
+    voted_ids = services.voted_among(ballot, voting)
+    agency_id = next((a for a in voting if a not in voted_ids), voting[0])
     names = selectors.agency_names([agency_id])
     candidates = _candidates(ballot)
-    voted = services.has_voted(ballot, agency_id)
+    voted = agency_id in voted_ids
     form = None
     if not voted and not ballot.is_closed:
         form = VoteForm(
