@@ -17,6 +17,7 @@ from awards.selectors import member_ids
 from awards.services import catalogue
 from blocs.access import get_term_for_user, require
 from blocs.history import field_changes
+from blocs.views import add_service_error
 from campaigns.models import rules_for
 
 RULES_DENIED = gettext_lazy(
@@ -54,7 +55,7 @@ def award_rules(request, bloc_code, year):
                     term=term, by=request.user, **type_form.cleaned_data
                 )
             except ValidationError as exc:
-                _show_refusal(type_form, exc)
+                add_service_error(type_form, exc)
             else:
                 messages.success(
                     request, _("Đã thêm hình thức khen thưởng “%(name)s”.") % {"name": award.name}
@@ -77,7 +78,7 @@ def award_rules(request, bloc_code, year):
                     **rule_form.rule_fields(),
                 )
             except ValidationError as exc:
-                _show_refusal(rule_form, exc)
+                add_service_error(rule_form, exc)
             else:
                 messages.success(
                     request,
@@ -135,14 +136,6 @@ def _chosen_type(value, types):
     except (TypeError, ValueError):
         return None
     return next((t for t in types if t.pk == pk), None)
-
-
-def _show_refusal(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _threshold(rule) -> str:

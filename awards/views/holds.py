@@ -14,6 +14,7 @@ from awards.models import EligibilityHold
 from awards.services import holds as hold_services
 from blocs.access import get_board_councils_for_user
 from blocs.history import field_changes
+from blocs.views import add_service_error
 from campaigns.services.points import history_value
 
 
@@ -30,7 +31,7 @@ def holds(request):
                     **form.cleaned_data, by=request.user, councils=councils
                 )
             except ValidationError as exc:
-                _show_refusal(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -78,7 +79,7 @@ def hold_edit(request, hold_id):
                     hold=hold, by=request.user, councils=councils, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _show_refusal(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Đã lưu tạm dừng xét khen thưởng."))
                 return redirect("awards:hold_edit", hold.pk)
@@ -88,14 +89,6 @@ def hold_edit(request, hold_id):
         {"hold": hold, "form": form, "changes": hold_history(hold)},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _show_refusal(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _day(value) -> str:
