@@ -23,8 +23,8 @@ from django.utils import timezone
 from awards.models import AwardType, Ballot, QuorumCheck, ReviewMeeting
 from awards.selectors import present_agency_ids, ranking_state
 from awards.services import appeals, ballots, catalogue, holds, meetings, nominations
-from blocs.models import Agency, AgencyRole, BlocTerm, Membership
-from campaigns.demo import vietnam_time
+from blocs.models import Agency, BlocTerm, Membership
+from campaigns.demo import acting_people, secretariat_of, vietnam_time
 from campaigns.models import Criterion, Period, ScoreLine, rules_for
 
 CUSTOM_AWARD = {
@@ -37,21 +37,6 @@ CUSTOM_AWARD = {
 }
 COMMITTEE = "Nguyễn Thị Lan, Chánh Văn phòng – Tổ trưởng\nTrần Văn Hùng, Chuyên viên – Tổ viên"
 ABSENT_REASON = "Đi công tác theo kế hoạch của tỉnh"
-
-
-def _heads(term) -> dict:
-    """A user who acts for each member agency: its head, else any of its people."""
-    ids = Membership.objects.filter(term=term).values_list("agency_id", flat=True)
-    found = {}
-    for role in AgencyRole.objects.filter(agency_id__in=ids).select_related("user").order_by("id"):
-        if role.role == AgencyRole.Role.HEAD or role.agency_id not in found:
-            found[role.agency_id] = role.user
-    return found
-
-
-def _secretariat(term, heads, fallback):
-    leader = term.leader
-    return heads.get(leader.pk, fallback) if leader else fallback
 
 
 @contextlib.contextmanager
@@ -312,8 +297,8 @@ def _date_meeting(meeting):
 
 
 def _seed_2025(term, board, admin, *, with_appeals, with_hold):
-    heads = _heads(term)
-    secretariat = _secretariat(term, heads, admin)
+    heads = acting_people(term)
+    secretariat = secretariat_of(term, heads, admin)
     period = _period(term, Period.Kind.ANNUAL)
     if period is None:
         return
@@ -345,8 +330,8 @@ def _seed_2025(term, board, admin, *, with_appeals, with_hold):
 
 def _seed_2026(term, admin, *, final):
     """The half-year ranking: provisional with its window open, or final with a meeting ready."""
-    heads = _heads(term)
-    secretariat = _secretariat(term, heads, admin)
+    heads = acting_people(term)
+    secretariat = secretariat_of(term, heads, admin)
     period = _period(term, Period.Kind.SEMIANNUAL)
     if period is None or hasattr(period, "publication"):
         return

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from blocs.models import AgencyRole, Membership
 from campaigns.models import DEADLINE_ZONE
 
 
@@ -16,3 +17,19 @@ def shift_into_past(end: datetime.datetime) -> datetime.timedelta:
     """How far to move back a demo story that would end at ``end``, so that it ends an hour
     before now: the demo never records a signature, a submission or an upload in the future."""
     return max(end - timezone.now() + datetime.timedelta(hours=1), datetime.timedelta(0))
+
+
+def acting_people(term) -> dict:
+    """A user who acts for each member agency of ``term``: its head, else any of its people."""
+    ids = Membership.objects.filter(term=term).values_list("agency_id", flat=True)
+    people = {}
+    for role in AgencyRole.objects.filter(agency_id__in=ids).select_related("user").order_by("id"):
+        if role.role == AgencyRole.Role.HEAD or role.agency_id not in people:
+            people[role.agency_id] = role.user
+    return people
+
+
+def secretariat_of(term, people: dict, fallback):
+    """The user acting for the term's leader agency (``fallback`` when there is none)."""
+    leader = term.memberships.filter(role=Membership.Role.LEADER).first()
+    return people.get(leader.agency_id, fallback) if leader else fallback

@@ -13,8 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from blocs.models import AgencyRole, BlocTerm, Membership
+from blocs.models import BlocTerm
 from campaigns import layers
+from campaigns.demo import acting_people, secretariat_of
 from campaigns.models import (
     Criterion,
     CrossCheck,
@@ -38,20 +39,6 @@ EXPLANATION = "Đơn vị đã bổ sung văn bản, đề nghị Khối xem xé
 
 def _hash(*parts) -> int:
     return int.from_bytes(hashlib.sha256("-".join(map(str, parts)).encode()).digest()[:4], "big")
-
-
-def _heads(term):
-    ids = Membership.objects.filter(term=term).values_list("agency_id", flat=True)
-    heads = {}
-    for role in AgencyRole.objects.filter(agency_id__in=ids).select_related("user"):
-        if role.role == AgencyRole.Role.HEAD or role.agency_id not in heads:
-            heads[role.agency_id] = role.user
-    return heads
-
-
-def _secretariat(term, heads, fallback):
-    leader = term.memberships.filter(role=Membership.Role.LEADER).first()
-    return heads.get(leader.agency_id, fallback) if leader else fallback
 
 
 def _review(period, heads, *, differ=True):
@@ -202,8 +189,8 @@ def seed(objects: dict) -> None:
         periods = {p.kind: p for p in Period.objects.filter(term=term).select_related("term")}
         if not periods:
             continue
-        heads = _heads(term)
-        secretariat = _secretariat(term, heads, objects["admin"])
+        heads = acting_people(term)
+        secretariat = secretariat_of(term, heads, objects["admin"])
         party = term.bloc_id == objects["party_bloc"].pk
         with transaction.atomic():
             semi = periods.get(Period.Kind.SEMIANNUAL)
