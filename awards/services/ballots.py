@@ -342,11 +342,11 @@ def decide(ballot: Ballot, *, rule=None, members=None) -> award_rules.Outcome:
     )
 
 
-def outcome(ballot: Ballot) -> award_rules.Outcome | None:
+def outcome(ballot: Ballot, *, rule=None, members=None) -> award_rules.Outcome | None:
     """The Outcome of a closed round (with its second-round proposal); None while open."""
     if not ballot.is_closed:
         return None
-    return decide(ballot)
+    return decide(ballot, rule=rule, members=members)
 
 
 @transaction.atomic

@@ -77,11 +77,10 @@ def _candidates(ballot):
     return list(ballot.candidates.select_related("agency").order_by("position", "id"))
 
 
-def _left_out(meeting, ballot, members):
+def _left_out(meeting, ballot, rule, members):
     """Agencies of the ranking that are not candidates of round 1, with why (name, reason)."""
     if ballot.round != 1:
         return []
-    rule = services.rule_for(meeting, ballot.award_type)
     try:
         _rows, left_out, state = services.candidates_for(meeting, rule, members=members)
     except ValidationError:
@@ -131,10 +130,12 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
             else:
                 messages.success(request, _("Đã ghi kết quả kiểm phiếu."))
                 return redirect(_detail_url(term, kind, ballot.pk))
-    members = len(selectors.member_ids(term))
-    threshold = services.threshold(ballot, members=members)
+    # The rule and the member count serve the threshold, the outcome and the left-out list alike.
+    rule = services.rule_for(meeting, ballot.award_type)
+    members = services.member_count(term)
+    threshold = services.threshold(ballot, rule, members)
     shown = sees_counts(ballot)
-    result = services.outcome(ballot) if shown else None
+    result = services.outcome(ballot, rule=rule, members=members) if shown else None
     if shown:
         base = threshold["base"]
         for c in candidates:
@@ -171,7 +172,7 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
         if manage and result is not None and result.needs_second_round and not has_next
         else None,
         "second_round_names": selectors.agency_names(result.second_round) if result else {},
-        "left_out": _left_out(meeting, ballot, members),
+        "left_out": _left_out(meeting, ballot, rule, members),
         "meeting_url": _meeting_url(term, kind),
     }
     if context["second_round_names"]:
