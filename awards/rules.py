@@ -151,7 +151,7 @@ class CountError(ValueError):
 
     def __init__(self, code: str, message, params: dict):
         super().__init__(message % params)
-        self.code, self.message_template, self.params = code, message, params
+        self.code, self.params = code, params
 
 
 def validate_counts(
