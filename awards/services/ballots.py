@@ -45,7 +45,12 @@ def member_count(term) -> int:
 
 
 def meeting_period(meeting) -> Period | None:
-    return Period.objects.filter(term_id=meeting.term_id, kind=meeting.period_kind).first()
+    # The ranking reads the period's term for its scoring rules: load it with the period.
+    return (
+        Period.objects.select_related("term")
+        .filter(term_id=meeting.term_id, kind=meeting.period_kind)
+        .first()
+    )
 
 
 def candidates_for(meeting, rule: AwardRule, *, members: int, state=None):
