@@ -143,13 +143,20 @@ def record_attendance(*, meeting: ReviewMeeting, rows: dict, by) -> list[Attenda
     return saved
 
 
+def ranking_state(*, term, kind: str) -> RankingState | None:
+    """The publication state of the ranking of ``term``'s period of ``kind`` (a term or its id),
+    or None while the term has no such period (2 queries)."""
+    period = Period.objects.filter(term=term, kind=kind).first()
+    if period is None:
+        return None
+    publication = RankingPublication.objects.filter(period=period).first()
+    return RankingState(period=period, data=None, publication=publication)
+
+
 def ranking_is_final(meeting: ReviewMeeting) -> bool:
     """Whether the ranking of the meeting's period is agreed and published as final."""
-    period = Period.objects.filter(term_id=meeting.term_id, kind=meeting.period_kind).first()
-    if period is None:
-        return False
-    publication = RankingPublication.objects.filter(period=period).first()
-    return RankingState(period=period, data=None, publication=publication).is_final
+    ranking = ranking_state(term=meeting.term_id, kind=meeting.period_kind)
+    return bool(ranking and ranking.is_final)
 
 
 def quorum_refusal(check: QuorumCheck) -> str:

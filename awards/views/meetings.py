@@ -25,10 +25,9 @@ from awards.models import (
     Nomination,
     NominationList,
     QuorumCheck,
-    RankingPublication,
     ReviewMeeting,
 )
-from awards.selectors import RankingState, eligibility_day, holds_on
+from awards.selectors import eligibility_day, holds_on
 from awards.services import meetings as services
 from awards.services.catalogue import effective_rules
 from blocs.models import Agency, LeadershipElection
@@ -178,9 +177,7 @@ def _context(request, term, access, kind, meeting, members, attendance, election
     manage = can_run_meeting(access) and (
         meeting is None or meeting.status != ReviewMeeting.Status.CLOSED
     )
-    period = Period.objects.filter(term=term, kind=kind).first()
-    publication = RankingPublication.objects.filter(period=period).first() if period else None
-    ranking = RankingState(period=period, data=None, publication=publication) if period else None
+    ranking = services.ranking_state(term=term, kind=kind)
     holds = holds_on([a.pk for a in members], eligibility_day(meeting))
     present = sum(1 for a in members if a.pk in attendance and attendance[a.pk].present)
     quorum = term.quorum
@@ -191,7 +188,7 @@ def _context(request, term, access, kind, meeting, members, attendance, election
         "kind_label": dict(Period.Kind.choices)[kind],
         "meeting": meeting,
         "manage": manage,
-        "period": period,
+        "period": ranking.period if ranking else None,
         "ranking_final": bool(ranking and ranking.is_final),
         "ranking_state": ranking.state if ranking else None,
         "present": present,
