@@ -117,17 +117,25 @@ RULE_FIELDS = [
 ]
 
 
+def award_types(*, council_id: int) -> list[AwardType]:
+    """The council's catalogue as it reads, saving nothing: its awards, and the default awards it
+    lacks as unsaved rows (``ensure_award_types`` saves them). In award order."""
+    have = {t.code: t for t in AwardType.objects.filter(council_id=council_id)}
+    for spec in DEFAULT_TYPES:
+        if spec["code"] not in have:
+            have[spec["code"]] = AwardType(council_id=council_id, **spec)
+    return sorted(have.values(), key=lambda t: (t.order, t.code))
+
+
 @transaction.atomic
 def ensure_award_types(*, council: Council) -> list[AwardType]:
     """The council's catalogue, with the default awards added where missing."""
-    have = {t.code: t for t in AwardType.objects.filter(council=council)}
-    for spec in DEFAULT_TYPES:
-        if spec["code"] not in have:
-            award = AwardType(council=council, **spec)
+    types = award_types(council_id=council.pk)
+    for award in types:
+        if award.pk is None:
             award.full_clean()
             award.save()
-            have[award.code] = award
-    return sorted(have.values(), key=lambda t: (t.order, t.code, t.pk))
+    return types
 
 
 def _flag_code(term: BlocTerm) -> str:
@@ -177,8 +185,7 @@ def effective_rules(term: BlocTerm) -> list[AwardRule]:
                 setattr(copy, name, getattr(rule, name))
             copies.append(copy)
         return _ordered(copies)
-    types = AwardType.objects.filter(council_id=term.bloc.council_id)
-    return _ordered(default_rules(term, list(types)))
+    return _ordered(default_rules(term, award_types(council_id=term.bloc.council_id)))
 
 
 def _ordered(rows):

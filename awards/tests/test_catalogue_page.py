@@ -99,6 +99,20 @@ def test_who_may_change_an_award_rule(client, bloc_world, persona):
     assert not AwardRule.objects.filter(term=term).exists()
 
 
+def test_a_reader_sees_the_default_rules_without_the_page_saving_anything(client, bloc_world):
+    assert not AwardType.objects.filter(council=bloc_world.council).exists()
+    client.force_login(bloc_world.member_head)
+    response = client.get(url(bloc_world.term))
+    assert response.status_code == 200
+    assert not AwardType.objects.filter(council=bloc_world.council).exists()
+    codes = [row["award"].code for row in response.context["rows"]]
+    assert catalogue.PROVINCE_MERIT in codes and catalogue.GOV_FLAG in codes
+    # One provincial flag leads the bloc; the other is listed as left out of the year.
+    left_out = {t.code for t in response.context["left_out"]}
+    assert left_out == {catalogue.PROVINCE_FLAG, catalogue.PARTY_FLAG} - set(codes)
+    assert len(left_out) == 1
+
+
 def test_the_page_refuses_other_methods(client, bloc_world):
     client.force_login(bloc_world.secretariat)
     assert client.put(url(bloc_world.term)).status_code == 405

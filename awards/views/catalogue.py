@@ -39,9 +39,13 @@ def award_rules(request, bloc_code, year):
         if request.POST.get("action") == "add_type":
             require(can_add_type, str(TYPES_DENIED))
     frozen = catalogue.is_frozen(term)
-    # The council's catalogue of default awards, set up the first time the page is opened, so
-    # that every award shown has an id to edit (one query once it exists).
-    types = catalogue.ensure_award_types(council=term.bloc.council)
+    if editable and not frozen:
+        # An editor's page links each award by its id, to its form: the council's default awards
+        # are saved the first time an editor opens it (one query once they exist). Readers see
+        # the same catalogue unsaved.
+        types = catalogue.ensure_award_types(council=term.bloc.council)
+    else:
+        types = catalogue.award_types(council_id=term.bloc.council_id)
     types = [t for t in types if t.active]
     bands = rules_for(term).parsed_bands
     effective = catalogue.effective_rules(term)
@@ -102,7 +106,7 @@ def award_rules(request, bloc_code, year):
         type_form = AwardTypeForm()
     members = len(member_ids(term))
     band_labels = {b.code: b.label for b in bands}
-    in_year = {r.award_type_id for r in effective}
+    in_year = {r.award_type.code for r in effective}
     return render(
         request,
         "awards/award_rules.html",
@@ -111,7 +115,7 @@ def award_rules(request, bloc_code, year):
             "access": access,
             "section": "award_rules",
             "rows": [_row(r, members, term, band_labels) for r in effective],
-            "left_out": [t for t in types if t.pk not in in_year],
+            "left_out": [t for t in types if t.code not in in_year],
             "members": members,
             "origin": catalogue.rules_origin(term, effective),
             "editable": editable and not frozen,
