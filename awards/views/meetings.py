@@ -46,11 +46,7 @@ def _url(name, *args):
 
 
 def _members(term):
-    return list(
-        Agency.objects.filter(memberships__term=term, memberships__left_on__isnull=True)
-        .order_by("sort_key", "id")
-        .distinct()
-    )
+    return list(_member_queryset(term).distinct())
 
 
 def _meeting_url(term, kind):
@@ -86,7 +82,9 @@ def meeting(request, bloc_code, year, kind):
     return render(
         request,
         "awards/meeting_detail.html",
-        _context(request, term, access, kind, meeting, members, attendance, election, forms),
+        _context(
+            request, term, access, kind, meeting, members, attendance, present, election, forms
+        ),
     )
 
 
@@ -173,13 +171,12 @@ def _member_queryset(term):
     ).vietnamese_order()
 
 
-def _context(request, term, access, kind, meeting, members, attendance, election, forms):
+def _context(request, term, access, kind, meeting, members, attendance, present, election, forms):
     manage = can_run_meeting(access) and (
         meeting is None or meeting.status != ReviewMeeting.Status.CLOSED
     )
     ranking = services.ranking_state(term=term, kind=kind)
     holds = holds_on([a.pk for a in members], eligibility_day(meeting))
-    present = sum(1 for a in members if a.pk in attendance and attendance[a.pk].present)
     quorum = term.quorum
     context = {
         "term": term,
