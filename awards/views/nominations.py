@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from awards.access import can_run_meeting
 from awards.forms.nominations import NominationForm
-from awards.models import AwardType
 from awards.services import nominations as services
 from blocs.access import get_term_for_user, require
 from blocs.views import add_service_error
@@ -56,7 +55,7 @@ def nominations(request, bloc_code, year):
         form = _form(entry, request.POST)
         entry["form"] = form
         if form.is_valid():
-            award = AwardType.objects.get(pk=posted)
+            award = entry["award"]
             action = form.cleaned_data["action"]
             agency_ids = form.cleaned_data["agencies"]
             try:
