@@ -189,16 +189,9 @@ def get_period_for_term(term, kind) -> Period:
         raise Http404(_("Kỳ chấm điểm này chưa được mở.")) from None
 
 
-def get_period_for_user(request, bloc_code, year, kind):
-    """The term's period of ``kind`` the user may read (404 otherwise), with the term's rights."""
-    term, access = get_term_for_user(request, bloc_code, year)
-    period = get_period_for_term(term, kind)
-    period.term = term
-    return term, access, period
-
-
 def get_periods_for_user(request, bloc_code, year, kind):
-    """Like ``get_period_for_user``, with every period of the term too, in one query."""
+    """The term's period of ``kind`` the user may read (404 otherwise), with the term's rights
+    and every period of the term, in one query."""
     term, access = get_term_for_user(request, bloc_code, year)
     if kind not in Period.Kind.values:
         raise Http404(_("Không tìm thấy kỳ chấm điểm này."))
@@ -209,6 +202,12 @@ def get_periods_for_user(request, bloc_code, year, kind):
     if period is None:
         raise Http404(_("Kỳ chấm điểm này chưa được mở."))
     return term, access, period, periods
+
+
+def get_period_for_user(request, bloc_code, year, kind):
+    """The term's period of ``kind`` the user may read (404 otherwise), with the term's rights."""
+    term, access, period, _periods = get_periods_for_user(request, bloc_code, year, kind)
+    return term, access, period
 
 
 def sees_progress(access: TermAccess) -> bool:
