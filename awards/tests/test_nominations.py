@@ -218,6 +218,20 @@ def test_reopening_a_list_never_saved_is_refused_on_the_page(client, world):
     assert not NominationList.objects.exists()
 
 
+@pytest.mark.parametrize("award_type", ["", "abc", "999999"])
+def test_a_list_posted_for_an_unknown_award_goes_back_with_the_reason(client, world, award_type):
+    elect(world)
+    login(client, world, "secretariat")
+    data = post_data(world, [world.a.pk], "confirm")
+    data["award_type"] = award_type
+
+    response = client.post(page_url(world), data, follow=True)
+
+    assert response.redirect_chain[-1] == (page_url(world), 302)
+    assert "Không có hình thức khen thưởng này trong quy định năm." in response.content.decode()
+    assert not NominationList.objects.exists()
+
+
 def test_the_page_needs_get_or_post(client, world):
     login(client, world, "secretariat")
 
