@@ -217,6 +217,19 @@ def test_only_people_of_present_agencies_vote(client, world, persona):
     assert response.status_code == expected
 
 
+@pytest.mark.parametrize("choice", ["not-a-number", "999999"])
+def test_a_vote_for_no_agency_on_the_ballot_is_refused_and_counts_nothing(client, world, choice):
+    ballot = open_round(world)
+    as_(client, world, "member_head")
+
+    response = client.post(url(world, "ballot_vote", ballot.pk), {"choices": choice})
+
+    assert response.status_code == 400
+    assert not BallotReceipt.objects.exists()
+    ballot.refresh_from_db()
+    assert (ballot.returned, ballot.valid, ballot.invalid) == (0, 0, 0)
+
+
 def test_a_member_absent_from_the_meeting_may_not_vote(client, world):
     ballot = open_round(world)
     absent_user = UserFactory()
