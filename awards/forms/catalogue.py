@@ -1,6 +1,6 @@
 """The forms of the award rules page: one award's rule of the year, and a council's own award."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import forms
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awards import rules
 from awards.models import AwardRule, AwardType
+from campaigns.services.points import parse_points
 
 THREE_PLACES = Decimal("0.001")
 
@@ -35,12 +36,8 @@ def parse_share(text) -> Decimal | None:
         if "/" in text:
             value = rules.share(text)
         else:
-            text = text.removesuffix("%").replace(",", ".")
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                raise ValueError(text) from None
-            if not number.is_finite() or not 0 <= number <= 100:
+            number = parse_points(text.removesuffix("%"))
+            if number is None or not 0 <= number <= 100:
                 raise ValueError(text)
             value = Fraction(number) / 100
     stored = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(

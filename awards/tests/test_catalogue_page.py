@@ -161,6 +161,12 @@ def test_shares_are_read_as_percents_or_fractions(typed, stored):
     assert parse_share(typed) == stored
 
 
+@pytest.mark.parametrize("typed", ["%", "Infinity", "1e999999999", "20%%", "5/"])
+def test_parse_share_refuses_what_is_not_a_share(typed):
+    with pytest.raises(ValueError):
+        parse_share(typed)
+
+
 @pytest.mark.parametrize("typed", ["abc", "120", "-5", "3/2", "1/0", "1e9", "NaN"])
 def test_an_impossible_share_is_refused_with_its_field_named_and_the_input_kept(
     client, bloc_world, typed
