@@ -1,7 +1,6 @@
 """Forms of the provisional ranking: publishing, appealing lines, answering an appeal."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,15 +155,3 @@ class AnswerAppealForm(forms.Form):
 
     def new_points(self) -> dict:
         return {i: self.cleaned_data.get(f"points_{i}") or None for i in self.line_ids}
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on a field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

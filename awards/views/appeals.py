@@ -10,17 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from awards.access import can_appeal_for, check_kind
-from awards.forms.appeals import (
-    AnswerAppealForm,
-    AppealForm,
-    PublishRankingForm,
-    add_service_errors,
-)
+from awards.forms.appeals import AnswerAppealForm, AppealForm, PublishRankingForm
 from awards.models import Appeal, AppealLine, RankingPublication
 from awards.selectors import ranking_state
 from awards.services import appeals as services
 from blocs.access import get_term_for_user, require
 from blocs.models import Agency
+from blocs.views import add_service_error
 from campaigns.access import get_period_for_term
 from campaigns.models import ScoreLine, rules_for
 
@@ -166,7 +162,7 @@ def ranking_publish(request, bloc_code, year, kind):
                 period=period, by=request.user, appeal_days=form.cleaned_data["appeal_days"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Đã công bố kết quả xếp hạng tạm thời."))
             return _back(term, period)
@@ -202,7 +198,7 @@ def appeal_submit(request, bloc_code, year, kind):
                     by=request.user,
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Đã gửi kiến nghị số %(n)s.") % {"n": appeal.number})
                 return _back(term, period)
@@ -239,7 +235,7 @@ def appeal_answer(request, bloc_code, year, kind, appeal_id):
                 by=request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Đã trả lời kiến nghị số %(n)s.") % {"n": appeal.number})
             return _back(term, period)
