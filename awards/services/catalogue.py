@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from awards.models import AwardRule, AwardType
+from awards.models import AwardRule, AwardType, ReviewMeeting
 from blocs.history import delete_with_history, record_by
 from blocs.models import Agency, BlocTerm, Council
 
@@ -102,7 +102,6 @@ DEFAULT_RULES = {
     },
 }
 
-# Which provincial flag leads a bloc: the Party committee's for a bloc led by a Party agency.
 RULE_FIELDS = [
     "max_count",
     "max_share",
@@ -138,6 +137,7 @@ def ensure_award_types(*, council: Council) -> list[AwardType]:
     return types
 
 
+# Which provincial flag leads a bloc: the Party committee's for a bloc led by a Party agency.
 def _flag_code(term: BlocTerm) -> str:
     leader = term.leader
     return PARTY_FLAG if leader is not None and leader.kind == Agency.Kind.PARTY else PROVINCE_FLAG
@@ -204,15 +204,19 @@ def materialise_rules(*, term: BlocTerm, by=None) -> list[AwardRule]:
     return effective_rules(term)
 
 
-def refuse_if_frozen(term: BlocTerm) -> None:
-    """The year's award rules freeze when the year-end meeting opens its voting."""
-    from awards.models import ReviewMeeting
-
-    if (
+def is_frozen(term: BlocTerm) -> bool:
+    """Whether the year's award rules can no longer change: the year-end meeting has opened its
+    voting."""
+    return (
         ReviewMeeting.objects.filter(term=term)
         .exclude(status=ReviewMeeting.Status.PLANNED)
         .exists()
-    ):
+    )
+
+
+def refuse_if_frozen(term: BlocTerm) -> None:
+    """The year's award rules freeze when the year-end meeting opens its voting."""
+    if is_frozen(term):
         raise ValidationError(
             _("Hội nghị đã mở bỏ phiếu: quy định khen thưởng của năm không sửa được nữa.")
         )
@@ -231,15 +235,6 @@ EDITABLE_FIELDS = {
     "min_band",
     "legal_source",
 }
-
-
-def is_frozen(term: BlocTerm) -> bool:
-    """Whether the year's award rules can no longer change (see ``refuse_if_frozen``)."""
-    try:
-        refuse_if_frozen(term)
-    except ValidationError:
-        return True
-    return False
 
 
 def rules_origin(term: BlocTerm, rules) -> str:
