@@ -30,8 +30,8 @@ from awards.models import (
 from awards.selectors import eligibility_day, holds_on
 from awards.services import meetings as services
 from awards.services.catalogue import effective_rules
-from blocs.models import Agency, LeadershipElection
-from blocs.views import add_service_error
+from blocs.models import LeadershipElection
+from blocs.views import add_service_error, current_members
 from campaigns.models import Period
 
 ACTIONS = ("details", "attendance", "open_voting", "close", "election")
@@ -46,7 +46,7 @@ def _url(name, *args):
 
 
 def _members(term):
-    return list(_member_queryset(term).distinct())
+    return list(current_members(term).distinct())
 
 
 def _meeting_url(term, kind):
@@ -139,7 +139,7 @@ def _handle(request, action, term, kind, meeting, members, present, forms):
         return back
     elif action == "election":
         form = forms["election"] = MeetingElectionForm(
-            request.POST, members=_member_queryset(term), voters=present
+            request.POST, members=current_members(term), voters=present
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -163,12 +163,6 @@ def _handle(request, action, term, kind, meeting, members, present, forms):
                 )
                 return back
     return None
-
-
-def _member_queryset(term):
-    return Agency.objects.filter(
-        memberships__term=term, memberships__left_on__isnull=True
-    ).vietnamese_order()
 
 
 def _context(request, term, access, kind, meeting, members, attendance, present, election, forms):
@@ -286,7 +280,7 @@ def _context(request, term, access, kind, meeting, members, attendance, present,
                 "minutes_number": election.minutes_number,
             }
         context["election_form"] = forms.get("election") or MeetingElectionForm(
-            initial=initial, members=_member_queryset(term), voters=present
+            initial=initial, members=current_members(term), voters=present
         )
     return context
 
