@@ -193,12 +193,15 @@ def answer_appeal(*, appeal: Appeal, upheld: bool, answer: str, new_points=None,
     return appeal
 
 
-def finalize_problem(publication: RankingPublication, now=None) -> str:
-    """Why the ranking cannot be made final yet ("" when it can)."""
+def finalize_problem(publication: RankingPublication, now=None, *, pending=None) -> str:
+    """Why the ranking cannot be made final yet ("" when it can); ``pending`` tells whether an
+    appeal is unanswered when the caller already knows, else it is read."""
     now = now or timezone.now()
     if now < publication.closes_at:
         return _("Chưa hết thời hạn nhận kiến nghị.")
-    if publication.appeals.filter(status=Appeal.Status.PENDING).exists():
+    if pending is None:
+        pending = publication.appeals.filter(status=Appeal.Status.PENDING).exists()
+    if pending:
         return _("Còn kiến nghị chưa được trả lời.")
     return ""
 

@@ -384,3 +384,17 @@ def test_a_refused_appeal_keeps_the_lines_ticked_and_the_points_typed(client, wo
     assert f'name="requested_{own.pk}" value="99"' in page
     assert "Hãy nêu lý do kiến nghị." in page
     assert not Appeal.objects.exists()
+
+
+def test_the_page_tells_the_secretariat_why_the_ranking_is_not_final_yet(client, world):
+    publication = publish(world)
+    appeal_d(world, publication)
+    login(client, world.secretariat)
+    assert "Chưa hết thời hạn nhận kiến nghị." in client.get(url(world)).content.decode()
+    past = timezone.now() - datetime.timedelta(days=10)
+    RankingPublication.objects.filter(pk=publication.pk).update(
+        published_at=past, closes_at=past + datetime.timedelta(days=5)
+    )
+    body = client.get(url(world)).content.decode()
+    assert "Còn kiến nghị chưa được trả lời." in body
+    assert "Chưa hết thời hạn nhận kiến nghị." not in body

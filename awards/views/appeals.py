@@ -108,10 +108,9 @@ def _render(request, term, access, period, *, publish_form=None, appeal_form=Non
     )
     finalize_problem = ""
     if can_manage and publication is not None and not publication.is_final:
-        if any(not a.is_answered for a in appeal_rows):
-            finalize_problem = _("Còn kiến nghị chưa được trả lời.")
-        elif publication.window_open():
-            finalize_problem = _("Chưa hết thời hạn nhận kiến nghị.")
+        finalize_problem = services.finalize_problem(
+            publication, pending=any(not a.is_answered for a in appeal_rows)
+        )
     status = (
         400 if any(f is not None and f.errors for f in (publish_form, appeal_form, answer)) else 200
     )
