@@ -78,6 +78,23 @@ def test_only_the_board_records_a_hold(client, bloc_world, persona):
         assert not EligibilityHold.objects.exists()
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_board_changes_a_hold(client, bloc_world, persona):
+    hold = make_hold(bloc_world)
+    user = bloc_world.personas[persona]
+    if user is not None:
+        client.force_login(user)
+    response = client.post(edit_url(hold), hold_data(bloc_world.d, until="30/06/2026"))
+    hold.refresh_from_db()
+    if persona == "board":
+        assert response.status_code == 302
+        assert hold.until == datetime.date(2026, 6, 30)
+    else:
+        expected = 302 if persona == "anonymous" else 404
+        assert response.status_code == expected
+        assert hold.until is None
+
+
 def test_the_pages_refuse_other_methods(client, bloc_world):
     hold = make_hold(bloc_world)
     client.force_login(bloc_world.board)
