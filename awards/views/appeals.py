@@ -177,7 +177,7 @@ def appeal_submit(request, bloc_code, year, kind):
         any(can_appeal_for(access, i) for i in access.head_agency_ids),
         _("Chỉ thủ trưởng đơn vị thành viên được gửi kiến nghị."),
     )
-    publication = ranking_state_publication(period)
+    publication = _publication(period)
     form = _appeal_form(access, period, request.POST, request.FILES)
     if form is None:
         raise Http404(_("Đơn vị của bạn không có phiếu trong kỳ này."))
@@ -204,7 +204,7 @@ def appeal_submit(request, bloc_code, year, kind):
     return _render(request, term, access, period, appeal_form=form)
 
 
-def ranking_state_publication(period):
+def _publication(period):
     return RankingPublication.objects.filter(period=period).first()
 
 
@@ -246,7 +246,7 @@ def appeal_answer(request, bloc_code, year, kind, appeal_id):
 def ranking_finalize(request, bloc_code, year, kind):
     """The secretariat makes the ranking final now, when it is due."""
     term, access, period = _load(request, bloc_code, year, kind, write=True)
-    publication = ranking_state_publication(period)
+    publication = _publication(period)
     if publication is None:
         messages.error(request, _("Kết quả xếp hạng chưa được công bố."))
     elif publication.is_final:
