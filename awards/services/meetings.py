@@ -187,9 +187,7 @@ def open_voting(*, meeting: ReviewMeeting, by, now=None) -> QuorumCheck:
     if not ranking_is_final(meeting):
         raise ValidationError(_("Kết quả xếp hạng chưa chính thức: chưa thể bỏ phiếu."))
     members = member_ids(meeting.term)
-    present = Attendance.objects.filter(
-        meeting=meeting, present=True, agency_id__in=members
-    ).count()
+    present = present_count(meeting, members)
     quorum = meeting.term.quorum
     met = award_rules.quorum_met(present=present, members=len(members), quorum=quorum)
     check = QuorumCheck(
@@ -231,10 +229,11 @@ def close_meeting(*, meeting: ReviewMeeting, by, now=None) -> ReviewMeeting:
     return meeting
 
 
-def present_count(meeting: ReviewMeeting) -> int:
-    return Attendance.objects.filter(
-        meeting=meeting, present=True, agency_id__in=member_ids(meeting.term)
-    ).count()
+def present_count(meeting: ReviewMeeting, members=None) -> int:
+    """How many current members (``members``, their ids, when already read) are present."""
+    if members is None:
+        members = member_ids(meeting.term)
+    return Attendance.objects.filter(meeting=meeting, present=True, agency_id__in=members).count()
 
 
 @transaction.atomic
