@@ -57,11 +57,13 @@ class AppealForm(forms.Form):
     evidence = forms.FileField(
         label=gettext_lazy("Tài liệu kèm theo (không bắt buộc)"),
         required=False,
-        help_text=gettext_lazy("Định dạng %(allowed)s.") % {"allowed": ALLOWED_LABEL},
     )
 
     def __init__(self, *args, agencies, lines, **kwargs):
         super().__init__(*args, **kwargs)
+        # Filled in per form, in the request's language: ``%`` on a lazy string at import time
+        # would fix it in the language of the process.
+        self.fields["evidence"].help_text = _("Định dạng %(allowed)s.") % {"allowed": ALLOWED_LABEL}
         self.line_rows = list(lines)
         self.fields["agency"].choices = list(agencies)
         self.fields["lines"].choices = [(ln.pk, line_label(ln)) for ln in self.line_rows]
@@ -136,9 +138,7 @@ class AnswerAppealForm(forms.Form):
                 % {"code": row.line.criterion.code},
                 required=False,
                 max_length=20,
-                initial=points_label(row.requested_points)
-                if row.requested_points is not None
-                else "",
+                initial=points_label(row.requested_points),
                 widget=forms.TextInput(
                     attrs={
                         "inputmode": "decimal",

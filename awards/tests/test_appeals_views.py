@@ -398,3 +398,11 @@ def test_the_page_tells_the_secretariat_why_the_ranking_is_not_final_yet(client,
     body = client.get(url(world)).content.decode()
     assert "Còn kiến nghị chưa được trả lời." in body
     assert "Chưa hết thời hạn nhận kiến nghị." not in body
+
+
+@pytest.mark.parametrize(("language", "text"), [("vi", "Định dạng PDF"), ("en", "Format: PDF")])
+def test_the_evidence_hint_is_in_the_readers_language(client, world, language, text):
+    publish(world)
+    login(client, world.member_head)
+    client.cookies["django_language"] = language
+    assert text in client.get(url(world)).content.decode()
