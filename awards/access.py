@@ -6,6 +6,8 @@
   nomination lists: the secretariat (``TermAccess.can_manage``).
 - Appealing: a member head, for its own agency, while the appeal window is open.
 - Voting online: a user of a member agency recorded present, once per agency.
+- Appeals: the secretariat, the deputy and the board see all of them; a member its own.
+- Nomination lists: members see confirmed ones; the secretariat and the board drafts too.
 - Counts of an online ballot: nobody until the chair closes it; then every reader of the term.
 - Eligibility holds: the board of the agency's council.
 """
@@ -36,6 +38,21 @@ def sees_counts(ballot: Ballot) -> bool:
 def voting_agency_ids(access: TermAccess, present_ids) -> list[int]:
     """The reader's own member agencies recorded present: those it may vote for."""
     return sorted(set(access.current_agency_ids) & set(present_ids))
+
+
+def sees_every_appeal(access: TermAccess) -> bool:
+    """The secretariat, the deputy and the board see every appeal; a member its own only."""
+    return access.is_secretariat or access.is_deputy or access.is_board or access.is_admin
+
+
+def sees_draft_nominations(access: TermAccess) -> bool:
+    """Members see a nomination list once confirmed; the secretariat and the board see drafts."""
+    return can_run_meeting(access) or access.is_board or access.is_admin
+
+
+def can_add_award_type(access: TermAccess) -> bool:
+    """A council's own award is added by its board."""
+    return access.is_board or access.is_admin
 
 
 def can_appeal_for(access: TermAccess, agency_id) -> bool:

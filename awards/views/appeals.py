@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from awards.access import can_appeal_for, check_kind
+from awards.access import can_appeal_for, check_kind, sees_every_appeal
 from awards.forms.appeals import AnswerAppealForm, AppealForm, PublishRankingForm
 from awards.models import Appeal, AppealLine, RankingPublication
 from awards.selectors import ranking_state
@@ -27,10 +27,6 @@ def _load(request, bloc_code, year, kind, *, write=False):
     period = get_period_for_term(term, kind)
     period.term = term
     return term, access, period
-
-
-def sees_every_appeal(access) -> bool:
-    return access.is_secretariat or access.is_deputy or access.is_board or access.is_admin
 
 
 def _appeals_for(access, publication):

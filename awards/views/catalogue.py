@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from awards import rules as pure_rules
-from awards.access import can_edit_award_rules
+from awards.access import can_add_award_type, can_edit_award_rules
 from awards.forms.catalogue import AwardRuleForm, AwardTypeForm, share_text
 from awards.models import AwardRule, AwardType
 from awards.selectors import member_ids
@@ -33,7 +33,7 @@ def award_rules(request, bloc_code, year):
     one award at a time, until the year-end meeting opens its voting."""
     term, access = get_term_for_user(request, bloc_code, year)
     editable = can_edit_award_rules(access)
-    can_add_type = editable and (access.is_board or access.is_admin)
+    can_add_type = editable and can_add_award_type(access)
     if request.method == "POST":
         require(editable, str(RULES_DENIED))
         if request.POST.get("action") == "add_type":

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from awards import rules as award_rules
-from awards.access import can_run_meeting, get_meeting_term_for_user
+from awards.access import can_run_meeting, get_meeting_term_for_user, sees_draft_nominations
 from awards.forms.meetings import (
     AttendanceForm,
     MeetingElectionForm,
@@ -252,7 +252,7 @@ def _context(request, term, access, kind, meeting, members, attendance, present,
     nominated = Nomination.objects.filter(nomination_list__term=term).select_related(
         "agency", "nomination_list__award_type"
     )
-    if not (can_run_meeting(access) or access.is_board or access.is_admin):
+    if not sees_draft_nominations(access):
         nominated = nominated.filter(nomination_list__status=NominationList.Status.CONFIRMED)
     lists = {}
     for row in nominated.order_by(

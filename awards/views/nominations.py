@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from awards.access import can_run_meeting
+from awards.access import can_run_meeting, sees_draft_nominations
 from awards.forms.nominations import NominationForm
 from awards.services import nominations as services
 from blocs.access import get_term_for_user, require
@@ -40,7 +40,7 @@ def nominations(request, bloc_code, year):
     manage = can_run_meeting(access)
     if write:
         require(manage, _("Chỉ thư ký khối lập và chốt danh sách đề nghị khen thưởng."))
-    sees_drafts = manage or access.is_board or access.is_admin
+    sees_drafts = sees_draft_nominations(access)
     entries = services.lists_for(term, confirmed_only=not sees_drafts)
     posted = None
     if write:
