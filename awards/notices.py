@@ -5,10 +5,24 @@ period as ``period_kind`` and a deadline as ``deadline`` (an ISO datetime), writ
 reader's language and time zone when the message is read (``campaigns.notices.prepare``).
 """
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from awards.models import Appeal
 from blocs.notices import Delivery, Kind, register
-from campaigns.notices import prepare
+from campaigns import notices as campaign_notices
+
+
+def prepare(params: dict) -> dict:
+    """Write a period, a deadline, an appeal's answer and an empty list in the reader's language."""
+    params = campaign_notices.prepare(params)
+    if params.get("status") in Appeal.Status.values:
+        params["outcome"] = str(Appeal.Status(params["status"]).label)
+    for key in ("elected", "agencies"):
+        if key in params and not params[key]:
+            params[key] = gettext("không có")
+    return params
+
 
 RANKING_PROVISIONAL = "awards.ranking_provisional"
 APPEAL_RECEIVED = "awards.appeal_received"

@@ -10,15 +10,14 @@ the chair closes the round (``awards.access.sees_counts``).
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import notices, selectors
 from awards import rules as award_rules
+from awards import selectors
 from awards.models import AwardRule, AwardType, Ballot, BallotCandidate, BallotReceipt
-from blocs.services.notifications import notify, people_of
+from awards.services import notifications
 from campaigns.models import Period
 
 # Why an agency of the ranking is not a candidate, as the ballot page says it.
@@ -190,7 +189,7 @@ def open_ballot(
         for i, (agency_id, rank) in enumerate(candidates, start=1)
     )
     if mode == Ballot.Mode.ONLINE:
-        _notify_opened(ballot, by=by)
+        notifications.ballot_opened(ballot=ballot, by=by)
     return ballot
 
 
@@ -312,7 +311,7 @@ def _close(ballot: Ballot, *, by) -> Ballot:
     ballot.closed_by = by
     ballot.full_clean()
     ballot.save()
-    _notify_results(ballot, result, by=by)
+    notifications.ballot_results(ballot=ballot, elected_ids=result.elected, by=by)
     return ballot
 
 
@@ -372,46 +371,4 @@ def open_second_round(*, ballot, mode, by) -> Ballot:
         round=ballot.round + 1,
         candidate_ids=list(result.second_round),
         seats=result.second_round_seats,
-    )
-
-
-def _params(ballot: Ballot, **more) -> dict:
-    term = ballot.meeting.term
-    return {
-        "bloc": term.bloc.name,
-        "year": term.year,
-        "period_kind": ballot.meeting.period_kind,
-        "award": ballot.award_type.name,
-        "round": ballot.round,
-        **more,
-    }
-
-
-def _url(ballot: Ballot, name="awards:ballot_detail") -> str:
-    term = ballot.meeting.term
-    return reverse(name, args=[term.bloc.code, term.year, ballot.meeting.period_kind, ballot.pk])
-
-
-def _notify_opened(ballot: Ballot, *, by) -> int:
-    present = selectors.present_agency_ids(ballot.meeting)
-    return notify(
-        recipients=people_of(present),
-        kind=notices.BALLOT_OPENED,
-        params=_params(ballot),
-        url=_url(ballot, "awards:ballot_vote"),
-        key=f"awards.ballot_opened:{ballot.pk}",
-        by=by,
-    )
-
-
-def _notify_results(ballot: Ballot, result, *, by) -> int:
-    names = selectors.agency_names(result.elected)
-    elected = ", ".join(names[i] for i in result.elected) or _("không có")
-    return notify(
-        recipients=people_of(selectors.member_ids(ballot.meeting.term)),
-        kind=notices.BALLOT_RESULTS,
-        params=_params(ballot, elected=elected),
-        url=_url(ballot),
-        key=f"awards.ballot_results:{ballot.pk}",
-        by=by,
     )

@@ -8,12 +8,11 @@ agencies on that award's list (the Government flag: Luật Thi đua, khen thư�
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import notices, selectors
 from awards import rules as award_rules
+from awards import selectors
 from awards.models import (
     AwardRule,
     BallotCandidate,
@@ -21,8 +20,8 @@ from awards.models import (
     NominationList,
     ReviewMeeting,
 )
+from awards.services import notifications
 from blocs.history import delete_with_history, record_by
-from blocs.services.notifications import notify, people_of
 
 ELECTED_OUTCOMES = (award_rules.ELECTED, award_rules.WOMEN_PREFERRED)
 
@@ -188,18 +187,8 @@ def confirm_nominations(*, term, award_type, by, agency_ids=None) -> NominationL
     nomination_list.confirmed_by = by
     nomination_list.full_clean()
     record_by(nomination_list, by).save()
-    names = selectors.agency_names(agency_ids)
-    notify(
-        recipients=people_of(selectors.member_ids(term)),
-        kind=notices.NOMINATIONS_CONFIRMED,
-        params={
-            "bloc": term.bloc.name,
-            "year": term.year,
-            "award": award_type.name,
-            "agencies": ", ".join(names[i] for i in agency_ids) or _("không có"),
-        },
-        url=reverse("awards:nominations", args=[term.bloc.code, term.year]),
-        by=by,
+    notifications.nominations_confirmed(
+        nomination_list=nomination_list, agency_ids=agency_ids, by=by
     )
     return nomination_list
 

@@ -8,13 +8,16 @@ from django.urls import reverse
 
 from awards import notices
 from awards.models import Appeal, RankingPublication
-from awards.selectors import member_ids
+from awards.selectors import agency_names, member_ids, present_agency_ids
 from blocs.services.notifications import notify, people_of
 
 
+def _term_params(term, **more) -> dict:
+    return {"bloc": term.bloc.name, "year": term.year, **more}
+
+
 def _period_params(period, **more) -> dict:
-    term = period.term
-    return {"bloc": term.bloc.name, "year": term.year, "period_kind": period.kind, **more}
+    return _term_params(period.term, period_kind=period.kind, **more)
 
 
 def appeals_url(period) -> str:
@@ -61,7 +64,8 @@ def appeal_answered(*, appeal: Appeal, by=None) -> int:
             period,
             agency=appeal.agency.name,
             number=appeal.number,
-            outcome=str(appeal.get_status_display()),
+            # Written as "chấp nhận" or "không chấp nhận" in the reader's language.
+            status=appeal.status,
             answer=appeal.answer,
         ),
         url=appeals_url(period),
@@ -79,4 +83,61 @@ def ranking_final(*, publication: RankingPublication) -> int:
         params=_period_params(period),
         url=appeals_url(period),
         key=f"ranking-final:{publication.pk}",
+    )
+
+
+def _ballot_params(ballot, **more) -> dict:
+    return _term_params(
+        ballot.meeting.term,
+        period_kind=ballot.meeting.period_kind,
+        award=ballot.award_type.name,
+        round=ballot.round,
+        **more,
+    )
+
+
+def _ballot_url(ballot, name="awards:ballot_detail") -> str:
+    term = ballot.meeting.term
+    return reverse(name, args=[term.bloc.code, term.year, ballot.meeting.period_kind, ballot.pk])
+
+
+def ballot_opened(*, ballot, by=None) -> int:
+    """Tell the present agencies' people that an online round is open, with its vote page."""
+    return notify(
+        recipients=people_of(present_agency_ids(ballot.meeting)),
+        kind=notices.BALLOT_OPENED,
+        params=_ballot_params(ballot),
+        url=_ballot_url(ballot, "awards:ballot_vote"),
+        key=f"awards.ballot_opened:{ballot.pk}",
+        by=by,
+    )
+
+
+def ballot_results(*, ballot, elected_ids, by=None) -> int:
+    """Tell every member's people who a closed round elected (nobody is written as such)."""
+    names = agency_names(elected_ids)
+    return notify(
+        recipients=people_of(member_ids(ballot.meeting.term)),
+        kind=notices.BALLOT_RESULTS,
+        params=_ballot_params(ballot, elected=", ".join(names[i] for i in elected_ids)),
+        url=_ballot_url(ballot),
+        key=f"awards.ballot_results:{ballot.pk}",
+        by=by,
+    )
+
+
+def nominations_confirmed(*, nomination_list, agency_ids, by=None) -> int:
+    """Tell every member's people the agencies a confirmed list proposes."""
+    term = nomination_list.term
+    names = agency_names(agency_ids)
+    return notify(
+        recipients=people_of(member_ids(term)),
+        kind=notices.NOMINATIONS_CONFIRMED,
+        params=_term_params(
+            term,
+            award=nomination_list.award_type.name,
+            agencies=", ".join(names[i] for i in agency_ids),
+        ),
+        url=reverse("awards:nominations", args=[term.bloc.code, term.year]),
+        by=by,
     )
