@@ -55,8 +55,7 @@ class ReviewMeeting(models.Model):
     board_representative = models.CharField(
         _("đại diện Ban Thi đua – Khen thưởng"), max_length=255, blank=True
     )
-    # The quorum the meeting opened voting under, kept as it was then.
-    quorum = models.DecimalField(_("tỷ lệ có mặt tối thiểu"), null=True, blank=True, **SHARE)
+    # The quorum voting opened under is kept on the met ``QuorumCheck`` row, with its numbers.
     opened_at = models.DateTimeField(_("mở bỏ phiếu lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -205,9 +205,8 @@ def open_voting(*, meeting: ReviewMeeting, by, now=None) -> QuorumCheck:
         materialise_rules(term=meeting.term, by=by)
         meeting.status = ReviewMeeting.Status.VOTING
         meeting.opened_at = now or timezone.now()
-        meeting.quorum = quorum
         meeting.full_clean()
-        record_by(meeting, by).save(update_fields=["status", "opened_at", "quorum"])
+        record_by(meeting, by).save(update_fields=["status", "opened_at"])
     return check
 
 

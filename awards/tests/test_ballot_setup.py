@@ -59,7 +59,6 @@ def build_meeting_world(council, *, members=12, present=None, final=True):
         held_at=now,
         place="Hội trường tỉnh",
         chair="Ông Chủ Trì",
-        quorum=Decimal("0.667"),
     )
     count = members - 1 if present is None else present
     for i, agency in enumerate(world.agencies):

@@ -5,8 +5,6 @@ campaigns cannot import awards: ``awards.apps`` registers ``awards.selectors.mee
 Only the closed first round of the term's leading-unit award counts.
 """
 
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,7 +56,6 @@ def meeting(world, kind=Period.Kind.ANNUAL):
             "held_at": timezone.now(),
             "place": "Hội trường tỉnh",
             "chair": "Ông Chủ Trì",
-            "quorum": Decimal("0.667"),
         },
     )[0]
 

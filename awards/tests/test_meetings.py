@@ -143,7 +143,7 @@ def test_eight_or_more_of_twelve_open_voting_and_freeze_the_rules(council, prese
     meeting.refresh_from_db()
     assert meeting.status == ReviewMeeting.Status.VOTING
     assert meeting.opened_at is not None
-    assert meeting.quorum == Decimal("0.667")
+    assert check.quorum == Decimal("0.667")
     assert AwardRule.objects.filter(term=w.term).exists()
 
 
