@@ -4,24 +4,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards.services.appeals import MAX_APPEAL_DAYS
 from campaigns.evidence import ALLOWED_LABEL, check_upload
+from campaigns.forms.rules import appeal_days_field
 from campaigns.services.points import points_label
 
 
 class PublishRankingForm(forms.Form):
-    appeal_days = forms.IntegerField(
-        label=gettext_lazy("Số ngày nhận kiến nghị"),
-        min_value=1,
-        max_value=MAX_APPEAL_DAYS,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": gettext_lazy("Hãy nhập số ngày nhận kiến nghị, từ 1 đến 60."),
-            "invalid": gettext_lazy("Số ngày nhận kiến nghị phải là số nguyên, từ 1 đến 60."),
-            "min_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
-            "max_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
-        },
-    )
+    appeal_days = appeal_days_field(label=gettext_lazy("Số ngày nhận kiến nghị"))
 
 
 def line_label(line) -> str:

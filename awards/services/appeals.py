@@ -26,8 +26,6 @@ from campaigns.models import APPEAL_DAYS_MAX, Period, ScoreLine, rules_for
 from campaigns.services.points import validate_points
 from campaigns.services.review import amend_agreed_after_appeal
 
-MAX_APPEAL_DAYS = APPEAL_DAYS_MAX
-
 
 @transaction.atomic
 def publish_ranking(*, period: Period, by, appeal_days=None, now=None) -> RankingPublication:
@@ -39,11 +37,11 @@ def publish_ranking(*, period: Period, by, appeal_days=None, now=None) -> Rankin
         raise ValidationError(_("Kết quả xếp hạng của kỳ này đã được công bố."))
     if appeal_days is None:
         appeal_days = rules_for(period.term).appeal_days
-    if not 1 <= int(appeal_days) <= MAX_APPEAL_DAYS:
+    if not 1 <= int(appeal_days) <= APPEAL_DAYS_MAX:
         raise ValidationError(
             {
                 "appeal_days": _("Số ngày nhận kiến nghị phải từ 1 đến %(max)s.")
-                % {"max": MAX_APPEAL_DAYS}
+                % {"max": APPEAL_DAYS_MAX}
             }
         )
     now = now or timezone.now()

@@ -40,6 +40,23 @@ class TypedDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+def appeal_days_field(**kwargs) -> forms.IntegerField:
+    """The days members have to appeal a published ranking: 1 to ``APPEAL_DAYS_MAX`` (60, which
+    the messages name)."""
+    return forms.IntegerField(
+        min_value=1,
+        max_value=APPEAL_DAYS_MAX,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": gettext_lazy("Hãy nhập số ngày nhận kiến nghị, từ 1 đến 60."),
+            "invalid": gettext_lazy("Số ngày nhận kiến nghị phải là số nguyên, từ 1 đến 60."),
+            "min_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
+            "max_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
+        },
+        **kwargs,
+    )
+
+
 class RulesForm(forms.Form):
     """Bands (label and minimum, highest first), tie-break order, score step, quorum and the
     appeal window."""
@@ -85,20 +102,11 @@ class RulesForm(forms.Form):
         },
     )
 
-    appeal_days = forms.IntegerField(
+    appeal_days = appeal_days_field(
         label=gettext_lazy("Số ngày nhận kiến nghị sau khi công bố kết quả"),
-        min_value=1,
-        max_value=APPEAL_DAYS_MAX,
         help_text=gettext_lazy(
             "Sau khi công bố kết quả tạm thời, thành viên có bấy nhiêu ngày để kiến nghị."
         ),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": gettext_lazy("Hãy nhập số ngày nhận kiến nghị, từ 1 đến 60."),
-            "invalid": gettext_lazy("Số ngày nhận kiến nghị phải là số nguyên, từ 1 đến 60."),
-            "min_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
-            "max_value": gettext_lazy("Số ngày nhận kiến nghị phải từ 1 đến 60."),
-        },
     )
 
     def __init__(self, data=None, *args, bands, **kwargs):
