@@ -162,7 +162,7 @@ class RotationSlotInline(admin.TabularInline):
 
 @admin.register(Bloc)
 class BlocAdmin(FoldedSearchMixin, AuditedAdmin):
-    list_display = ("name", "code", "council", "doc_abbreviation", "active")
+    list_display = ("name", "code", "council", "doc_abbreviation", "document_profile", "active")
     list_filter = ("council", "active")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}

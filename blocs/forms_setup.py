@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from blocs.forms import AgencyChoiceField, LeadershipForm, place_in_order
-from blocs.models import Agency, Bloc, BlocTerm, Council
+from blocs.models import Agency, Bloc, BlocTerm, Council, DocumentProfile
 from blocs.services.setup import MIN_SETUP_MEMBERS, NewAgency
 
 # Rows for agencies typed in on the page; more can be loaded later with the Excel import.
@@ -78,6 +78,12 @@ class BlocCreateForm(forms.Form):
         initial="KTĐ",
         error_messages={"required": _("Hãy nhập ký hiệu trên văn bản, ví dụ KTĐ.")},
         help_text=_("Phần sau dấu gạch trong số văn bản, ví dụ KTĐ trong 07/BC-KTĐ."),
+    )
+    document_profile = forms.ChoiceField(
+        label=_("Thể thức văn bản của khối"),
+        choices=[("", _("Theo cơ quan khối trưởng của năm")), *DocumentProfile.choices],
+        required=False,
+        help_text=Bloc._meta.get_field("document_profile").help_text,
     )
 
     def __init__(self, *args, councils, agencies, **kwargs):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blocs.history import AuditTrail
-from blocs.models import BlocTerm
+from blocs.models import Agency, BlocTerm, DocumentProfile
+from campaigns.models import Period
 
 # Unambiguous letters and digits for codes read aloud or typed from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -44,6 +45,11 @@ class Document(models.Model):
         help_text=_("Làm từ dữ liệu chưa chốt: không số, không chữ ký, in chữ DỰ THẢO."),
     )
     type_code = models.CharField(_("ký hiệu loại văn bản"), max_length=10)
+    # The layout in force when it was asked for: a later change of layout or leader never
+    # changes how an issued document is named.
+    layout = models.CharField(
+        _("thể thức"), max_length=10, choices=DocumentProfile.choices, default=DocumentProfile.STATE
+    )
     title = models.CharField(_("trích yếu"), max_length=255)
     params = models.JSONField(_("tham số"), default=dict, blank=True)
     narrative = models.JSONField(_("nội dung do thư ký viết"), default=dict, blank=True)
@@ -51,6 +57,8 @@ class Document(models.Model):
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     file = models.FileField(_("tệp"), upload_to="documents/", blank=True)
+    # The same document as an editable Word copy; the PDF stays the verifiable version.
+    docx_file = models.FileField(_("bản Word"), upload_to="documents/", blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("dung lượng (byte)"), null=True, blank=True)
     pages = models.PositiveSmallIntegerField(_("số trang"), null=True, blank=True)
@@ -75,6 +83,15 @@ class Document(models.Model):
     queued_at = models.DateTimeField(_("đưa vào hàng đợi lúc"), null=True, blank=True)
     task_id = models.CharField(_("mã tác vụ"), max_length=64, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    # A document made again from newer data: the old one keeps its number and still verifies.
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("được thay bằng"),
+    )
 
     objects = DocumentQuerySet.as_manager()
     history = AuditTrail()
@@ -119,7 +136,7 @@ class Document(models.Model):
         """
         number = f"{self.number:02d}" if self.number is not None else "\u2003\u2003"
         abbr = self.term.bloc.doc_abbreviation
-        if self.term.bloc.council.document_profile == "party":
+        if self.layout == DocumentProfile.PARTY:
             return f"Số {number}-{self.type_code}/{abbr}"
         return f"Số: {number}/{self.type_code}-{abbr}"
 
@@ -136,6 +153,10 @@ class Document(models.Model):
         return f"{self.type_code}-{number}-{self.term.bloc.code}-{self.term.year}.pdf"
 
     @property
+    def docx_download_name(self) -> str:
+        return self.download_name.removesuffix(".pdf") + ".docx"
+
+    @property
     def waits_for_queue(self) -> bool:
         """Pending and never taken by the broker: it will be rendered when the queue is back."""
         return self.status == self.Status.PENDING and self.queued_at is None
@@ -143,3 +164,129 @@ class Document(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
+
+
+class ReviewReport(models.Model):
+    """What the secretariat writes in a bloc's half-year or year-end review report.
+
+    Figures and tables come from the data when the document is made; these are the words
+    around them, one text per part of the report's outline. Each save is kept in the history.
+    """
+
+    SECTIONS = ("situation", "results", "shortcomings", "directions", "proposals")
+
+    term = models.ForeignKey(
+        BlocTerm, on_delete=models.PROTECT, related_name="review_reports", verbose_name=_("năm")
+    )
+    period_kind = models.CharField(_("kỳ"), max_length=12, choices=Period.Kind.choices)
+    situation = models.TextField(_("I. Đặc điểm tình hình"), blank=True)
+    results = models.TextField(_("II. Kết quả thực hiện"), blank=True)
+    shortcomings = models.TextField(_("III. Hạn chế, nguyên nhân"), blank=True)
+    directions = models.TextField(_("IV. Phương hướng, nhiệm vụ"), blank=True)
+    proposals = models.TextField(_("V. Kiến nghị, đề xuất"), blank=True)
+    contributions_due = models.DateField(
+        _("hạn gửi báo cáo của đơn vị"),
+        null=True,
+        blank=True,
+        help_text=_("Hạn các đơn vị thành viên gửi báo cáo của mình cho thường trực khối."),
+    )
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người sửa"),
+    )
+
+    history = AuditTrail()
+
+    class Meta:
+        verbose_name = _("nội dung báo cáo sơ kết, tổng kết")
+        verbose_name_plural = _("nội dung báo cáo sơ kết, tổng kết")
+        ordering = ["term", "period_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "period_kind"], name="reports_review_report_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} – {self.get_period_kind_display()}"
+
+    def sections(self) -> dict:
+        return {name: getattr(self, name) for name in self.SECTIONS}
+
+
+class MemberReport(models.Model):
+    """A member agency's own half-year or year-end report, sent to the bloc's secretariat."""
+
+    term = models.ForeignKey(
+        BlocTerm, on_delete=models.PROTECT, related_name="member_reports", verbose_name=_("năm")
+    )
+    period_kind = models.CharField(_("kỳ"), max_length=12, choices=Period.Kind.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="member_reports", verbose_name=_("đơn vị")
+    )
+    text = models.TextField(_("nội dung báo cáo"), blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người gửi"),
+    )
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    history = AuditTrail()
+
+    class Meta:
+        verbose_name = _("báo cáo của đơn vị thành viên")
+        verbose_name_plural = _("báo cáo của đơn vị thành viên")
+        ordering = ["term", "period_kind", "agency__sort_key", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "period_kind", "agency"], name="reports_member_report_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agency} – {self.term} – {self.get_period_kind_display()}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class MemberReportFile(models.Model):
+    """A file attached to a member agency's report."""
+
+    report = models.ForeignKey(
+        MemberReport, on_delete=models.PROTECT, related_name="files", verbose_name=_("báo cáo")
+    )
+    file = models.FileField(_("tệp"), upload_to="member_reports/%Y/")
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("gỡ lúc"), null=True, blank=True)
+
+    history = AuditTrail()
+
+    class Meta:
+        verbose_name = _("tệp kèm báo cáo của đơn vị")
+        verbose_name_plural = _("tệp kèm báo cáo của đơn vị")
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name

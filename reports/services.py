@@ -101,6 +101,8 @@ def request_document(
     commit) or renders it itself (the management command does).
     """
     document_kind = get_kind(kind)
+    if narrative is None and document_kind.narrative is not None:
+        narrative = document_kind.narrative(term, params or {})
     params, narrative = _canonical(params), _canonical(narrative)
     # Lock the term so that two requests never take the same number or both find none waiting.
     BlocTerm.objects.select_for_update().filter(pk=term.pk).first()
@@ -131,6 +133,7 @@ def request_document(
         number=number,
         provisional=provisional,
         type_code=document_kind.type_code,
+        layout=term.document_profile,
         title=str(document_kind.title(term, params)),
         params=params,
         narrative=narrative,
@@ -140,6 +143,23 @@ def request_document(
     document.full_clean()
     record_by(document, by).save()
     return Requested(document, True)
+
+
+@transaction.atomic
+def replace_document(*, document: Document, by=None) -> Requested:
+    """Make a ready document again from today's data, under a new number.
+
+    The old one keeps its number and its file and still verifies, marked as replaced by the
+    new one; the words the secretariat wrote are taken as they stand now.
+    """
+    requested = request_document(
+        term=document.term, kind=document.kind, by=by, params=document.params
+    )
+    new = requested.document
+    if new.pk != document.pk and document.replaced_by_id is None:
+        document.replaced_by = new
+        record_by(document, by).save(update_fields=["replaced_by"])
+    return requested
 
 
 @transaction.atomic
@@ -241,7 +261,7 @@ def document_context(document: Document) -> dict:
         "term": term,
         "bloc": term.bloc,
         "council": council,
-        "profile": council.document_profile,
+        "profile": document.layout,
         "place_date": f"{council.province}, {vietnamese_date(issued)}",
         "leader": leader,
         "deputy": term.deputy,

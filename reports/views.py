@@ -140,9 +140,7 @@ def document_rerender(request, document_id):
     kind = KINDS.get(document.kind)
     require(bool(kind and kind.can_request(access)))
     if document.status == Document.Status.READY:
-        requested = services.request_document(
-            term=document.term, kind=document.kind, by=request.user, params=document.params
-        )
+        requested = services.replace_document(document=document, by=request.user)
         if requested.created:
             messages.info(
                 request,
@@ -162,7 +160,7 @@ def document_rerender(request, document_id):
 def verify(request, code):
     """Public: say what a document is, when it was made, and whether an uploaded copy matches."""
     document = (
-        Document.objects.select_related("term__bloc__council")
+        Document.objects.select_related("term__bloc__council", "replaced_by__term__bloc")
         .filter(verification_code=code.strip().upper())
         .first()
     )

@@ -208,6 +208,18 @@ class Bloc(models.Model):
         default="KTĐ",
         help_text=_("Phần sau dấu gạch trong số văn bản, ví dụ KTĐ trong 07/BC-KTĐ."),
     )
+    # Empty: the layout of the year's leader agency, which issues the bloc's documents.
+    document_profile = models.CharField(
+        _("thể thức văn bản của khối"),
+        max_length=10,
+        choices=DocumentProfile.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Để trống thì theo cơ quan khối trưởng của năm: cơ quan Đảng dùng thể thức Đảng "
+            "(Hướng dẫn 36-HD/VPTW), cơ quan khác dùng thể thức Nghị định 30/2020/NĐ-CP."
+        ),
+    )
     active = models.BooleanField(_("đang hoạt động"), default=True)
 
     objects = BlocQuerySet.as_manager()

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from blocs.history import AuditTrail
-from blocs.models.organisations import Agency, Bloc
+from blocs.models.organisations import Agency, Bloc, DocumentProfile
 
 __all__ = [
     "BlocTerm",
@@ -101,6 +101,23 @@ class BlocTerm(models.Model):
     @property
     def is_closed(self):
         return self.status == self.Status.CLOSED
+
+    @property
+    def document_profile(self) -> str:
+        """The layout of the year's documents: the bloc's own choice, else its issuer's.
+
+        The leader agency issues the bloc's documents, so a Party leader agency uses the Party
+        layout (Hướng dẫn 36-HD/VPTW) and any other the state one (Nghị định 30/2020); a year
+        without a leader falls back on the council's.
+        """
+        if self.bloc.document_profile:
+            return self.bloc.document_profile
+        leader = self.leader
+        if leader is not None:
+            return (
+                DocumentProfile.PARTY if leader.kind == Agency.Kind.PARTY else DocumentProfile.STATE
+            )
+        return self.bloc.council.document_profile
 
     @property
     def council(self):

@@ -37,6 +37,7 @@ def create_bloc(
     name: str,
     established_by: str = "",
     doc_abbreviation: str = "",
+    document_profile: str = "",
     members: list,
     by,
 ) -> Bloc:
@@ -51,6 +52,7 @@ def create_bloc(
         name=name,
         established_by=established_by,
         doc_abbreviation=doc_abbreviation or "KTĐ",
+        document_profile=document_profile,
     )
     bloc.full_clean()
     if len(members) < MIN_SETUP_MEMBERS:

@@ -45,6 +45,7 @@ def bloc_create(request):
                 name=data["name"],
                 established_by=data["established_by"],
                 doc_abbreviation=data["doc_abbreviation"],
+                document_profile=data["document_profile"],
                 members=form.members,
                 by=request.user,
             )

@@ -28,6 +28,12 @@ class DocumentKind:
     is_provisional: Callable = lambda term, params: False
     # Extra checks shown on /verify/<code>: (document) -> list of (label, ok, detail).
     verify_checks: Callable | None = None
+    # The documents of this kind a term can have, when there are several (one per nominee,
+    # say): (term) -> list of (params, label). None: one document per term, without params.
+    variants: Callable | None = None
+    # What the secretariat wrote, taken when the document is asked for so that the document
+    # keeps the words it was made from: (term, params) -> dict. None: nothing written.
+    narrative: Callable | None = None
 
 
 def register(kind: DocumentKind) -> DocumentKind:

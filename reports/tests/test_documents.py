@@ -48,16 +48,45 @@ def test_member_list_renders_in_the_state_layout(
     assert member_list.verification_code in text
 
 
-def test_member_list_renders_in_the_party_layout(member_list, bloc_world):
-    council = bloc_world.council
-    council.document_profile = "party"
-    council.save(update_fields=["document_profile"])
+def test_member_list_renders_in_the_party_layout(term, personas):
+    """A Party leader agency issues the bloc's documents in the Party layout."""
+    from blocs.models import Agency
+
+    Agency.objects.filter(pk=term.leader.pk).update(kind=Agency.Kind.PARTY)
+    term.refresh_from_db()
+    member_list = services.request_document(
+        term=term, kind="member_list", by=personas["secretariat"]
+    ).document
+    assert member_list.layout == "party"
     services.render_document(member_list.pk)
     member_list.refresh_from_db()
     text = pdf_text(member_list.file.path)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
     assert "Số 01-DS/KTĐ" in text
+
+
+def test_the_bloc_may_fix_its_layout_and_an_issued_document_keeps_its_own(term, personas):
+    from blocs.models import Agency, Bloc
+
+    Agency.objects.filter(pk=term.leader.pk).update(kind=Agency.Kind.PARTY)
+    Bloc.objects.filter(pk=term.bloc_id).update(document_profile="state")
+    term = type(term).objects.get(pk=term.pk)
+    first = services.request_document(
+        term=term, kind="member_list", by=personas["secretariat"]
+    ).document
+    assert first.layout == "state"
+    assert first.header_number == "Số: 01/DS-KTĐ"
+    Bloc.objects.filter(pk=term.bloc_id).update(document_profile="")
+    term = type(term).objects.get(pk=term.pk)
+    assert term.document_profile == "party"
+    first.refresh_from_db()
+    assert first.header_number == "Số: 01/DS-KTĐ"
+    services.render_document(first.pk)
+    second = services.request_document(
+        term=term, kind="member_list", by=personas["secretariat"]
+    ).document
+    assert (second.layout, second.header_number) == ("party", "Số 02-DS/KTĐ")
 
 
 def test_queued_documents_render_on_commit_and_number_in_series(

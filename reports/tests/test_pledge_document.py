@@ -3,7 +3,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from blocs.models import Council
+from blocs.models import Bloc
 from campaigns.models import Commitment
 from campaigns.services import pledges as services
 from campaigns.tests.test_pledge_support import COMMITMENTS, make_open
@@ -54,7 +54,7 @@ def signed_world(bloc_world):
 
 @pytest.mark.parametrize("profile", ["state", "party"])
 def test_pledge_document_renders_commitments_and_every_signer(signed_world, profile):
-    Council.objects.filter(pk=signed_world.council.pk).update(document_profile=profile)
+    Bloc.objects.filter(pk=signed_world.term.bloc_id).update(document_profile=profile)
     signed_world.term.refresh_from_db()
     document = _render(signed_world.term)
     text = _text(document)
