@@ -7,6 +7,7 @@ style converts without changes. What Word cannot show degrades: a chart becomes 
 to the PDF, a QR code is left out (its text stays), an unknown tag keeps its text.
 """
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell, _Row
 
 FONT = "Times New Roman"
 CHART_PLACEHOLDER = "(Biểu đồ: xem bản PDF)"
@@ -122,18 +124,30 @@ def _specificity(selector: str) -> tuple[int, int, int] | None:
     return ids, classes, tags
 
 
+@functools.cache
+def _compound(compound: str) -> tuple[str, frozenset, tuple]:
+    """A compound selector's tag ('' for any), classes and ids, parsed once."""
+    tag = re.match(r"[a-zA-Z][\w-]*", compound)
+    classes = frozenset(re.findall(r"\.([\w-]+)", compound))
+    return (tag.group().lower() if tag else ""), classes, tuple(re.findall(r"#([\w-]+)", compound))
+
+
+@functools.cache
+def _parts(selector: str) -> list[str]:
+    return selector.replace(">", " > ").split()
+
+
 def _compound_matches(element, compound: str) -> bool:
-    tag = re.match(r"[a-zA-Z][\w-]*|\*", compound)
-    if tag and tag.group() != "*" and element.tag != tag.group().lower():
+    tag, classes, ids = _compound(compound)
+    if tag and element.tag != tag:
         return False
-    classes = set((element.get("class") or "").split())
-    if not set(re.findall(r"\.([\w-]+)", compound)) <= classes:
+    if classes and not classes <= set((element.get("class") or "").split()):
         return False
-    return all(element.get("id") == i for i in re.findall(r"#([\w-]+)", compound))
+    return all(element.get("id") == i for i in ids)
 
 
 def _matches(element, selector: str) -> bool:
-    parts = selector.replace(">", " > ").split()
+    parts = _parts(selector)
     if not _compound_matches(element, parts[-1]):
         return False
     node, index, child = element, len(parts) - 2, False
@@ -715,15 +729,23 @@ class _Writer:
             _table_borders(table, bordered)
         _cell_margins(table, first_cell[1] if first_cell else {}, box.width)
         widths = _column_widths(grid, columns, box.width)
+        rows = table._tbl.tr_lst
         for i, width in enumerate(widths):
             table.columns[i].width = Pt(width)
+        for tr in rows:
             # Word reads each cell's width; a merged cell adds up those it swallows.
-            for cell in table.columns[i].cells:
-                cell.width = Pt(width)
+            for tc, width in zip(tr.tc_lst, widths, strict=True):
+                tc.width = Pt(width)
+        # python-docx finds a cell by walking the whole table: only merges need that.
+        merges = any(
+            int(td.get("colspan", 1) or 1) > 1 or int(td.get("rowspan", 1) or 1) > 1
+            for _t, _h, cells in grid
+            for td, _s in cells
+        )
         avoid_split = style.get("page-break-inside") == "avoid"
         occupied: set = set()
         for r, (tr_style, header, cells) in enumerate(grid):
-            row = table.rows[r]
+            row = _Row(rows[r], table)
             if header or (r == 0 and cells and all(td.tag == "th" for td, _s in cells)):
                 _row_property(row, "w:tblHeader")
             if avoid_split or tr_style.get("page-break-inside") == "avoid":
@@ -736,9 +758,12 @@ class _Writer:
                     break
                 span = min(int(td.get("colspan", 1) or 1), columns - c)
                 down = min(int(td.get("rowspan", 1) or 1), len(grid) - r)
-                cell = table.cell(r, c)
-                if span > 1 or down > 1:
-                    cell = cell.merge(table.cell(r + down - 1, c + span - 1))
+                if merges:
+                    cell = table.cell(r, c)
+                    if span > 1 or down > 1:
+                        cell = cell.merge(table.cell(r + down - 1, c + span - 1))
+                else:
+                    cell = _Cell(rows[r].tc_lst[c], table)
                 for rr in range(r, r + down):
                     for cc in range(c, c + span):
                         occupied.add((rr, cc))
