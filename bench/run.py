@@ -10,6 +10,7 @@ asserted: the figures are for people to compare.
 import datetime
 import io
 import os
+import resource
 import statistics
 import sys
 import time
@@ -218,6 +219,26 @@ def export(code, year, kind, fmt):
     return run
 
 
+def review_report_bench(term):
+    """The year-end review report of the 14 × 80 bloc, rendered as a warm worker renders it:
+    the same task function, again and again in one process (each run issues a new number)."""
+    from reports import services as documents
+    from reports.models import Document
+
+    def run():
+        requested = documents.request_document(term=term, kind="annual_report")
+        documents.render_document(requested.document.pk)
+
+    run()  # warm: fonts, templates, the signing key
+    median = measure("annual report 14 × 80 (request + render + sign)", run)
+    last = Document.objects.filter(term=term, kind="annual_report").order_by("-id").first()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"  annual report 14 × 80: {last.pages} pages, {last.size / 1024:.0f} KiB, "
+        f"{median / 1000:.2f} s median, process peak RSS {rss:.0f} MiB"
+    )
+
+
 def main():
     setup_test_environment()
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
@@ -251,6 +272,7 @@ def main():
     )
     for fmt in ("json", "csv", "xlsx"):
         measure(f"export_ranking 14 × 80 --format {fmt}", export(WIDE_CODE, 2026, "annual", fmt))
+    review_report_bench(term)
     scaled = Bloc.objects.filter(code__startswith="khoi-mo-rong-").order_by("code").first()
     if scaled and Period.objects.filter(term__bloc=scaled, kind="annual").exists():
         kwargs = {"bloc_code": scaled.code, "year": 2026, "kind": "annual"}

@@ -225,6 +225,17 @@ TASKS_EAGER = CELERY_TASK_ALWAYS_EAGER
 # The public address printed on documents next to their verification code.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Every generated PDF carries a PAdES signature (reports/signing.py) made with this certificate
+# (PEM, the signer's certificate first, then its chain) and private key (PEM, encrypted with the
+# password if one is set). Without both, a self-signed pair is made once under
+# DOCUMENT_SIGNING_DIR/self-signed/ and reused: enough for a demo, not for documents sent out.
+DOCUMENT_SIGNING_CERT = env("DOCUMENT_SIGNING_CERT", default="")
+DOCUMENT_SIGNING_KEY = env("DOCUMENT_SIGNING_KEY", default="")
+DOCUMENT_SIGNING_KEY_PASSWORD = env("DOCUMENT_SIGNING_KEY_PASSWORD", default="")
+DOCUMENT_SIGNING_DIR = Path(env("DOCUMENT_SIGNING_DIR", default=str(BASE_DIR / "var" / "signing")))
+# An RFC 3161 timestamp authority; when set, each signature also gets a trusted time (PAdES B-T).
+DOCUMENT_SIGNING_TSA_URL = env("DOCUMENT_SIGNING_TSA_URL", default="")
+
 # The audit trail (blocs/history.py) is read in the admin, never used to rewrite a row: no revert.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -310,5 +321,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # A PDF signed with a certificate this system does not trust is an answer that
+        # reports.signing.signature_status gives, not a fault to log with a traceback.
+        "pyhanko.sign.validation": {"level": "ERROR"},
     },
 }

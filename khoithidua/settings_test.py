@@ -17,3 +17,5 @@ TASKS_EAGER = True
 LANGUAGE_CODE = "vi"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The self-signed signing pair of a test run lives with its files, never in var/.
+DOCUMENT_SIGNING_DIR = Path(tempfile.mkdtemp(prefix="khoithidua-signing-"))

@@ -17,6 +17,7 @@ import io
 import zipfile
 from xml.etree.ElementTree import ParseError
 
+from lxml.etree import XMLSyntaxError
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -41,6 +42,8 @@ UNREADABLE = (
     ValueError,
     TypeError,
     EOFError,
+    # openpyxl parses with lxml when it is installed (python-docx brings it).
+    XMLSyntaxError,
 )
 
 

@@ -1,9 +1,10 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from blocs.access import term_access
+from blocs.access import get_term_for_user, require, term_access
+from campaigns.models import Period
 from reports.kinds import KINDS
-from reports.models import Document
+from reports.models import Document, MemberReportFile
 
 
 def get_document_for_user(request, document_id):
@@ -26,3 +27,68 @@ def can_read_document(access, document) -> bool:
         return False
     kind = KINDS.get(document.kind)
     return not (kind and kind.can_read) or kind.can_read(access, document)
+
+
+# Members' own reports (reports.contributions) ----------------------------------------------------
+#
+# An agency's report is its own draft until it is sent: its people read and write it (write only
+# while the agency is a current member of a year that is not closed). Once sent, the secretariat,
+# the board and administrators read it too; other members never do. The overview of every
+# member's report is for the secretariat and the board; only the secretariat runs it.
+
+
+def sees_every_contribution(access) -> bool:
+    """The secretariat of the year, the board and administrators see every member's report."""
+    return access.is_secretariat or access.is_board or access.is_admin
+
+
+def can_read_member_report(access, *, agency_id, submitted: bool) -> bool:
+    if not access.can_read:
+        return False
+    return agency_id in access.member_agency_ids or (submitted and sees_every_contribution(access))
+
+
+def can_write_member_report(access, agency_id) -> bool:
+    """Heads and officers of a current member agency, on a year that is not closed."""
+    return access.can_draft_for(agency_id)
+
+
+def check_period_kind(kind: str) -> str:
+    if kind not in Period.Kind.values:
+        raise Http404(_("Không có kỳ báo cáo này."))
+    return kind
+
+
+def get_contributions_term_for_user(request, bloc_code, year, kind, *, write=False):
+    """A term whose members' reports the user follows (404 for outsiders, 403 for members);
+    with ``write``, require running the term (the board and a closed year: 403)."""
+    check_period_kind(kind)
+    term, access = get_term_for_user(request, bloc_code, year, write=write)
+    require(
+        sees_every_contribution(access),
+        _("Chỉ thường trực khối và Ban Thi đua – Khen thưởng được xem báo cáo của các đơn vị."),
+    )
+    return term, access
+
+
+def get_member_report_file_for_user(request, bloc_code, year, kind, file_id):
+    """A file of a member's report the user may read (same readers as the report), or 404."""
+    check_period_kind(kind)
+    term, access = get_term_for_user(request, bloc_code, year)
+    attached = (
+        MemberReportFile.objects.select_related("report")
+        .filter(
+            pk=file_id,
+            report__term=term,
+            report__period_kind=kind,
+            withdrawn_at__isnull=True,
+        )
+        .first()
+    )
+    if attached is None or not can_read_member_report(
+        access,
+        agency_id=attached.report.agency_id,
+        submitted=attached.report.submitted_at is not None,
+    ):
+        raise Http404(_("Không tìm thấy tệp."))
+    return attached, access

@@ -442,11 +442,13 @@ def _totals_summary(title: str, rows: list[ChartRow]) -> str:
 # Points per criteria group
 
 
-def group_chart(agencies, groups, values, *, title="") -> SafeString:
+def group_chart(agencies, groups, values, *, title="", segment_values=True) -> SafeString:
     """A stacked bar per agency of its points in each criteria group, with a legend.
 
     ``values[agency_index][group_index]`` is a Decimal or None; bars share one scale, the
     highest total. Negative points (a penalty group) count in the printed total but draw nothing.
+    ``segment_values`` prints each segment's points inside it; a document that prints them in a
+    table leaves them out, as each label costs the PDF renderer noticeable time.
     """
     agencies = [_clean(agency) for agency in agencies]
     groups = [_clean(group) for group in groups]
@@ -499,7 +501,8 @@ def group_chart(agencies, groups, values, *, title="") -> SafeString:
                 continue
             length = bar_width * _fraction(value, scale)
             body.append(_rect(x, bar_top, length, BAR_HEIGHT, fills[column], cls="chart-segment"))
-            body.append(_segment_value(x, length, centre, value))
+            if segment_values:
+                body.append(_segment_value(x, length, centre, value))
             x += length
         body.append(_text(x + 1.2, _baseline(centre, TEXT_SIZE), total_text, cls="chart-value"))
         y += height

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -18,10 +19,12 @@ from blocs.history import record_by
 from blocs.models import AgencyRole, BlocTerm
 from blocs.services.notifications import notify
 from reports import notices
+from reports.docx import html_to_docx
 from reports.kinds import get_kind
 from reports.models import Document
 from reports.qr import qr_svg
-from reports.rendering import render_pdf
+from reports.rendering import html_to_pdf
+from reports.signing import sign_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,11 @@ def _canonical(data) -> dict:
     return json.loads(json.dumps(data or {}, sort_keys=True))
 
 
+def same_params(a, b) -> bool:
+    """Whether two documents were asked for with the same parameters."""
+    return _canonical(a) == _canonical(b)
+
+
 @transaction.atomic
 def request_document(
     *, term: BlocTerm, kind: str, by=None, params=None, narrative=None
@@ -127,13 +135,14 @@ def request_document(
     if not provisional:
         official = Document.objects.filter(term=term, number__isnull=False)
         number = (official.aggregate(n=Max("number"))["n"] or 0) + 1
+    layout = document_kind.layout(term, params) if document_kind.layout else None
     document = Document(
         term=term,
         kind=kind,
         number=number,
         provisional=provisional,
         type_code=document_kind.type_code,
-        layout=term.document_profile,
+        layout=layout or term.document_profile,
         title=str(document_kind.title(term, params)),
         params=params,
         narrative=narrative,
@@ -288,7 +297,18 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
         with translation.override(settings.LANGUAGE_CODE):
             context = document_context(document)
             context.update(kind.build_context(document))
-            pdf, pages = render_pdf(kind.template, context)
+            html = render_to_string(kind.template, context)
+            pdf, pages = html_to_pdf(html)
+            # The Word copy is made from the very HTML the PDF was; a draft is not signed.
+            docx = html_to_docx(html)
+            if not document.provisional:
+                pdf = sign_pdf(
+                    pdf,
+                    reason=gettext("Văn bản %(number)s do hệ thống tạo từ dữ liệu của Khối")
+                    % {"number": document.header_number},
+                    location=document.term.bloc.council.province,
+                    contact=document.verify_address(),
+                )
     except transient_errors():
         document.status = Document.Status.PENDING
         document.save(update_fields=["status"])
@@ -297,22 +317,30 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
         logger.exception("document %s failed", document_id)
         _fail(document, f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=5)}")
         return document
-    store_pdf(document, pdf, pages=pages)
+    store_pdf(document, pdf, pages=pages, docx=docx)
     return document
 
 
-@transaction.atomic
-def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
-    """Save the PDF under a name fixed by the verification code, replacing any earlier one."""
-    relative = f"{document.term.year}/{document.term.bloc.code}/{document.verification_code}.pdf"
-    name = document.file.field.generate_filename(document, relative)
-    storage = document.file.storage
-    old = document.file.name
+def _store(field_file, relative: str, content: bytes) -> None:
+    """Write ``content`` under a fixed name, replacing the file there and the field's old one."""
+    name = field_file.field.generate_filename(field_file.instance, relative)
+    storage = field_file.storage
+    old = field_file.name
     if storage.exists(name):
         storage.delete(name)
     if old and old != name and storage.exists(old):
         storage.delete(old)
-    document.file.save(relative, ContentFile(pdf), save=False)
+    field_file.save(relative, ContentFile(content), save=False)
+
+
+@transaction.atomic
+def store_pdf(document: Document, pdf: bytes, *, pages: int, docx: bytes | None = None) -> Document:
+    """Save the PDF (and its Word copy) under names fixed by the verification code, replacing
+    any earlier ones."""
+    stem = f"{document.term.year}/{document.term.bloc.code}/{document.verification_code}"
+    _store(document.file, f"{stem}.pdf", pdf)
+    if docx is not None:
+        _store(document.docx_file, f"{stem}.docx", docx)
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     document.pages = pages
@@ -320,7 +348,16 @@ def store_pdf(document: Document, pdf: bytes, *, pages: int) -> Document:
     document.finished_at = timezone.now()
     document.error = ""
     document.save(
-        update_fields=["file", "sha256", "size", "pages", "status", "finished_at", "error"]
+        update_fields=[
+            "file",
+            "docx_file",
+            "sha256",
+            "size",
+            "pages",
+            "status",
+            "finished_at",
+            "error",
+        ]
     )
     tell_requester(document)
     return document

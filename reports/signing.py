@@ -7,6 +7,7 @@ there). The /verify page still compares the SHA-256; the signature lets a reader
 without going online.
 """
 
+import asyncio
 import datetime
 import errno
 import functools
@@ -15,6 +16,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -201,8 +203,21 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, contact: str = "") -> by
     tsa_url = settings.DOCUMENT_SIGNING_TSA_URL
     timestamper = _timestamper(tsa_url) if tsa_url else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    output = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(writer)
-    return output.getvalue()
+    pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper)
+    return _outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
+
+
+def _outside_event_loop(work):
+    """Run ``work`` here, or in a thread of its own when this thread runs an event loop.
+
+    pyHanko starts an event loop of its own, which a thread already running one refuses.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def signature_status(pdf: bytes) -> SignatureStatus:
@@ -218,10 +233,13 @@ def signature_status(pdf: bytes) -> SignatureStatus:
         return _unsigned(_("Tệp PDF này không có chữ ký số."))
     embedded_signature = next((s for s in embedded if s.field_name == FIELD_NAME), embedded[0])
     try:
-        status = validate_pdf_signature(
-            embedded_signature,
-            signer_validation_context=_validation_context(),
-            key_usage_settings=_KEY_USAGE,
+        context = _validation_context()
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(
+                embedded_signature,
+                signer_validation_context=context,
+                key_usage_settings=_KEY_USAGE,
+            )
         )
     except Exception:
         # A signature container broken by an edit cannot even be checked.

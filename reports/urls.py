@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_contributions, views_review
 
 app_name = "reports"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("verify/<str:code>", views.verify, name="verify"),
     path(
         "blocs/<slug:bloc_code>/<int:year>/documents/", views.term_documents, name="term_documents"
+    ),
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/documents/all.zip",
+        views.term_documents_zip,
+        name="term_documents_zip",
     ),
     path(
         "blocs/<slug:bloc_code>/<int:year>/documents/request/",
@@ -19,7 +24,35 @@ urlpatterns = [
     path(
         "documents/<int:document_id>/download/", views.document_download, name="document_download"
     ),
+    path("documents/<int:document_id>/docx/", views.document_docx, name="document_docx"),
     path(
         "documents/<int:document_id>/rerender/", views.document_rerender, name="document_rerender"
+    ),
+    # The bloc's half-year or year-end review report, as the secretariat writes it.
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/reports/<str:period_kind>/",
+        views_review.review_report,
+        name="review_report",
+    ),
+    # Members' own half-year and year-end reports.
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/reports/<str:period_kind>/mine/",
+        views_contributions.member_report,
+        name="member_report",
+    ),
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/reports/<str:period_kind>/members/",
+        views_contributions.member_reports,
+        name="member_reports",
+    ),
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/reports/<str:period_kind>/members/<int:report_id>/quote/",
+        views_contributions.member_report_quote,
+        name="member_report_quote",
+    ),
+    path(
+        "blocs/<slug:bloc_code>/<int:year>/reports/<str:period_kind>/files/<int:file_id>/",
+        views_contributions.member_report_file,
+        name="member_report_file",
     ),
 ]

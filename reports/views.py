@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -6,15 +8,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blocs.access import get_term_for_user, require
-from reports import services, tasks
+from campaigns.models import Period
+from reports import archive, services, tasks
 from reports.access import can_read_document, get_document_for_user
 from reports.forms import DocumentRequestForm, VerifyUploadForm
 from reports.kinds import KINDS
 from reports.models import Document
 
 
-def _requestable_kinds(access):
-    return [(k.slug, k.label) for k in KINDS.values() if k.can_request(access)]
+def _requestable(access, term) -> dict:
+    """What the user may ask for on this term: choice value → (label, kind, params).
+
+    A kind with several documents per term (one per meeting, per nominee) offers each of them;
+    such a kind with none yet offers nothing.
+    """
+    out = {}
+    for kind in KINDS.values():
+        if not kind.can_request(access):
+            continue
+        if kind.variants is None:
+            out[kind.slug] = (kind.label, kind.slug, {})
+            continue
+        for params, label in kind.variants(term):
+            value = f"{kind.slug}?{urlencode(sorted(params.items()))}"
+            out[value] = (f"{kind.label}: {label}", kind.slug, params)
+    return out
 
 
 @login_required
@@ -27,7 +45,8 @@ def term_documents(request, bloc_code, year):
         for d in Document.objects.filter(term=term).select_related("requested_by")
         if can_read_document(access, d)
     ]
-    kinds = _requestable_kinds(access)
+    choices = _requestable(access, term)
+    kinds = [(value, label) for value, (label, _slug, _params) in choices.items()]
     return render(
         request,
         "reports/document_list.html",
@@ -36,6 +55,9 @@ def term_documents(request, bloc_code, year):
             "access": access,
             "documents": documents,
             "form": DocumentRequestForm(kinds=kinds) if kinds else None,
+            "review_kinds": Period.Kind.choices
+            if access.can_manage or access.is_board or access.is_admin
+            else [],
         },
     )
 
@@ -44,15 +66,18 @@ def term_documents(request, bloc_code, year):
 @require_POST
 def document_request(request, bloc_code, year):
     term, access = get_term_for_user(request, bloc_code, year)
-    kinds = _requestable_kinds(access)
-    require(bool(kinds), _("Bạn không có quyền yêu cầu tạo văn bản cho khối này."))
+    choices = _requestable(access, term)
+    require(
+        any(kind.can_request(access) for kind in KINDS.values()),
+        _("Bạn không có quyền yêu cầu tạo văn bản cho khối này."),
+    )
+    kinds = [(value, label) for value, (label, _slug, _params) in choices.items()]
     form = DocumentRequestForm(request.POST, kinds=kinds)
     if not form.is_valid():
         messages.error(request, _("Loại văn bản không hợp lệ."))
         return redirect("reports:term_documents", bloc_code=bloc_code, year=year)
-    requested = services.request_document(
-        term=term, kind=form.cleaned_data["kind"], by=request.user
-    )
+    _label, slug, params = choices[form.cleaned_data["kind"]]
+    requested = services.request_document(term=term, kind=slug, by=request.user, params=params)
     _queue_and_tell(request, requested)
     return redirect(requested.document)
 
@@ -129,6 +154,21 @@ def document_download(request, document_id):
 
 
 @login_required
+@require_GET
+def document_docx(request, document_id):
+    """The editable Word copy; the PDF stays the version that verifies."""
+    document, _access = get_document_for_user(request, document_id)
+    if document.status != Document.Status.READY or not document.docx_file:
+        raise Http404(_("Văn bản chưa có bản Word."))
+    return FileResponse(
+        document.docx_file.open("rb"),
+        as_attachment=True,
+        filename=document.docx_download_name,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@login_required
 @require_POST
 def document_rerender(request, document_id):
     """Render again a document that failed or that nobody is rendering any more (its worker
@@ -182,4 +222,18 @@ def verify(request, code):
             "result": result,
             "checks": checks,
         },
+    )
+
+
+@login_required
+@require_GET
+def term_documents_zip(request, bloc_code, year):
+    """Every ready document of the year that the reader may read, with an index, in one zip."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    documents = archive.readable_documents(term, access)
+    return FileResponse(
+        archive.write_archive(term, documents),
+        as_attachment=True,
+        filename=archive.archive_name(term),
+        content_type="application/zip",
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from blocs.access import get_term_for_user, require
 from blocs.history import field_changes
 from campaigns.models import Period
-from reports import review, services
+from reports import contributions, review, services
 from reports.forms_review import ReviewReportForm
 from reports.models import Document, ReviewReport
 from reports.views import _queue, _queue_and_tell
@@ -92,10 +92,14 @@ def review_report(request, bloc_code, year, period_kind):
         form = ReviewReportForm(initial=report.sections())
     period = Period.objects.filter(term=term, kind=period_kind).first()
     documents = Document.objects.filter(term=term, kind=kind).select_related("requested_by")
+    context = contributions.quote_context(
+        term, period_kind, can_quote=access.can_manage, next_url=request.path
+    )
     return render(
         request,
         "reports/review_report.html",
-        {
+        context
+        | {
             "term": term,
             "access": access,
             "period_kind": period_kind,

@@ -46,16 +46,26 @@ PERSONAS = {
     "member_officer": "ubkttu.canbo",
     "administrator": "admin",
 }
-APP_VIEWS = ("khoithidua.views", "blocs.views", "campaigns.views", "awards.views", "reports.views")
+APP_VIEWS = (
+    "khoithidua.views",
+    "blocs.views",
+    "campaigns.views",
+    "awards.views",
+    "reports.views",
+    "reports.views_contributions",
+)
 # GET URLs of the apps that are not pages a person reads, so the crawl need not reach them.
 NOT_PAGES = {
     "healthz": "JSON for monitoring",
     "reports:document_status": "the status fragment the document page polls, checked in it",
+    "reports:term_documents_zip": "a zip of the year's documents, a download",
     "blocs:election_minutes": "the uploaded minutes, a file",
     "campaigns:criteria_template": "a spreadsheet",
     "awards:results_xlsx": "a spreadsheet",
     # No demo appeal attaches a file.
     "awards:appeal_evidence": "the file an appeal attaches, a download",
+    # No demo member report attaches a file.
+    "reports:member_report_file": "the file a member's report attaches, a download",
 }
 # Never followed: leaving the site's pages, or a page checked apart (the admin, below).
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/accounts/logout/")

@@ -47,9 +47,10 @@ from campaigns.services import criteria as criteria_services
 from campaigns.services import pledges as pledge_services
 from campaigns.services import scorecards as scorecard_services
 from campaigns.tests import review_helpers
+from reports import contributions
 from reports import services as report_services
 from reports.kinds import kind_choices
-from reports.models import Document
+from reports.models import Document, ReviewReport
 from tests import fuzzing
 from tests.factories import PASSWORD, AgencyFactory
 from tests.fuzzing import CELLS, JUNK, PDF, UPLOADS, WORDS, Field, choice, file_field, text
@@ -309,6 +310,33 @@ def with_ready_document(w):
 
 def with_failed_document(w):
     w.document = _document(w, Document.Status.FAILED)
+
+
+def with_member_reports(w):
+    """D's half-year report sent with one file; C's still a draft."""
+    w.member_report = contributions.save_member_report(
+        term=w.term,
+        period_kind="semiannual",
+        agency=w.d,
+        by=w.member_head,
+        text="Đơn vị hoàn thành các chỉ tiêu.",
+        uploads=[pdf("bao-cao.pdf")],
+    )
+    contributions.submit_member_report(report=w.member_report, by=w.member_head)
+    w.member_report_file = w.member_report.files.get()
+    contributions.save_member_report(
+        term=w.term, period_kind="semiannual", agency=w.c, by=w.deputy, text="Bản nháp."
+    )
+
+
+def _member_report(w):
+    return {
+        "agency": agencies(w.d, w.c),
+        "text": text("Kết quả thực hiện nhiệm vụ 6 tháng đầu năm."),
+        "files": file_field(lambda: pdf("bao-cao-6-thang.pdf"), more=UPLOADS),
+        "withdraw": choice("", w.member_report_file.pk, more=st.integers().map(str)),
+        "action": choice("save", "submit"),
+    }
 
 
 def with_notification(w):
@@ -1236,6 +1264,53 @@ FORMS = [
         lambda w: [w.document.pk],
         setup=(with_failed_document,),
         variant="failed",
+    ),
+    # Members' own reports.
+    Form(
+        "reports:member_report",
+        "member_officer",
+        in_term("semiannual"),
+        _member_report,
+        (with_member_reports,),
+    ),
+    Form(
+        "reports:member_report",
+        "deputy",
+        in_term("semiannual"),
+        lambda w: {**_member_report(w), "agency": agencies(w.c, w.d)},
+        (with_member_reports,),
+        variant="draft",
+    ),
+    Form(
+        "reports:review_report",
+        "secretariat",
+        in_term("annual"),
+        lambda w: {
+            "action": choice("save", "preview", "issue"),
+            "situation": text("Đoạn đã sửa."),
+            "results": text("Kết quả."),
+            "proposals": text("Kiến nghị."),
+        },
+    ),
+    Form(
+        "reports:member_reports",
+        "secretariat",
+        in_term("semiannual"),
+        lambda w: {
+            "action": choice("due", "remind"),
+            "contributions_due": dates(datetime.date(2026, 7, 10)),
+        },
+        (with_member_reports,),
+    ),
+    Form(
+        "reports:member_report_quote",
+        "secretariat",
+        in_term("semiannual", lambda w: w.member_report.pk),
+        lambda w: {
+            "section": choice("results", *ReviewReport.SECTIONS),
+            "next": choice("/", more=NEXT),
+        },
+        (with_member_reports,),
     ),
     Form(
         "reports:verify",

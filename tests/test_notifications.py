@@ -447,7 +447,7 @@ def test_a_document_ready_or_failed_tells_its_requester(bloc_world, monkeypatch)
     def broken(*args, **kwargs):
         raise ValueError("mẫu văn bản hỏng")
 
-    monkeypatch.setattr(documents, "render_pdf", broken)
+    monkeypatch.setattr(documents, "html_to_pdf", broken)
     failed = documents.request_document(term=w.term, kind="member_list", by=w.board)
     documents.render_document(failed.document.pk)
     [told] = Notification.objects.filter(kind=DOCUMENT_FAILED)

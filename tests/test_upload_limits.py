@@ -155,6 +155,8 @@ FILE_FORMS = {
     # SelfScoreForm's files are evidence, checked by campaigns.evidence.check_upload.
     "campaigns/forms/scoring.py": {"CriteriaImportForm", "SelfScoreForm"},
     "reports/forms.py": {"VerifyUploadForm"},
+    # A member's report attaches evidence-like files, checked by campaigns.evidence.check_upload.
+    "reports/forms_contributions.py": {"MemberReportForm"},
 }
 FILE_FIELDS = {"FileField", "ImageField", "MultipleFileField", "EvidenceFileField"}
 

@@ -34,6 +34,9 @@ class DocumentKind:
     # What the secretariat wrote, taken when the document is asked for so that the document
     # keeps the words it was made from: (term, params) -> dict. None: nothing written.
     narrative: Callable | None = None
+    # The layout of a document issued by someone other than the bloc (a nominee's own report,
+    # in its agency's layout): (term, params) -> "state" | "party". None: the term's layout.
+    layout: Callable | None = None
 
 
 def register(kind: DocumentKind) -> DocumentKind:

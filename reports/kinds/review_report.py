@@ -38,7 +38,8 @@ def _charts(facts: review.ReportFacts) -> dict:
             [ln.name for ln in facts.lines],
             [f"{g.code}. {g.title}" for g in facts.groups],
             [ln.groups for ln in facts.lines],
-            title=gettext("Điểm theo nhóm tiêu chí"),
+            title=gettext("Điểm theo nhóm tiêu chí (số điểm từng nhóm: xem phụ lục)"),
+            segment_values=False,
         )
     if facts.last_year_ranked:
         out["change"] = charts.change_chart(

@@ -44,6 +44,8 @@ MATRIX = [
     ("document_detail", "get", READERS, 200),
     ("document_status", "get", READERS, 200),
     ("document_download", "get", READERS, 200),
+    ("term_documents_zip", "get", READERS, 200),
+    ("document_docx", "get", READERS, 200),
     ("document_request", "post", REQUESTERS, 302),
     # The document is ready, so asking again issues a new one under the next number.
     ("document_rerender", "post", REQUESTERS, 302),
@@ -54,7 +56,7 @@ def url_of(name, document):
     term = document.term
     if name == "verify":
         args = [document.verification_code]
-    elif name in ("term_documents", "document_request"):
+    elif name in ("term_documents", "document_request", "term_documents_zip"):
         args = [term.bloc.code, term.year]
     else:
         args = [document.pk]

@@ -32,6 +32,20 @@ class Command(BaseCommand):
         if term is None:
             raise CommandError(f"no term {bloc_code} {year}")
         params = dict(p.split("=", 1) for p in param)
+        variants = KINDS[kind].variants
+        if variants is not None:
+            # A kind with several documents a year (one per meeting, per nominee): name one.
+            offered = variants(term)
+            chosen = [v for v, _label in offered if {k: str(x) for k, x in v.items()} == params]
+            if not chosen:
+                listed = "; ".join(
+                    " ".join(f"--param {k}={x}" for k, x in v.items()) + f" ({label})"
+                    for v, label in offered
+                )
+                raise CommandError(
+                    f"{kind} needs one of: {listed}" if offered else f"{kind}: nothing to render"
+                )
+            params = chosen[0]
         # Render here, whatever the broker: the command waits for its file. A request already
         # in progress is joined; if a worker holds it, wait for the worker.
         document = services.request_document(term=term, kind=kind, params=params).document

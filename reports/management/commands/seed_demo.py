@@ -6,6 +6,7 @@ from blocs.services.notifications import without_mail
 from campaigns.demo import pledges as pledges_demo
 from campaigns.demo import review as review_demo
 from campaigns.demo import scoring as scoring_demo
+from reports import demo as reports_demo
 
 
 class Command(BaseCommand):
@@ -38,7 +39,13 @@ class Command(BaseCommand):
 
     def app_seeds(self):
         """Each app's demo data, lowest app first (blocs → campaigns → awards → reports)."""
-        return [pledges_demo.seed, scoring_demo.seed, review_demo.seed, awards_demo.seed]
+        return [
+            pledges_demo.seed,
+            scoring_demo.seed,
+            review_demo.seed,
+            awards_demo.seed,
+            reports_demo.seed,
+        ]
 
     def app_scales(self):
         return [pledges_demo.seed_scale, scoring_demo.seed_scale, review_demo.seed_scale]
