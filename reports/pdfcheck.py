@@ -567,6 +567,13 @@ def _check_date(pages) -> Finding:
 
 def _check_page_numbers(pages) -> Finding:
     problems, measured = [], []
+    # The text block's centre, from the body of every page of the same width: a short last
+    # page's lines say nothing of where the block is.
+    extents: dict[int, list] = {}
+    for p in pages:
+        for s in p.segments:
+            extents.setdefault(round(p.width), []).append((s.x0, s.x1))
+    blocks = {w: (min(e[0] for e in xs) + max(e[1] for e in xs)) / 2 for w, xs in extents.items()}
     for p in pages:
         numbers = [s for s in p.marginal if s.text.isdigit()]
         n = p.index + 1
@@ -582,11 +589,9 @@ def _check_page_numbers(pages) -> Finding:
             problems.append(f"page {n} is numbered {number.text}")
         if not _all_in(number, PAGE_NUMBER_SIZE):
             problems.append(f"the page number on page {n} is {_sizes(number)}, not 13–14 pt")
-        body = [c for s in p.segments for c in s.visible()]
-        if body:
-            centre = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
-        else:
-            centre = (MARGIN_LEFT[0] * MM + p.width - MARGIN_RIGHT[0] * MM) / 2
+        centre = blocks.get(
+            round(p.width), (MARGIN_LEFT[0] * MM + p.width - MARGIN_RIGHT[0] * MM) / 2
+        )
         offset = (number.x0 + number.x1) / 2 - centre
         if abs(offset) > PAGE_NUMBER_CENTRE:
             problems.append(f"the page number on page {n} is {_mm(abs(offset))} off centre")
