@@ -216,7 +216,9 @@ def gather(term: BlocTerm, period_kind: str) -> ReportFacts:
     facts.documents = list(
         Document.objects.filter(
             term=term, status=Document.Status.READY, provisional=False, replaced_by__isnull=True
-        ).order_by("number")
+        )
+        .select_related("term__bloc")
+        .order_by("number")
     )
     facts.next_term = (
         BlocTerm.objects.filter(bloc=term.bloc, year=term.year + 1)

@@ -242,3 +242,21 @@ def test_report_page_queries_are_constant(client, term, personas, django_assert_
     client.force_login(personas["secretariat"])
     with django_assert_max_num_queries(40):
         assert client.get(_url(term)).status_code == 200
+
+
+def test_gathering_the_facts_costs_the_same_whatever_the_documents(term, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost():
+        with CaptureQueriesContext(connection) as queries:
+            facts = review.gather(term, "annual")
+            [d.header_number for d in facts.documents]
+        return len(queries.captured_queries)
+
+    before = cost()
+    for _ in range(3):
+        document = services.request_document(term=term, kind="member_list").document
+        services.render_document(document.pk)
+    assert len(review.gather(term, "annual").documents) == 3
+    assert cost() == before
