@@ -17,10 +17,11 @@ the simplest fraction within half a unit of that precision: 0.667 is two thirds,
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from math import floor
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 PRESENT = "present"
@@ -88,6 +89,15 @@ def _simplest_within(x: Fraction, radius: Fraction) -> Fraction:
         if Fraction(num, den) <= high:
             return Fraction(num, den)
     return x
+
+
+def vote_share_label(votes, base) -> str:
+    """A candidate's votes as a share of the base, as minutes write it: "77,8%" ("" without
+    a base): a tenth of a percent, rounded half up."""
+    if votes is None or not base:
+        return ""
+    value = (Decimal(votes) * 100 / Decimal(base)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return formats.number_format(value, decimal_pos=1, use_l10n=True) + "%"
 
 
 def share_label(value) -> str:

@@ -68,9 +68,7 @@ def _entries(documents) -> list[dict]:
         pdf = f"{folder}{stem}.pdf"
         docx = f"{folder}{stem}.docx" if document.docx_file else ""
         taken.update({pdf, docx} - {""})
-        replaced_by = document.replaced_by
-        if replaced_by is not None and replaced_by.status != Document.Status.READY:
-            replaced_by = None
+        replaced_by = document.replacement
         kind = KINDS.get(document.kind)
         entries.append(
             {
@@ -146,7 +144,7 @@ def write_archive(term, documents) -> tempfile.SpooledTemporaryFile:
             if entry["docx"]:
                 _copy(document.docx_file, archive, entry["docx"])
         index = render_to_string(
-            "reports/archive_index.html",
+            "reports/files/archive_index.html",
             {"term": term, "entries": entries, "draft_folder": DRAFT_FOLDER},
         )
         archive.writestr("index.html", index.encode("utf-8"))

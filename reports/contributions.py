@@ -32,7 +32,7 @@ from campaigns import evidence as evidence_checks
 from campaigns.models import DEADLINE_ZONE, Period
 from reports import notices
 from reports.models import MemberReport, MemberReportFile, ReviewReport
-from reports.review import report_for as report_from_data
+from reports.review import first_draft_of, report_row
 
 # The longest quotation put into the bloc's report: a paragraph, not the whole report.
 QUOTE_MAX_CHARS = 600
@@ -421,21 +421,8 @@ def set_contributions_due(
 
 
 def _review_report(term, period_kind, by) -> ReviewReport:
-    """The period's review report, made empty the first time it is needed."""
-    review = review_report_of(term, period_kind)
-    if review is not None:
-        return review
-    # Its sections start from their first draft, so that a quote adds to it rather than
-    # taking the place of the words drafted from the data.
-    review = report_from_data(term, period_kind)
-    review.updated_by = by
-    try:
-        # Two first saves at once: the database keeps one row and the other uses it.
-        with transaction.atomic():
-            record_by(review, by).save()
-    except IntegrityError:
-        return ReviewReport.objects.get(term=term, period_kind=period_kind)
-    return review
+    """The period's review report, made (with empty sections) the first time it is needed."""
+    return report_row(term, period_kind, by=by)
 
 
 @dataclass(frozen=True)
@@ -504,7 +491,8 @@ def quote_contribution(
             "agency": agency.name,
             "text": quotation(member_report.text),
         }
-    current = getattr(report, section).rstrip()
+    # A section nobody wrote yet shows its first draft: the quote follows it.
+    current = getattr(report, section).rstrip() or first_draft_of(report, section).rstrip()
     setattr(report, section, f"{current}\n\n{paragraph}" if current else paragraph)
     report.updated_by = by
     record_by(report, by).save(update_fields=[section, "updated_by", "updated_at"])

@@ -6,10 +6,12 @@ The documents are asked for through the same service the pages use and queued: a
 with tasks in-process, the seeding itself) renders them. Seeding again asks for nothing twice.
 """
 
+import datetime
+
 from django.db import transaction
-from django.utils import timezone
 
 from blocs.models import AgencyRole, BlocTerm
+from campaigns.demo import vietnam_time
 from campaigns.models import Period
 from reports import review, services, tasks
 from reports.kinds import KINDS
@@ -43,20 +45,25 @@ EDITS = {
 }
 
 CONTRIBUTION = (
-    "Trong {period} năm {year}, {agency} đã hoàn thành các chỉ tiêu đăng ký trong giao ước thi "
+    "Trong {period} {year}, {agency} đã hoàn thành các chỉ tiêu đăng ký trong giao ước thi "
     "đua; triển khai kịp thời các phong trào do Khối phát động, gắn với nhiệm vụ chuyên môn. "
     "Đơn vị đề nghị Khối tiếp tục duy trì việc chấm chéo để các đơn vị học hỏi lẫn nhau."
 )
 
-# The meeting's documents and the reports, in the order a secretariat issues them.
+# The meeting's documents and the reports, in the order a secretariat issues them, with the
+# day each is dated (month, day); the minutes carry their meeting's day.
 ORDER = (
-    "semiannual_report",
-    "review_minutes",
-    "vote_count_minutes",
-    "annual_report",
-    "submission_letter",
-    "achievement_report",
+    ("semiannual_report", (7, 25)),
+    ("review_minutes", None),
+    ("vote_count_minutes", None),
+    ("annual_report", (12, 29)),
+    ("submission_letter", (12, 30)),
+    ("achievement_report", (12, 30)),
 )
+# How a member's report names its period, in the demo's Vietnamese.
+PERIOD_WORDS = {Period.Kind.SEMIANNUAL: "6 tháng đầu năm", Period.Kind.ANNUAL: "năm"}
+# When the members sent their own reports.
+SENT = {Period.Kind.SEMIANNUAL: (7, 15), Period.Kind.ANNUAL: (12, 15)}
 
 
 def _head(agency):
@@ -79,26 +86,30 @@ def _write(term, period_kind, secretariat) -> None:
     members = [
         m.agency for m in term.memberships.select_related("agency").order_by("agency__sort_key")
     ]
-    label = Period.Kind(period_kind).label.lower()
+    label = PERIOD_WORDS[period_kind]
+    month, day = SENT[period_kind]
+    sent = vietnam_time(term.year, month, day, 16, 0)
     for agency in [a for a in members if a != term.leader][:2]:
-        head = _head(agency)
-        MemberReport.objects.get_or_create(
+        report, created = MemberReport.objects.get_or_create(
             term=term,
             period_kind=period_kind,
             agency=agency,
             defaults={
-                "text": CONTRIBUTION.format(period=label, year=term.year, agency=agency.name),
-                "submitted_at": timezone.now(),
-                "submitted_by": head,
+                "text": CONTRIBUTION.format(period=label, year=term.year, agency=agency.name)
             },
         )
+        if created:
+            # Sent when last written: the overview shows it sent on time, not edited after.
+            MemberReport.objects.filter(pk=report.pk).update(
+                submitted_at=sent, submitted_by=_head(agency), updated_at=sent
+            )
 
 
-def _ask(term, kind, params) -> None:
+def _ask(term, kind, params, issued_on) -> None:
     asked = Document.objects.filter(term=term, kind=kind).values_list("params", flat=True)
     if any(services.same_params(params, p) for p in asked):
         return
-    requested = services.request_document(term=term, kind=kind, params=params)
+    requested = services.request_document(term=term, kind=kind, params=params, issued_on=issued_on)
     tasks.queue_render(requested.document.pk)
 
 
@@ -110,10 +121,11 @@ def seed(objects: dict) -> None:
         with transaction.atomic():
             for period_kind in (Period.Kind.SEMIANNUAL, Period.Kind.ANNUAL):
                 _write(term, period_kind, secretariat or objects["admin"])
-        for kind in ORDER:
+        for kind, day in ORDER:
             document_kind = KINDS.get(kind)
             if document_kind is None:
                 continue
+            issued_on = datetime.date(term.year, *day) if day else None
             variants = document_kind.variants(term) if document_kind.variants else [({}, "")]
             for params, _label in variants:
-                _ask(term, kind, params)
+                _ask(term, kind, params, issued_on)

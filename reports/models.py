@@ -23,6 +23,12 @@ class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(term__in=BlocTerm.objects.visible_to(user))
 
+    def issued(self):
+        """Ready, numbered, and not replaced by a newer document that is ready."""
+        return self.filter(status=Document.Status.READY, provisional=False).exclude(
+            replaced_by__status=Document.Status.READY
+        )
+
 
 class Document(models.Model):
     """A generated document: its number in the bloc's yearly series, its file and its proof."""
@@ -151,6 +157,12 @@ class Document(models.Model):
     def download_name(self) -> str:
         number = f"{self.number:02d}" if self.number is not None else "DU-THAO"
         return f"{self.type_code}-{number}-{self.term.bloc.code}-{self.term.year}.pdf"
+
+    @property
+    def replacement(self):
+        """The newer document that replaces this one, once it is ready."""
+        newer = self.replaced_by
+        return newer if newer is not None and newer.status == self.Status.READY else None
 
     @property
     def docx_download_name(self) -> str:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -133,8 +133,19 @@ class ReportFacts:
         return [ln for ln in self.lines if ln.move is not None and ln.move < 0]
 
     @property
-    def last_signature(self):
-        return self.signatures[-1] if self.signatures else None
+    def signed_members(self) -> list:
+        """The signatures of agencies still members (one that left keeps its row in the table)."""
+        current = {a.id for a in self.members}
+        return [s for s in self.signatures if s.agency_id in current]
+
+    @property
+    def proposed_upward(self) -> list:
+        """The confirmed lists of the awards the bloc proposes to a higher level."""
+        return [
+            (award, names)
+            for award, names, confirmed in self.awards
+            if confirmed and award.is_proposed_upward
+        ]
 
 
 def _period_data(term, kind) -> tuple[Period | None, PeriodData | None]:
@@ -156,7 +167,7 @@ def gather(term: BlocTerm, period_kind: str) -> ReportFacts:
         )
         .get(pk=term.pk)
     )
-    members = [m.agency for m in term.memberships.all() if m.left_on is None]
+    members = [m.agency for m in term.memberships.all() if m.is_current]
     facts = ReportFacts(
         term=term,
         period_kind=period_kind,
@@ -166,7 +177,12 @@ def gather(term: BlocTerm, period_kind: str) -> ReportFacts:
         deputy=term.deputy,
     )
     facts.pledge = (
-        Pledge.objects.filter(term=term).exclude(status=Pledge.Status.VOID).order_by("-id").first()
+        # A pledge still being drafted has not been issued to sign: the report says there is none.
+        Pledge.objects.current()
+        .filter(term=term)
+        .exclude(status=Pledge.Status.DRAFT)
+        .order_by("-id")
+        .first()
     )
     if facts.pledge is not None:
         facts.signatures = list(
@@ -214,11 +230,7 @@ def gather(term: BlocTerm, period_kind: str) -> ReportFacts:
                     )
                 )
     facts.documents = list(
-        Document.objects.filter(
-            term=term, status=Document.Status.READY, provisional=False, replaced_by__isnull=True
-        )
-        .select_related("term__bloc")
-        .order_by("number")
+        Document.objects.issued().filter(term=term).select_related("term__bloc").order_by("number")
     )
     facts.next_term = (
         BlocTerm.objects.filter(bloc=term.bloc, year=term.year + 1)
@@ -322,12 +334,12 @@ def _results(f: ReportFacts) -> str:
             _("Khối chưa ban hành giao ước thi đua năm %(year)s.") % {"year": f.term.year}
         )
     else:
-        signed = len(f.signatures)
+        signed = len(f.signed_members)
         sentence = _("Khối có %(signed)s/%(n)s đơn vị ký giao ước thi đua") % {
             "signed": signed,
             "n": n,
         }
-        last = f.last_signature
+        last = f.signed_members[-1] if f.signed_members else None
         if last is not None:
             sentence += _(", chậm nhất là %(agency)s ngày %(day)s") % {
                 "agency": last.agency.name,
@@ -382,16 +394,7 @@ def _results(f: ReportFacts) -> str:
             )
     elif f.period is not None:
         paragraphs.append(_("Chưa có đơn vị nào nộp phiếu chấm điểm trong kỳ."))
-    if f.meeting is not None and f.meeting.held_at:
-        paragraphs.append(
-            _("Hội nghị bình xét của Khối họp ngày %(day)s tại %(place)s.")
-            % {"day": _day(f.meeting.held_at), "place": f.meeting.place or "…"}
-        )
-    for award, names, _confirmed in f.awards:
-        paragraphs.append(
-            _("Khối suy tôn, đề nghị %(award)s: %(names)s.")
-            % {"award": award.name, "names": _names(names)}
-        )
+    # The meeting and the awards have their own parts below, with their figures.
     return "\n\n".join(paragraphs)
 
 
@@ -404,17 +407,17 @@ def _shortcomings(f: ReportFacts) -> str:
             _("Còn %(n)s đơn vị chưa nộp phiếu chấm điểm: %(names)s.")
             % {"n": len(f.unsubmitted), "names": _names(a.name for a in f.unsubmitted)}
         )
+    # Self points against the final total (after the cross-check, agreement and the board).
     over = []
     for line in f.lines:
         own = line.layer_totals.get(layers.SELF)
-        agreed = line.layer_totals.get(layers.AGREED) or line.layer_totals.get(layers.REVIEW)
-        if own is not None and agreed is not None and own > agreed:
-            over.append(own - agreed)
+        if own is not None and own > line.total:
+            over.append(own - line.total)
     if over:
         mean = sum(over, Decimal("0")) / len(over)
         paragraphs.append(
             _(
-                "Điểm tự chấm của %(n)s đơn vị cao hơn điểm sau thẩm định, chênh lệch bình quân "
+                "Điểm tự chấm của %(n)s đơn vị cao hơn tổng điểm cuối cùng, chênh lệch bình quân "
                 "%(gap)s điểm: việc tự đánh giá ở một số đơn vị chưa sát thực tế."
             )
             % {"n": len(over), "gap": points_label(mean.quantize(Decimal("0.01")))}
@@ -452,10 +455,10 @@ def _directions(f: ReportFacts) -> str:
 
 
 def _proposals(f: ReportFacts) -> str:
-    if f.awards:
+    if f.proposed_upward:
         listed = "; ".join(
             _("%(award)s cho %(names)s") % {"award": award.name, "names": _names(names)}
-            for award, names, _confirmed in f.awards
+            for award, names in f.proposed_upward
         )
         return _("Đề nghị Hội đồng Thi đua – Khen thưởng tỉnh xem xét, khen thưởng: %(list)s.") % {
             "list": listed
@@ -499,17 +502,46 @@ def report_for(
     return report
 
 
+def report_row(term: BlocTerm, period_kind: str, *, by) -> ReviewReport:
+    """The saved report, made with empty sections the first time it is needed.
+
+    Empty sections show their first draft until someone writes them (``report_for``), so a row
+    made early (to set the members' deadline, say) never freezes that day's figures. Two first
+    saves at once: the database keeps one row and the other uses it.
+    """
+    report = ReviewReport.objects.filter(term=term, period_kind=period_kind).first()
+    if report is not None:
+        return report
+    report = ReviewReport(term=term, period_kind=period_kind, updated_by=by)
+    try:
+        with transaction.atomic():
+            record_by(report, by).save()
+    except IntegrityError:
+        return ReviewReport.objects.get(term=term, period_kind=period_kind)
+    return report
+
+
+def first_draft_of(report: ReviewReport, section: str) -> str:
+    """A section's text as it stands: what was written, or its first draft from the data."""
+    return getattr(report_for(report.term, report.period_kind), section)
+
+
 @transaction.atomic
 def save_sections(*, term: BlocTerm, period_kind: str, data: dict, by) -> ReviewReport:
-    """Save the sections sent; a section the request did not send keeps its text."""
-    report = (
-        ReviewReport.objects.select_for_update().filter(term=term, period_kind=period_kind).first()
+    """Save the sections sent; a section the request did not send keeps its text.
+
+    A section never written before keeps its first draft, so that the saved report is what
+    the page showed.
+    """
+    shown = report_for(term, period_kind)
+    report = ReviewReport.objects.select_for_update().get(
+        pk=report_row(term, period_kind, by=by).pk
     )
-    if report is None:
-        report = report_for(term, period_kind)
     for name in ReviewReport.SECTIONS:
         if name in data and data[name] is not None:
             setattr(report, name, data[name])
+        elif not getattr(report, name).strip():
+            setattr(report, name, getattr(shown, name))
     report.updated_by = by
     report.full_clean()
     record_by(report, by).save()
@@ -539,5 +571,6 @@ __all__ = [
     "narrative",
     "paragraphs",
     "report_for",
+    "report_row",
     "save_sections",
 ]

@@ -96,7 +96,7 @@ def same_params(a, b) -> bool:
 
 @transaction.atomic
 def request_document(
-    *, term: BlocTerm, kind: str, by=None, params=None, narrative=None
+    *, term: BlocTerm, kind: str, by=None, params=None, narrative=None, issued_on=None
 ) -> Requested:
     """Ask for a document; a repeat of a request still in progress joins it.
 
@@ -115,6 +115,9 @@ def request_document(
     # Lock the term so that two requests never take the same number or both find none waiting.
     BlocTerm.objects.select_for_update().filter(pk=term.pk).first()
     provisional = bool(document_kind.is_provisional(term, params))
+    layout = (document_kind.layout(term, params) if document_kind.layout else None) or (
+        term.document_profile
+    )
     waiting = (
         Document.objects.filter(
             term=term,
@@ -122,6 +125,7 @@ def request_document(
             params=params,
             narrative=narrative,
             provisional=provisional,
+            layout=layout,
             status__in=[*IN_PROGRESS, Document.Status.FAILED],
         )
         .order_by("-id")
@@ -135,40 +139,56 @@ def request_document(
     if not provisional:
         official = Document.objects.filter(term=term, number__isnull=False)
         number = (official.aggregate(n=Max("number"))["n"] or 0) + 1
-    layout = document_kind.layout(term, params) if document_kind.layout else None
     document = Document(
         term=term,
         kind=kind,
         number=number,
         provisional=provisional,
         type_code=document_kind.type_code,
-        layout=layout or term.document_profile,
+        layout=layout,
         title=str(document_kind.title(term, params)),
         params=params,
         narrative=narrative,
         requested_by=by,
-        issued_on=timezone.localdate(),
+        issued_on=issued_on
+        or (document_kind.issued_on(term, params) if document_kind.issued_on else None)
+        or timezone.localdate(),
     )
     document.full_clean()
     record_by(document, by).save()
+    if not provisional:
+        _replace_issued(document, by)
     return Requested(document, True)
+
+
+def _replace_issued(document: Document, by) -> None:
+    """Mark the issued document of the same kind and parameters as replaced by this new one.
+
+    The old one keeps its number and file and still verifies; pages and the report name it as
+    replaced once the new one is ready. A replacement that fails leaves the old one in force.
+    """
+    previous = (
+        Document.objects.issued()
+        .select_for_update(of=("self",))
+        .filter(term=document.term, kind=document.kind, params=document.params)
+        .exclude(pk=document.pk)
+        .order_by("-number")
+        .first()
+    )
+    if previous is not None:
+        previous.replaced_by = document
+        record_by(previous, by).save(update_fields=["replaced_by"])
 
 
 @transaction.atomic
 def replace_document(*, document: Document, by=None) -> Requested:
     """Make a ready document again from today's data, under a new number.
 
-    The old one keeps its number and its file and still verifies, marked as replaced by the
-    new one; the words the secretariat wrote are taken as they stand now.
+    The issued one of the same kind and parameters keeps its number and its file and still
+    verifies, marked as replaced by the new one (``request_document``); the words the
+    secretariat wrote are taken as they stand now.
     """
-    requested = request_document(
-        term=document.term, kind=document.kind, by=by, params=document.params
-    )
-    new = requested.document
-    if new.pk != document.pk and document.replaced_by_id is None:
-        document.replaced_by = new
-        record_by(document, by).save(update_fields=["replaced_by"])
-    return requested
+    return request_document(term=document.term, kind=document.kind, by=by, params=document.params)
 
 
 @transaction.atomic
@@ -300,7 +320,7 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
             html = render_to_string(kind.template, context)
             pdf, pages = html_to_pdf(html)
             # The Word copy is made from the very HTML the PDF was; a draft is not signed.
-            docx = html_to_docx(html)
+            docx = _word_copy(html, document)
             if not document.provisional:
                 pdf = sign_pdf(
                     pdf,
@@ -319,6 +339,15 @@ def render_document(document_id: int, *, force: bool = False, task_id: str = "")
         return document
     store_pdf(document, pdf, pages=pages, docx=docx)
     return document
+
+
+def _word_copy(html: str, document: Document) -> bytes | None:
+    """The Word copy, or None (logged) when it cannot be made: the PDF is issued all the same."""
+    try:
+        return html_to_docx(html)
+    except Exception:
+        logger.exception("document %s: the Word copy could not be made", document.pk)
+        return None
 
 
 def _store(field_file, relative: str, content: bytes) -> None:

@@ -3,7 +3,6 @@ section (saved drafts with their history), a preview in the document's own layou
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext as _
@@ -13,15 +12,10 @@ from blocs.access import get_term_for_user, require
 from blocs.history import field_changes
 from campaigns.models import Period
 from reports import contributions, review, services
+from reports.access import check_period_kind, sees_every_contribution
 from reports.forms_review import ReviewReportForm
 from reports.models import Document, ReviewReport
 from reports.views import _queue, _queue_and_tell
-
-
-def _period_kind(period_kind: str) -> str:
-    if period_kind not in review.KINDS:
-        raise Http404(_("Không có kỳ báo cáo này."))
-    return period_kind
 
 
 def _history(report: ReviewReport) -> list[dict]:
@@ -57,9 +51,9 @@ def _history(report: ReviewReport) -> list[dict]:
 def review_report(request, bloc_code, year, period_kind):
     """Write, preview and issue the review report; the board reads it as it stands."""
     term, access = get_term_for_user(request, bloc_code, year)
-    period_kind = _period_kind(period_kind)
+    period_kind = check_period_kind(period_kind)
     require(
-        access.can_manage or access.is_board or access.is_admin,
+        sees_every_contribution(access),
         _("Chỉ thường trực Khối và Ban Thi đua – Khen thưởng xem được bản thảo báo cáo."),
     )
     kind = review.KINDS[period_kind]
@@ -91,7 +85,9 @@ def review_report(request, bloc_code, year, period_kind):
         report = review.report_for(term, period_kind)
         form = ReviewReportForm(initial=report.sections())
     period = Period.objects.filter(term=term, kind=period_kind).first()
-    documents = Document.objects.filter(term=term, kind=kind).select_related("requested_by")
+    documents = Document.objects.filter(term=term, kind=kind).select_related(
+        "requested_by", "term__bloc"
+    )
     context = contributions.quote_context(
         term, period_kind, can_quote=access.can_manage, next_url=request.path
     )

@@ -29,6 +29,10 @@ SHARE = {
 }
 
 
+# The levels a bloc proposes to the provincial council; a bloc-level award is its own decision.
+PROPOSED_LEVELS = ("national", "provincial")
+
+
 class AwardType(models.Model):
     """An award a bloc's members may be proposed for (for collectives)."""
 
@@ -69,6 +73,11 @@ class AwardType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_proposed_upward(self) -> bool:
+        """Whether the bloc proposes it to a higher level; a bloc-level award is its own."""
+        return self.level in PROPOSED_LEVELS
 
 
 class AwardRule(models.Model):

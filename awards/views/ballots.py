@@ -139,7 +139,7 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
     if shown:
         base = threshold["base"]
         for c in candidates:
-            c.share = round(c.votes * 100 / base, 1) if base else None
+            c.share = award_rules.vote_share_label(c.votes, base)
             c.outcome_label = award_rules.OUTCOME_LABELS.get(c.outcome, "")
     receipts = BallotReceipt.objects.filter(ballot=ballot)
     voted_names = (

@@ -9,14 +9,15 @@ document covers them.
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awards import rules as award_rules
 from awards.models import AwardRule, AwardType, BallotCandidate, Nomination, NominationList
+from awards.models.catalogue import PROPOSED_LEVELS
 from awards.selectors import member_ids
 from awards.services.catalogue import effective_rules
 from awards.services.nominations import ELECTED_OUTCOMES, elected, quota_text, term_meeting
@@ -25,8 +26,6 @@ from campaigns.models import Period, Pledge, PledgeSignature, TitleRegistration
 from campaigns.selectors import load_period
 from reports.kinds.base import DocumentKind, register
 
-# The levels a bloc proposes to the provincial council; a bloc-level award is its own decision.
-PROPOSED_LEVELS = (AwardType.Level.NATIONAL, AwardType.Level.PROVINCIAL)
 # A number left for the issuing agency to write from its own register, as on a paper draft.
 BLANK_NUMBER = "\u2003\u2003"
 # What the agency completes where the system holds no data.
@@ -124,11 +123,7 @@ def _source_phrase(source: str) -> str:
 
 
 def _share(votes, base) -> str:
-    """A vote share as the minutes write it: "77,8%"."""
-    if votes is None or not base:
-        return ""
-    value = (Decimal(votes) * 100 / Decimal(base)).quantize(TENTH, rounding=ROUND_HALF_UP)
-    return formats.number_format(value, decimal_pos=1, use_l10n=True) + "%"
+    return award_rules.vote_share_label(votes, base)
 
 
 def _annual_ranking(term):
@@ -260,7 +255,7 @@ def _proposals(document, members: int, ranked: dict) -> list[dict]:
                     "total": r.row.total if r else None,
                     "band": r.band.label if r and r.band else "",
                     "votes": votes,
-                    "base": base,
+                    "voters": base,
                     "share": _share(votes, base),
                     "round": ballot.round if ballot else None,
                 }
@@ -620,7 +615,7 @@ def _report_context(document):
         )
         vote = {
             "votes": nomination.votes,
-            "base": base,
+            "voters": base,
             "share": _share(nomination.votes, base),
             "round": ballot.round,
             "held_at": timezone.localtime(ballot.meeting.held_at),

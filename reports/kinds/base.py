@@ -31,6 +31,9 @@ class DocumentKind:
     # The documents of this kind a term can have, when there are several (one per nominee,
     # say): (term) -> list of (params, label). None: one document per term, without params.
     variants: Callable | None = None
+    # The day the document is dated, when it is not the day it is asked for (minutes carry
+    # the meeting's day): (term, params) -> date or None.
+    issued_on: Callable | None = None
     # What the secretariat wrote, taken when the document is asked for so that the document
     # keeps the words it was made from: (term, params) -> dict. None: nothing written.
     narrative: Callable | None = None

@@ -8,7 +8,7 @@ link. Minutes of a meeting not yet closed are a draft (DỰ THẢO, no number).
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -71,6 +71,12 @@ def _count_title(term, params):
     }
 
 
+def _issued_on(term, params):
+    """The minutes are dated the day of the meeting they record."""
+    meeting = meeting_for(term, params)
+    return timezone.localdate(meeting.held_at) if meeting and meeting.held_at else None
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -119,10 +125,8 @@ def _committee(meeting) -> dict:
     return {"people": people, "head": head, "members": [p for p in people if p is not head]}
 
 
-def _share(votes, base) -> Decimal | None:
-    if not base:
-        return None
-    return (Decimal(votes) * 100 / Decimal(base)).quantize(TENTH, rounding=ROUND_HALF_UP)
+def _share(votes, base) -> str:
+    return award_rules.vote_share_label(votes, base)
 
 
 @dataclass
@@ -402,6 +406,7 @@ register(
         can_read=_can_read,
         is_provisional=_is_provisional,
         variants=_variants,
+        issued_on=_issued_on,
     )
 )
 
@@ -416,5 +421,6 @@ register(
         can_read=_can_read,
         is_provisional=_is_provisional,
         variants=_variants,
+        issued_on=_issued_on,
     )
 )

@@ -38,7 +38,10 @@ def _charts(facts: review.ReportFacts) -> dict:
             [ln.name for ln in facts.lines],
             [f"{g.code}. {g.title}" for g in facts.groups],
             [ln.groups for ln in facts.lines],
-            title=gettext("Điểm theo nhóm tiêu chí (số điểm từng nhóm: xem phụ lục)"),
+            title=gettext(
+                "Điểm chuẩn theo nhóm tiêu chí, chưa tính điểm thưởng, điểm trừ "
+                "(số điểm từng nhóm: xem phụ lục)"
+            ),
             segment_values=False,
         )
     if facts.last_year_ranked:

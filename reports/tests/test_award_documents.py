@@ -403,7 +403,7 @@ def test_the_report_shows_the_agencys_scores_rank_and_award_outline(confirmed):
     # The flag's outline asks whether the agency led the bloc's movement.
     assert "dẫn đầu phong trào thi đua của Khối" in text
     assert "với 10/11 phiếu (90,9%)" in text
-    assert "Hệ thống chưa ghi nhận hình thức khen thưởng nào" in text
+    assert "Các hình thức khen thưởng đơn vị đã được tặng (năm, hình thức" in text
     assert "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG" in text
     assert f"Lưu: VT, {a.abbreviation}." in text
     history = [row for row in table_rows(document) if row and row[0] == "2026"]

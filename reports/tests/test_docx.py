@@ -177,7 +177,7 @@ def test_a_draft_says_draft_at_the_top_and_keeps_its_landscape_page(bloc_world):
     assert word.paragraphs[0].runs[0].bold
     section = word.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
-    assert near(section.page_width, Mm(297)) and near(section.left_margin, Mm(25))
+    assert near(section.page_width, Mm(297)) and near(section.left_margin, Mm(30))
     issuer, _motto = header_texts(word)
     assert "/BC-KTĐ" in issuer
     assert "KHỐI TRƯỞNG" not in "\n".join(p.text for p in all_paragraphs(word))

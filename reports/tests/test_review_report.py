@@ -40,8 +40,8 @@ def test_first_draft_is_written_from_the_data_in_plain_sentences(demo):
     facts = review.gather(term, "annual")
     draft = review.first_draft(facts)
     assert all(text.strip() for text in draft.values())
-    signed = len(facts.signatures)
-    last = facts.signatures[-1]
+    signed = len(facts.signed_members)
+    last = facts.signed_members[-1]
     expected = (
         f"Khối có {signed}/{len(facts.members)} đơn vị ký giao ước thi đua, chậm nhất là "
         f"{last.agency.name} ngày {review._day(last.signed_at)}."
@@ -50,10 +50,14 @@ def test_first_draft_is_written_from_the_data_in_plain_sentences(demo):
     leader = facts.lines[0]
     assert f"dẫn đầu là {leader.name} với {points_label(leader.total)} điểm" in draft["results"]
     assert f"{term.leader.name} là Khối trưởng" in draft["situation"]
-    # The proposals name the confirmed nominees of each award.
-    for award, names, _confirmed in facts.awards:
+    # The proposals name the confirmed nominees of each award proposed upward, and not the
+    # bloc's own award, which the bloc decides itself.
+    assert facts.proposed_upward
+    for award, names in facts.proposed_upward:
         assert award.name in draft["proposals"]
         assert names[0] in draft["proposals"]
+    own = [award for award, _names, _confirmed in facts.awards if not award.is_proposed_upward]
+    assert own and all(award.name not in draft["proposals"] for award in own)
 
 
 def test_report_figures_equal_export_ranking(demo):
@@ -255,8 +259,11 @@ def test_gathering_the_facts_costs_the_same_whatever_the_documents(term, persona
         return len(queries.captured_queries)
 
     before = cost()
-    for _ in range(3):
-        document = services.request_document(term=term, kind="member_list").document
+    for n in range(3):
+        # Different parameters: three documents in force, none replacing another.
+        document = services.request_document(
+            term=term, kind="member_list", params={"n": n}
+        ).document
         services.render_document(document.pk)
     assert len(review.gather(term, "annual").documents) == 3
     assert cost() == before
