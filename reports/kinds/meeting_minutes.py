@@ -385,7 +385,16 @@ def _count_context(document):
     context = _common(document, meeting)
     # The committee signs side by side, two or three to a row.
     per_row = max(2, min(3, len(context["committee"]["people"])))
+    # The count records the rounds in the order they were counted.
+    counted = sorted(
+        context["rounds"],
+        key=lambda r: (r.ballot.closed_at is None, r.ballot.closed_at or 0, r.ballot.pk),
+    )
+    last = next((r.ballot.closed_at for r in reversed(counted) if r.ballot.closed_at), None)
     context.update(
+        rounds=counted,
+        count_started=context["voting_opened"] or context["started"],
+        count_ended=_clock(last),
         cells_per_row=per_row,
         cell_width=100 // per_row,
         secrecy_note=gettext(
