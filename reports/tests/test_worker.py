@@ -75,3 +75,38 @@ def test_the_worker_tells_the_requester_and_mails_them_through_redis(
     assert wait_for(mailed), f"no mail went out; worker log:\n{log_file.read_text()}"
     log = log_file.read_text()
     assert "send_notification_mail_task" in log and f"To: {requester.email}" in log
+
+
+def test_the_worker_renders_the_demo_years_documents_for_both_blocs(celery_worker_process):
+    """seed_demo queues the 2025 documents of both blocs; the real worker makes every one."""
+    import io
+
+    import pdfplumber
+    from django.core.management import call_command
+
+    from reports.signing import signature_status
+
+    call_command("seed_demo", stdout=io.StringIO())
+    documents = Document.objects.filter(term__year=2025)
+    log_file = celery_worker_process["log"]
+    done = wait_for(lambda: all(d.is_finished for d in documents.all()), timeout=300)
+    assert done, f"documents left unfinished; worker log:\n{log_file.read_text()[-3000:]}"
+    failed = {d.kind: d.error for d in documents if d.status != Document.Status.READY}
+    assert not failed, failed
+    reports = documents.filter(kind__in=["semiannual_report", "annual_report"])
+    assert sorted(reports.values_list("term__bloc__code", "kind")) == [
+        ("khoi-dang", "annual_report"),
+        ("khoi-dang", "semiannual_report"),
+        ("khoi-tong-hop", "annual_report"),
+        ("khoi-tong-hop", "semiannual_report"),
+    ]
+    for report in reports:
+        with report.file.open("rb") as f:
+            data = f.read()
+        assert signature_status(data).intact
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        assert "II. KẾT QUẢ THỰC HIỆN" in text and "V. KIẾN NGHỊ, ĐỀ XUẤT" in text
+        header = "ĐẢNG CỘNG SẢN VIỆT NAM" if report.layout == "party" else "Độc lập - Tự do"
+        assert header in text, report
+        assert report.docx_file
