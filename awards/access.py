@@ -21,9 +21,7 @@ from campaigns.models import Period
 
 
 def can_edit_award_rules(access: TermAccess) -> bool:
-    return not access.term.is_closed and (
-        access.is_secretariat or access.is_board or access.is_admin
-    )
+    return not access.term.is_closed and access.oversees
 
 
 def can_run_meeting(access: TermAccess) -> bool:

@@ -49,6 +49,12 @@ class TermAccess:
         return self.is_admin or self.is_board or bool(self.member_agency_ids)
 
     @property
+    def oversees(self) -> bool:
+        """The year's secretariat, the board and administrators: they follow every member's
+        work and read what is not issued yet (drafts, unsent reports, progress)."""
+        return self.is_secretariat or self.is_board or self.is_admin
+
+    @property
     def can_manage(self) -> bool:
         """Run the term: members, elections, pledge, criteria, cross-checks, agreed scores."""
         return not self.term.is_closed and (self.is_secretariat or self.is_admin)
@@ -56,12 +62,12 @@ class TermAccess:
     @property
     def can_set_leadership(self) -> bool:
         """Change the leader and deputy of a planning or active year."""
-        return not self.term.is_closed and (self.is_secretariat or self.is_board or self.is_admin)
+        return not self.term.is_closed and self.oversees
 
     @property
     def can_import_members(self) -> bool:
         """Load agencies and memberships from an Excel file."""
-        return not self.term.is_closed and (self.is_secretariat or self.is_board or self.is_admin)
+        return not self.term.is_closed and self.oversees
 
     @property
     def can_open_next_year(self) -> bool:

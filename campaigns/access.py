@@ -212,7 +212,7 @@ def get_period_for_user(request, bloc_code, year, kind):
 
 def sees_progress(access: TermAccess) -> bool:
     """The secretariat of the year, the board and administrators follow every member's progress."""
-    return access.is_secretariat or access.is_board or access.is_admin
+    return access.oversees
 
 
 def get_progress_term_for_user(request, bloc_code, year, *, write=False):
@@ -234,6 +234,4 @@ RULES_DENIED = _lazy(
 def can_edit_rules(access: TermAccess) -> bool:
     """The year's rules (bands, tie-breaks, step, quorum, deadlines): the secretariat runs the
     year, the board sets the rules of every bloc; never on a closed year."""
-    return not access.term.is_closed and (
-        access.is_secretariat or access.is_board or access.is_admin
-    )
+    return not access.term.is_closed and access.oversees

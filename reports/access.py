@@ -39,7 +39,7 @@ def can_read_document(access, document) -> bool:
 
 def sees_every_contribution(access) -> bool:
     """The secretariat of the year, the board and administrators see every member's report."""
-    return access.is_secretariat or access.is_board or access.is_admin
+    return access.oversees
 
 
 def can_read_member_report(access, *, agency_id, submitted: bool) -> bool:

@@ -321,7 +321,7 @@ def _letter_context(document):
 
 def _letter_can_read(access, document) -> bool:
     """The board and the secretariat always; the members once it is issued (not a draft)."""
-    if access.is_board or access.is_admin or access.is_secretariat:
+    if access.oversees:
         return True
     return not document.provisional
 
@@ -661,7 +661,7 @@ def _report_context(document):
 
 def _report_can_read(access, document) -> bool:
     """The nominee agency's people, the secretariat and the board; other members never."""
-    if access.is_board or access.is_admin or access.is_secretariat:
+    if access.oversees:
         return True
     return document.params.get("agency") in access.member_agency_ids
 

@@ -89,7 +89,7 @@ def _is_provisional(term, params) -> bool:
 
 def _can_read(access, document) -> bool:
     """The secretariat and the board read the minutes at any time; members once issued."""
-    if access.is_secretariat or access.is_board or access.is_admin:
+    if access.oversees:
         return True
     return not document.provisional
 

@@ -97,7 +97,7 @@ def _provisional_for(kind):
 
 def can_read(access, document) -> bool:
     """Members read the bloc's report once issued; drafts stay with the secretariat and board."""
-    if access.is_secretariat or access.is_board or access.is_admin:
+    if access.oversees:
         return True
     return not document.provisional
 
