@@ -19,6 +19,14 @@ def new_verification_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def number_line(number: str, type_code: str, abbreviation: str, layout: str) -> str:
+    """The number line of a document's header in its layout: "Số: 07/BC-KTĐ" (Nghị định 30)
+    or "Số 07-BC/KTĐ" (Hướng dẫn 36)."""
+    if layout == DocumentProfile.PARTY:
+        return f"Số {number}-{type_code}/{abbreviation}"
+    return f"Số: {number}/{type_code}-{abbreviation}"
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(term__in=BlocTerm.objects.visible_to(user))
@@ -141,10 +149,7 @@ class Document(models.Model):
         A draft leaves the number blank, as a draft on paper does.
         """
         number = f"{self.number:02d}" if self.number is not None else "\u2003\u2003"
-        abbr = self.term.bloc.doc_abbreviation
-        if self.layout == DocumentProfile.PARTY:
-            return f"Số {number}-{self.type_code}/{abbr}"
-        return f"Số: {number}/{self.type_code}-{abbr}"
+        return number_line(number, self.type_code, self.term.bloc.doc_abbreviation, self.layout)
 
     @property
     def number_label(self) -> str:

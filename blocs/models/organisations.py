@@ -128,6 +128,12 @@ class Agency(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def document_profile(self) -> str:
+        """The layout of the documents it issues: a Party body uses the Party one (Hướng dẫn
+        36-HD/VPTW), any other the state one (Nghị định 30/2020/NĐ-CP)."""
+        return DocumentProfile.PARTY if self.kind == self.Kind.PARTY else DocumentProfile.STATE
+
     def clean(self):
         self.name = " ".join(self.name.split())
         self.abbreviation = self.abbreviation.strip().upper()

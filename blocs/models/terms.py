@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from blocs.history import AuditTrail
-from blocs.models.organisations import Agency, Bloc, DocumentProfile
+from blocs.models.organisations import Agency, Bloc
 
 __all__ = [
     "BlocTerm",
@@ -114,9 +114,7 @@ class BlocTerm(models.Model):
             return self.bloc.document_profile
         leader = self.leader
         if leader is not None:
-            return (
-                DocumentProfile.PARTY if leader.kind == Agency.Kind.PARTY else DocumentProfile.STATE
-            )
+            return leader.document_profile
         return self.bloc.council.document_profile
 
     @property

@@ -21,10 +21,11 @@ from awards.models.catalogue import PROPOSED_LEVELS
 from awards.selectors import member_ids
 from awards.services.catalogue import effective_rules
 from awards.services.nominations import ELECTED_OUTCOMES, elected, quota_text, term_meeting
-from blocs.models import Agency, AgencyRole, DocumentProfile, Membership
+from blocs.models import Agency, AgencyRole, Membership
 from campaigns.models import Period, Pledge, PledgeSignature, TitleRegistration
 from campaigns.selectors import load_period
 from reports.kinds.base import DocumentKind, register
+from reports.models import number_line
 
 # A number left for the issuing agency to write from its own register, as on a paper draft.
 BLANK_NUMBER = "\u2003\u2003"
@@ -473,7 +474,7 @@ def _report_layout(term, params) -> str | None:
     agency = Agency.objects.filter(pk=(params or {}).get("agency")).first()
     if agency is None:
         return None
-    return DocumentProfile.PARTY if agency.kind == Agency.Kind.PARTY else DocumentProfile.STATE
+    return agency.document_profile
 
 
 def _report_is_provisional(term, params) -> bool:
@@ -494,9 +495,7 @@ def _header_number(document, agency: Agency) -> str:
     The system keeps the report in the bloc's series (it registers it), but that number is not
     the agency's: printing it under the agency's name would make a number no register holds.
     """
-    if document.layout == DocumentProfile.PARTY:
-        return f"Số {BLANK_NUMBER}-{document.type_code}/{agency.abbreviation}"
-    return f"Số: {BLANK_NUMBER}/{document.type_code}-{agency.abbreviation}"
+    return number_line(BLANK_NUMBER, document.type_code, agency.abbreviation, document.layout)
 
 
 def _history(agency: Agency, term, years: int) -> list[dict]:
