@@ -14,6 +14,7 @@ from reports.access import can_read_document, get_document_for_user
 from reports.forms import DocumentRequestForm, VerifyUploadForm
 from reports.kinds import KINDS
 from reports.models import Document
+from reports.signing import signature_status
 
 
 def _requestable(access, term) -> dict:
@@ -211,7 +212,10 @@ def verify(request, code):
     if request.method == "POST" and form.is_valid():
         result = services.verify_upload(document=document, uploaded=form.cleaned_data["file"])
     kind = KINDS.get(document.kind)
-    checks = kind.verify_checks(document) if kind and kind.verify_checks else []
+    checks = list(kind.verify_checks(document)) if kind and kind.verify_checks else []
+    signature = _signature_check(document)
+    if signature:
+        checks.append(signature)
     return render(
         request,
         "reports/verify.html",
@@ -237,3 +241,18 @@ def term_documents_zip(request, bloc_code, year):
         filename=archive.archive_name(term),
         content_type="application/zip",
     )
+
+
+def _signature_check(document):
+    """The stored PDF's own signature, as a reader would check it; None for an unsigned one
+    (a draft, or a document issued before documents were signed)."""
+    if document.provisional or not document.file:
+        return None
+    with document.file.open("rb") as f:
+        status = signature_status(f.read())
+    if not status.signed:
+        return None
+    detail = status.detail
+    if status.signer:
+        detail = _("%(detail)s Người ký: %(signer)s.") % {"detail": detail, "signer": status.signer}
+    return (_("Chữ ký số trong tệp PDF"), status.valid, detail)

@@ -291,3 +291,30 @@ def test_the_board_may_ask_for_documents_of_a_closed_year(client, bloc_world):
     assert client.post(url, {"kind": "member_list"}).status_code == 302
     client.force_login(bloc_world.last_year_leader)
     assert client.post(url, {"kind": "member_list"}).status_code == 403
+
+
+def test_an_issued_pdf_is_signed_and_the_verify_page_checks_its_signature(client, member_list):
+    from reports.signing import signature_status
+
+    services.render_document(member_list.pk)
+    member_list.refresh_from_db()
+    with member_list.file.open("rb") as f:
+        data = f.read()
+    status = signature_status(data)
+    assert status.valid and status.covers_whole_file, status.detail
+    page = client.get(reverse("reports:verify", args=[member_list.verification_code]))
+    text = page.content.decode()
+    assert "Chữ ký số trong tệp PDF" in text and "alert-success" in text
+    assert status.signer in text
+
+
+def test_a_draft_is_not_signed(term, personas):
+    from reports.signing import signature_status
+
+    draft = services.request_document(
+        term=term, kind="annual_report", by=personas["secretariat"], params={"preview": True}
+    ).document
+    services.render_document(draft.pk)
+    draft.refresh_from_db()
+    with draft.file.open("rb") as f:
+        assert not signature_status(f.read()).signed
