@@ -307,3 +307,39 @@ class MemberReportFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ResultsPublication(models.Model):
+    """A bloc-year's final ranking and decided awards, published on the public results page.
+
+    The secretariat or the board publishes; withdrawing keeps the row (and its history) with
+    ``withdrawn_at`` set, and nothing of the year shows publicly while it is withdrawn.
+    """
+
+    term = models.OneToOneField(
+        BlocTerm,
+        on_delete=models.PROTECT,
+        related_name="results_publication",
+        verbose_name=_("năm"),
+    )
+    published_at = models.DateTimeField(_("công khai lúc"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người công khai"),
+    )
+    withdrawn_at = models.DateTimeField(_("thôi công khai lúc"), null=True, blank=True)
+
+    history = AuditTrail()
+
+    class Meta:
+        verbose_name = _("công khai kết quả")
+        verbose_name_plural = _("công khai kết quả")
+
+    def __str__(self):
+        return _("Công khai kết quả %(term)s") % {"term": self.term}
+
+    @property
+    def is_public(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,5 +1,13 @@
 from awards.models.appeals import Appeal, AppealLine, RankingPublication
 from awards.models.catalogue import AwardRule, AwardType
+from awards.models.dossiers import (
+    AwardDecision,
+    Dossier,
+    DossierAttachment,
+    DossierEvent,
+    DossierVersion,
+    GrantedAward,
+)
 from awards.models.holds import EligibilityHold
 from awards.models.meetings import (
     Attendance,
@@ -15,12 +23,18 @@ __all__ = [
     "Appeal",
     "AppealLine",
     "Attendance",
+    "AwardDecision",
     "AwardRule",
     "AwardType",
     "Ballot",
     "BallotCandidate",
     "BallotReceipt",
+    "Dossier",
+    "DossierAttachment",
+    "DossierEvent",
+    "DossierVersion",
     "EligibilityHold",
+    "GrantedAward",
     "Nomination",
     "NominationList",
     "QuorumCheck",
