@@ -15,7 +15,9 @@ class AwardsConfig(AppConfig):
         from campaigns import selectors as campaign_selectors
         from campaigns.services import agreement
 
-        campaign_selectors.set_meeting_votes_source(selectors.meeting_votes)
+        campaign_selectors.set_meeting_votes_source(
+            selectors.meeting_votes, many=selectors.meeting_votes_by_period
+        )
         # An agency under an eligibility hold is marked on the ranking page.
         campaign_selectors.add_ranking_mark_source(selectors.hold_marks)
         # A published ranking changes only through its appeals: its period is not reopened.

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Subquery
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,23 @@ def meeting_votes(period: Period) -> dict:
             ballot__award_type__rules__leading=True,
         ).values_list("agency_id", "votes")
     )
+
+
+def meeting_votes_by_period(periods) -> dict:
+    """``meeting_votes`` of each of ``periods``, by period id, in one query."""
+    periods = list(periods)
+    wanted = {(p.term_id, p.kind): p.id for p in periods}
+    found = {p.id: {} for p in periods}
+    for term_id, kind, agency_id, votes in BallotCandidate.objects.filter(
+        ballot__meeting__term_id__in={p.term_id for p in periods},
+        ballot__round=1,
+        ballot__status="closed",
+        ballot__award_type__rules__term_id=F("ballot__meeting__term_id"),
+        ballot__award_type__rules__leading=True,
+    ).values_list("ballot__meeting__term_id", "ballot__meeting__period_kind", "agency_id", "votes"):
+        if (term_id, kind) in wanted:
+            found[wanted[term_id, kind]][agency_id] = votes
+    return found
 
 
 def member_ids(term) -> list[int]:

@@ -20,6 +20,7 @@ from campaigns.models import (
     Scorecard,
     ScoreLine,
     rules_for,
+    rules_for_terms,
 )
 from campaigns.scoring import SPEC_FIELDS, CriteriaTree, CriterionSpec, line_problem
 from campaigns.services.points import points_label
@@ -167,6 +168,24 @@ def _members_without_card(period) -> list[AgencyRow]:
     ]
 
 
+def _members_without_cards(periods, cards: dict) -> dict:
+    """``_members_without_card`` of each period (``cards``: period id → its cards), one query."""
+    members = {}
+    for term_id, *values in (
+        Membership.objects.filter(term_id__in={p.term_id for p in periods}, left_on__isnull=True)
+        .order_by("agency__sort_key", "agency_id")
+        .values_list(
+            "term_id", "agency_id", "agency__name", "agency__abbreviation", "agency__sort_key"
+        )
+    ):
+        members.setdefault(term_id, []).append(AgencyRow(*values))
+    result = {}
+    for period in periods:
+        with_card = {c.agency.id for c in cards[period.id]}
+        result[period.id] = [a for a in members.get(period.term_id, []) if a.id not in with_card]
+    return result
+
+
 def _in_agency_order(agencies) -> list[AgencyRow]:
     return sorted(agencies, key=lambda a: (a.sort_key, a.id))
 
@@ -174,12 +193,15 @@ def _in_agency_order(agencies) -> list[AgencyRow]:
 # The review meeting lives in the awards app, which campaigns never imports: awards registers the
 # function that reads a period's meeting votes (``awards.apps``), and ``load_period`` asks it.
 _meeting_votes_source = None
+_meeting_votes_many = None
 
 
-def set_meeting_votes_source(source) -> None:
-    """Register ``source(period) -> {agency id: votes}`` for the ``meeting_votes`` tie-break."""
-    global _meeting_votes_source
+def set_meeting_votes_source(source, *, many=None) -> None:
+    """Register ``source(period) -> {agency id: votes}`` for the ``meeting_votes`` tie-break, and
+    ``many(periods) -> {period id: {agency id: votes}}`` reading several periods in one query."""
+    global _meeting_votes_source, _meeting_votes_many
     _meeting_votes_source = source
+    _meeting_votes_many = many
 
 
 def meeting_votes_for(period) -> dict:
@@ -187,6 +209,16 @@ def meeting_votes_for(period) -> dict:
     if _meeting_votes_source is None or period.status != Period.Status.AGREED:
         return {}
     return _meeting_votes_source(period)
+
+
+def meeting_votes_by_period(periods) -> dict:
+    """``meeting_votes_for`` of each of ``periods``, by period id (one query when registered)."""
+    agreed = [p for p in periods if p.status == Period.Status.AGREED]
+    if _meeting_votes_source is None or not agreed:
+        return {}
+    if _meeting_votes_many is None:
+        return {p.id: _meeting_votes_source(p) for p in agreed}
+    return _meeting_votes_many(agreed)
 
 
 # Marks other apps put on a ranking's rows (an eligibility hold, from awards), registered the
@@ -217,13 +249,28 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
     an agency id to its review-meeting votes, for the ``meeting_votes`` tie-break; by default
     they are read from the meeting of an agreed period (one more query).
     """
+    votes = None if meeting_votes is None else {period.id: meeting_votes}
+    return load_periods([period], include_drafts=include_drafts, meeting_votes=votes)[period.id]
+
+
+def load_periods(periods, *, include_drafts=False, meeting_votes=None) -> dict:
+    """``load_period`` of several periods at once, by period id, in the same number of queries.
+
+    ``meeting_votes`` maps a period id to its votes by agency; by default they are read from
+    the meetings of the agreed periods (one more query, whatever their number).
+    """
+    periods = list(periods)
+    if not periods:
+        return {}
     if meeting_votes is None:
-        meeting_votes = meeting_votes_for(period)
-    cards, tables = [], {}
-    for pk, status, agency_id, name, abbr, sort_key, *table in (
-        Scorecard.objects.filter(period=period)
+        meeting_votes = meeting_votes_by_period(periods)
+    cards = {p.id: [] for p in periods}
+    tables = {}
+    for period_id, pk, status, agency_id, name, abbr, sort_key, *table in (
+        Scorecard.objects.filter(period_id__in=list(cards))
         .order_by("agency__sort_key", "agency_id")
         .values_list(
+            "period_id",
             "pk",
             "status",
             "agency_id",
@@ -237,7 +284,7 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
         )
     ):
         tables[table[0]] = TableCaps(*table)
-        cards.append(
+        cards[period_id].append(
             CardRow(
                 id=pk,
                 agency=AgencyRow(id=agency_id, name=name, abbreviation=abbr, sort_key=sort_key),
@@ -246,21 +293,38 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
                 lines={},
             )
         )
-    by_id = {c.id: c for c in cards}
+    by_id = {c.id: c for period_cards in cards.values() for c in period_cards}
     make = LineRow._make
     for card_id, *values in (
-        ScoreLine.objects.filter(scorecard__period=period)
+        ScoreLine.objects.filter(scorecard__period_id__in=list(cards))
         .order_by()
         .values_list("scorecard_id", *LineRow._fields)
     ):
         line = make(values)
         by_id[card_id].lines[line.criterion_id] = line
     tables, trees = load_trees(tables)
-    rules = rules_for(period.term)
-    data = PeriodData(period=period, rules=rules, tables=tables, trees=trees, cards=cards)
+    rules = rules_for_terms([p.term for p in periods])
+    without_card = _members_without_cards(periods, cards)
+    loaded = {}
+    for period in periods:
+        used = {c.table_id for c in cards[period.id]}
+        data = PeriodData(
+            period=period,
+            rules=rules[period.term_id],
+            tables={pk: t for pk, t in tables.items() if pk in used},
+            trees={pk: t for pk, t in trees.items() if pk in used},
+            cards=cards[period.id],
+        )
+        _rank(data, meeting_votes.get(period.id, {}), include_drafts, without_card[period.id])
+        loaded[period.id] = data
+    return loaded
+
+
+def _rank(data: PeriodData, meeting_votes: dict, include_drafts: bool, without_card) -> None:
+    """Total every card of ``data`` and rank them, with and without the board's changes."""
     rows, rows_before = [], []
-    for card in cards:
-        tree = trees[card.table_id]
+    for card in data.cards:
+        tree = data.trees[card.table_id]
         first = tree.first_group_id
         card.totals = tree.totals({cid: ln.value() for cid, ln in card.lines.items()})
         card.totals_before_board = tree.totals(
@@ -283,14 +347,12 @@ def load_period(period, *, include_drafts=False, meeting_votes=None) -> PeriodDa
                     meeting_votes=meeting_votes.get(card.agency.id),
                 )
             )
-    data.unsubmitted = _in_agency_order(
-        [c.agency for c in cards if c.is_draft] + _members_without_card(period)
-    )
+    data.unsubmitted = _in_agency_order([c.agency for c in data.cards if c.is_draft] + without_card)
+    rules = data.rules
     data.ranked = ranking.rank(rows, tie_breaks=rules.tie_breaks, bands=rules.bands)
     data.ranked_before_board = ranking.rank(
         rows_before, tie_breaks=rules.tie_breaks, bands=rules.bands
     )
-    return data
 
 
 class PendingMember(NamedTuple):

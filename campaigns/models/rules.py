@@ -17,7 +17,7 @@ from blocs.history import AuditTrail
 from blocs.models import BlocTerm
 from campaigns import ranking
 
-__all__ = ["APPEAL_DAYS_MAX", "ScoringRules", "rules_for"]
+__all__ = ["APPEAL_DAYS_MAX", "ScoringRules", "rules_for", "rules_for_terms"]
 
 # The longest appeal window a year may set, in days.
 APPEAL_DAYS_MAX = 60
@@ -97,11 +97,36 @@ def rules_for(term: BlocTerm) -> ScoringRules:
         .order_by("-term__year")
         .only("term_id", "bands", "tie_breaks", "score_step", "appeal_days")[:1]
     )
-    if rows and rows[0].term_id == term.pk:
-        rows[0].term = term
-        return rows[0]
-    if rows:
-        found = rows[0]
+    return _rules_from(term, rows[0] if rows else None)
+
+
+def rules_for_terms(terms) -> dict:
+    """``rules_for`` of each of ``terms``, by term id, in one query."""
+    terms = list(terms)
+    if not terms:
+        return {}
+    found = {}
+    for row in (
+        ScoringRules.objects.filter(
+            term__bloc_id__in={t.bloc_id for t in terms},
+            term__year__lte=max(t.year for t in terms),
+        )
+        .annotate(bloc_id=models.F("term__bloc_id"), year=models.F("term__year"))
+        .only("term_id", "bands", "tie_breaks", "score_step", "appeal_days")
+    ):
+        found.setdefault(row.bloc_id, []).append(row)
+    result = {}
+    for term in terms:
+        earlier = [r for r in found.get(term.bloc_id, []) if r.year <= term.year]
+        result[term.pk] = _rules_from(term, max(earlier, key=lambda r: r.year, default=None))
+    return result
+
+
+def _rules_from(term: BlocTerm, found: ScoringRules | None) -> ScoringRules:
+    if found is not None and found.term_id == term.pk:
+        found.term = term
+        return found
+    if found is not None:
         return ScoringRules(
             term=term,
             bands=found.bands,
