@@ -110,6 +110,7 @@ def allowed_actions(state: str, actor: str) -> list[str]:
 class Nominee:
     agency_id: int
     agency_name: str
+    award_code: str
     award_name: str
 
 
@@ -118,14 +119,15 @@ def missing_parts(
     documents: set[str],
     needs_vote_count: bool,
     nominees: list[Nominee],
-    achievement_agency_ids: set[int],
-    list_problems: dict[str, list[str]],
+    achievement_reports: set[tuple[int, str]],
+    list_problems: list[str],
     has_confirmed_list: bool,
 ) -> list[str]:
     """Name every part a dossier lacks before it may be submitted; empty when complete.
 
-    ``documents`` holds the kinds of the year's issued documents; ``list_problems`` maps an
-    award's name to what its nomination list breaks (quota, vote share, holds…).
+    ``documents`` holds the kinds of the year's issued documents, ``achievement_reports`` the
+    (agency id, award code) of each issued achievement report; ``list_problems`` names, each
+    with its award, what a nomination list breaks (quota, vote share, holds…).
     """
     missing = []
     required = [
@@ -142,14 +144,13 @@ def missing_parts(
     if not has_confirmed_list:
         missing.append(_("Chưa có danh sách đề nghị khen thưởng nào được chốt."))
     for nominee in nominees:
-        if nominee.agency_id not in achievement_agency_ids:
+        if (nominee.agency_id, nominee.award_code) not in achievement_reports:
             missing.append(
                 _("Thiếu báo cáo thành tích của %(agency)s (đề nghị %(award)s).")
                 % {"agency": nominee.agency_name, "award": nominee.award_name}
             )
-    for award, problems in list_problems.items():
-        for problem in problems:
-            missing.append(
-                _("Danh sách đề nghị %(award)s: %(problem)s") % {"award": award, "problem": problem}
-            )
+    for problem in list_problems:
+        missing.append(
+            _("Danh sách đề nghị khen thưởng sai quy định: %(problem)s") % {"problem": problem}
+        )
     return missing

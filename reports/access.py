@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from awards.models import DossierAttachment
 from blocs.access import get_term_for_user, require, term_access
 from campaigns.models import Period
 from reports.kinds import KINDS
@@ -92,3 +93,30 @@ def get_member_report_file_for_user(request, bloc_code, year, kind, file_id):
     ):
         raise Http404(_("Không tìm thấy tệp."))
     return attached, access
+
+
+# The award dossier (reports.dossiers) -----------------------------------------------------------
+#
+# The year's secretariat prepares and sends it, the council's board reviews it and records the
+# decision; both, and administrators, read it. Members read their year's documents on the
+# documents page, not the dossier (403); outsiders get a 404.
+
+
+def get_dossier_term_for_user(request, bloc_code, year):
+    """A term whose dossier the user may read (404 for outsiders, 403 for members)."""
+    term, access = get_term_for_user(request, bloc_code, year)
+    require(
+        access.oversees,
+        _("Chỉ thường trực khối và Ban Thi đua – Khen thưởng xem được hồ sơ khen thưởng."),
+    )
+    return term, access
+
+
+def get_dossier_attachment_for_user(request, bloc_code, year, attachment_id):
+    """A file of the term's dossier (kept after it is taken off, for the versions that sent it)."""
+    term, access = get_dossier_term_for_user(request, bloc_code, year)
+    try:
+        attachment = DossierAttachment.objects.get(pk=attachment_id, dossier__term=term)
+    except DossierAttachment.DoesNotExist:
+        raise Http404(_("Không có tài liệu này trong hồ sơ.")) from None
+    return attachment, term, access

@@ -19,6 +19,7 @@ from reports.kinds import KINDS
 from reports.models import Document
 
 DRAFT_FOLDER = "du-thao/"
+ATTACHMENT_FOLDER = "tai-lieu-kem/"
 # Archives up to this size stay in memory while they are written; larger ones go to disk.
 SPOOL_LIMIT = 8 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -129,13 +130,25 @@ def _copy(field_file, archive: zipfile.ZipFile, name: str) -> None:
         shutil.copyfileobj(source, target, CHUNK)
 
 
-def write_archive(term, documents) -> tempfile.SpooledTemporaryFile:
-    """Write the zip of ``documents`` (those ready; drafts under 'du-thao/') with its index
-    (index.html, index.csv) and return the file, rewound; the caller closes it.
+def _attachment_entries(attachments) -> list[dict]:
+    """Each attached file under 'tai-lieu-kem/', numbered so that two equal names stay apart."""
+    return [
+        {"attachment": a, "name": f"{ATTACHMENT_FOLDER}{i:02d}-{a.original_name or a.title}"}
+        for i, a in enumerate(attachments, start=1)
+    ]
+
+
+def write_archive(
+    term, documents, *, attachments=(), heading: str = "", notes=()
+) -> tempfile.SpooledTemporaryFile:
+    """Write the zip of ``documents`` (those ready; drafts under 'du-thao/') and of any
+    ``attachments`` (under 'tai-lieu-kem/') with its index (index.html, index.csv) and return
+    the file, rewound; the caller closes it. ``heading`` and ``notes`` head the index page.
 
     The caller chooses the documents: ``readable_documents`` gives those a reader may read.
     """
     entries = _entries(documents)
+    attached = _attachment_entries(attachments)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_LIMIT)
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry in entries:
@@ -143,9 +156,18 @@ def write_archive(term, documents) -> tempfile.SpooledTemporaryFile:
             _copy(document.file, archive, entry["pdf"])
             if entry["docx"]:
                 _copy(document.docx_file, archive, entry["docx"])
+        for entry in attached:
+            _copy(entry["attachment"].file, archive, entry["name"])
         index = render_to_string(
             "reports/files/archive_index.html",
-            {"term": term, "entries": entries, "draft_folder": DRAFT_FOLDER},
+            {
+                "term": term,
+                "entries": entries,
+                "attached": attached,
+                "heading": heading,
+                "notes": notes,
+                "draft_folder": DRAFT_FOLDER,
+            },
         )
         archive.writestr("index.html", index.encode("utf-8"))
         archive.writestr("index.csv", _index_csv(entries))

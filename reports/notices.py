@@ -79,3 +79,81 @@ register(
     ),
     prepare=prepare_contribution,
 )
+
+# The award dossier between a bloc and the board (reports.dossiers).
+DOSSIER_SUBMITTED = "reports.dossier_submitted"
+DOSSIER_WITHDRAWN = "reports.dossier_withdrawn"
+DOSSIER_RETURNED = "reports.dossier_returned"
+DOSSIER_ACCEPTED = "reports.dossier_accepted"
+DOSSIER_DECIDED = "reports.dossier_decided"
+AWARD_REVOKED = "reports.award_revoked"
+
+
+def prepare_dossier(params: dict) -> dict:
+    """Write a decision's date as dd/mm/yyyy."""
+    day = params.get("date")
+    try:
+        params["date"] = datetime.date.fromisoformat(day).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        pass
+    return params
+
+
+register(
+    Kind(
+        DOSSIER_SUBMITTED,
+        _("Khối gửi hồ sơ đề nghị khen thưởng"),
+        _("%(bloc)s gửi hồ sơ khen thưởng năm %(year)s"),
+        _(
+            "%(bloc)s đã gửi Ban hồ sơ đề nghị khen thưởng năm %(year)s (lần gửi thứ"
+            " %(version)s). Hồ sơ chờ Ban xem xét."
+        ),
+        Delivery.IMMEDIATE,
+    ),
+    Kind(
+        DOSSIER_WITHDRAWN,
+        _("Khối rút hồ sơ đề nghị khen thưởng"),
+        _("%(bloc)s rút hồ sơ khen thưởng năm %(year)s"),
+        _("%(bloc)s đã rút hồ sơ đề nghị khen thưởng năm %(year)s. Lý do: %(reason)s"),
+    ),
+    Kind(
+        DOSSIER_RETURNED,
+        _("Ban trả lại hồ sơ đề nghị khen thưởng"),
+        _("Ban trả lại hồ sơ khen thưởng năm %(year)s của %(bloc)s"),
+        _(
+            "Ban Thi đua – Khen thưởng trả lại hồ sơ đề nghị khen thưởng năm %(year)s của"
+            " %(bloc)s. Lý do: %(reason)s. Khối bổ sung, sửa rồi gửi lại."
+        ),
+        Delivery.IMMEDIATE,
+    ),
+    Kind(
+        DOSSIER_ACCEPTED,
+        _("Ban tiếp nhận hồ sơ đề nghị khen thưởng"),
+        _("Ban đã tiếp nhận hồ sơ khen thưởng năm %(year)s của %(bloc)s"),
+        _(
+            "Ban Thi đua – Khen thưởng đã tiếp nhận hồ sơ đề nghị khen thưởng năm %(year)s"
+            " của %(bloc)s và trình Hội đồng xét."
+        ),
+    ),
+    Kind(
+        DOSSIER_DECIDED,
+        _("Có quyết định khen thưởng"),
+        _("Quyết định khen thưởng năm %(year)s của %(bloc)s"),
+        _(
+            "Đã có Quyết định số %(number)s ngày %(date)s khen thưởng theo hồ sơ năm %(year)s"
+            " của %(bloc)s: %(granted)s trên %(proposed)s đề nghị được khen thưởng."
+        ),
+        Delivery.IMMEDIATE,
+    ),
+    Kind(
+        AWARD_REVOKED,
+        _("Thu hồi khen thưởng"),
+        _("Thu hồi %(award)s của %(agency)s"),
+        _(
+            "%(award)s năm %(year)s của %(agency)s (%(bloc)s) đã bị thu hồi theo Quyết định số"
+            " %(number)s. Lý do: %(reason)s"
+        ),
+        Delivery.IMMEDIATE,
+    ),
+    prepare=prepare_dossier,
+)

@@ -1,0 +1,193 @@
+"""What a bloc-year's dossier is made of, read in a fixed number of queries.
+
+The parts are the year's issued documents of the kinds a dossier carries, one achievement report
+per nominee proposed upward, and the attachments the secretariat added. ``assemble`` reads them
+and names what is missing through ``awards.dossier_rules.missing_parts``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from awards import dossier_rules
+from awards.models import Ballot, DossierAttachment, Nomination, NominationList
+from awards.services.nominations import list_problems
+from reports.kinds import KINDS
+from reports.models import Document
+
+# The documents a dossier carries, in the order the index lists them.
+DOCUMENT_KINDS = (
+    "submission_letter",
+    "review_minutes",
+    "vote_count_minutes",
+    "score_table_annual",
+    "annual_report",
+)
+ACHIEVEMENT = "achievement_report"
+
+
+@dataclass
+class NomineePart:
+    nomination: Nomination
+    document: Document | None
+
+    @property
+    def award(self):
+        return self.nomination.nomination_list.award_type
+
+
+@dataclass
+class DocumentPart:
+    kind: str
+    label: str
+    document: Document | None
+    required: bool
+
+
+@dataclass
+class Assembly:
+    documents: list[DocumentPart]
+    nominees: list[NomineePart]
+    attachments: list[DossierAttachment]
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def files(self) -> list[Document]:
+        """Every document present, in the index's order (the nominees' reports last)."""
+        found = [part.document for part in self.documents if part.document]
+        return found + [part.document for part in self.nominees if part.document]
+
+
+def upward_nominations(term) -> list[Nomination]:
+    """The confirmed nominations the bloc proposes to a higher level, in list order (1 query).
+
+    A bloc-level award (its own Giấy khen) is decided inside the bloc and not sent to the board.
+    """
+    rows = (
+        Nomination.objects.filter(
+            nomination_list__term=term,
+            nomination_list__status=NominationList.Status.CONFIRMED,
+        )
+        .select_related("agency", "nomination_list__award_type")
+        .order_by(
+            "nomination_list__award_type__order",
+            "nomination_list__award_type__code",
+            "position",
+            "id",
+        )
+    )
+    return [n for n in rows if n.nomination_list.award_type.is_proposed_upward]
+
+
+def current_attachments(dossier) -> list[DossierAttachment]:
+    if dossier is None or dossier.pk is None:
+        return []
+    return list(dossier.attachments.filter(withdrawn_at__isnull=True).select_related("uploaded_by"))
+
+
+def assemble(term, dossier=None) -> Assembly:
+    """The dossier's parts as they stand and what is still missing (about 8 queries)."""
+    issued = (
+        Document.objects.filter(term=term, kind__in=(*DOCUMENT_KINDS, ACHIEVEMENT))
+        .issued()
+        .select_related("term__bloc")
+        .order_by("number", "id")
+    )
+    by_kind: dict[str, Document] = {}
+    reports: dict[tuple[int, str], Document] = {}
+    for document in issued:
+        if document.kind == ACHIEVEMENT:
+            params = document.params or {}
+            reports[(params.get("agency"), params.get("award"))] = document
+        else:
+            # The latest issued of a kind stands (an earlier one is replaced by it).
+            by_kind[document.kind] = document
+    needs_vote_count = Ballot.objects.filter(meeting__term=term).exists()
+    documents = [
+        DocumentPart(
+            kind,
+            str(KINDS[kind].label),
+            by_kind.get(kind),
+            required=kind != "vote_count_minutes" or needs_vote_count,
+        )
+        for kind in DOCUMENT_KINDS
+    ]
+    nominations = upward_nominations(term)
+    nominees = [
+        NomineePart(n, reports.get((n.agency_id, n.nomination_list.award_type.code)))
+        for n in nominations
+    ]
+    problems = []
+    lists: dict[int, list[Nomination]] = {}
+    for n in nominations:
+        lists.setdefault(n.nomination_list.award_type_id, []).append(n)
+    for listed in lists.values():
+        award = listed[0].nomination_list.award_type
+        problems.extend(list_problems(term, award, [n.agency_id for n in listed]))
+    missing = dossier_rules.missing_parts(
+        documents=set(by_kind),
+        needs_vote_count=needs_vote_count,
+        nominees=[
+            dossier_rules.Nominee(
+                n.agency_id,
+                n.agency.name,
+                n.nomination_list.award_type.code,
+                n.nomination_list.award_type.name,
+            )
+            for n in nominations
+        ],
+        achievement_reports=set(reports),
+        list_problems=problems,
+        has_confirmed_list=bool(nominations),
+    )
+    return Assembly(documents, nominees, current_attachments(dossier), missing)
+
+
+def snapshot(assembly: Assembly) -> list[dict]:
+    """The parts as a submission sends them, kept in its ``DossierVersion``."""
+    parts = []
+    for document in assembly.files():
+        parts.append(
+            {
+                "type": "document",
+                "document": document.pk,
+                "kind": document.kind,
+                "title": document.title,
+                "number": document.number_label,
+                "sha256": document.sha256,
+                "code": document.verification_code,
+            }
+        )
+    for attachment in assembly.attachments:
+        parts.append(
+            {
+                "type": "attachment",
+                "attachment": attachment.pk,
+                "title": attachment.title,
+                "name": attachment.original_name,
+                "sha256": attachment.sha256,
+            }
+        )
+    parts.append(
+        {
+            "type": "nominees",
+            "nominations": [part.nomination.pk for part in assembly.nominees],
+        }
+    )
+    return parts
+
+
+def nominations_sent(version) -> list[int]:
+    """The nominations a submitted version proposed, in its order."""
+    for part in version.parts:
+        if part.get("type") == "nominees":
+            return list(part.get("nominations", []))
+    return []
+
+
+def label_missing(missing: list[str]) -> str:
+    """The refusal shown when a submission lacks parts, each named."""
+    return _("Hồ sơ chưa đủ để gửi Ban: %(parts)s") % {"parts": " ".join(missing)}
