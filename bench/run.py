@@ -3,8 +3,10 @@
 Run by ``make bench`` against the database in ``DATABASE_URL`` (the embedded SQLite file
 otherwise). Builds, once, a bloc of 14 agencies × 80 criteria and the ``seed_demo --scale 50``
 data, then measures the grid, the ranking page, the explanation page and ``export_ranking``:
-SQL query count, median time of 5 runs and peak Python memory (tracemalloc). Nothing here is
-asserted: the figures are for people to compare.
+SQL query count, median time of 5 runs and peak Python memory (tracemalloc). Then the board's
+province overview and cross-bloc ranking at each scale of ``BENCH_PROVINCE_SCALES`` (50 and
+300 blocs more: the seed grows in between), with the ratio of their times between the smallest
+and the largest scale. Nothing here is asserted: the figures are for people to compare.
 """
 
 import datetime
@@ -26,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.template import Context  # noqa: E402
@@ -49,6 +52,9 @@ from campaigns.services import review as services  # noqa: E402
 RUNS = 5
 WIDE_CODE = "bench-14x80"
 SCALE = int(os.environ.get("BENCH_SCALE", "50"))
+PROVINCE_SCALES = sorted(
+    int(n) for n in os.environ.get("BENCH_PROVINCE_SCALES", "50,300").split(",") if n.strip()
+)
 
 
 @transaction.atomic
@@ -239,6 +245,63 @@ def review_report_bench(term):
     )
 
 
+def province_bench(client, council, scale) -> dict:
+    """The board's overview and cross-bloc ranking of the year, each beside its bare render.
+
+    The ranking's rows stay cached until a score changes, so it is measured both ways: as read
+    again (cached) and as after any change anywhere in the province (the cache emptied first).
+    """
+    blocs = Bloc.objects.filter(council=council).count()
+    agencies = Membership.objects.filter(term__bloc__council=council, term__year=2026).count()
+    print(f"\nprovince at --scale {scale}: {blocs} blocs, {agencies} memberships in 2026")
+    overview = reverse("reports:province_overview", args=[council.pk, 2026])
+    ranking = reverse("reports:province_ranking", args=[council.pk, 2026])
+    figures = {}
+    compare(f"province overview @{scale}", client, overview)
+    figures["overview"] = measure(f"province overview @{scale} (again)", page(client, overview))
+    filtered = overview + "?state=not_agreed&page=2"
+    figures["overview filtered"] = measure(
+        f"province overview @{scale}, filtered, page 2", page(client, filtered)
+    )
+    client.get(ranking)
+    compare(f"cross-bloc ranking @{scale}", client, ranking)
+    figures["ranking"] = measure(f"cross-bloc ranking @{scale} (again)", page(client, ranking))
+    sorted_ = ranking + "?sort=bloc&band=tot&page=2"
+    figures["ranking filtered"] = measure(
+        f"cross-bloc ranking @{scale}, filtered, page 2", page(client, sorted_)
+    )
+    cold = page(client, ranking)
+
+    def uncached():
+        cache.clear()
+        cold()
+
+    figures["ranking uncached"] = measure(f"cross-bloc ranking @{scale}, uncached", uncached)
+    return figures
+
+
+def province_benches(seeded):
+    """``province_bench`` at each scale, seeding more blocs between them, then the ratios."""
+    board = Client()
+    board.force_login(User.objects.get(username="bantdkt"))
+    results = {}
+    for scale in PROVINCE_SCALES:
+        if scale > seeded:
+            start = time.perf_counter()
+            call_command("seed_demo", scale=scale, stdout=io.StringIO())
+            print(f"\nseed_demo --scale {scale}: {time.perf_counter() - start:.1f} s")
+            seeded = scale
+        council = Bloc.objects.get(code="khoi-mo-rong-001").council
+        print(f"\n{'measure':<48} {'queries':>6} {'median ms':>10} {'peak MiB':>10}")
+        results[scale] = province_bench(board, council, scale)
+    if len(results) > 1:
+        low, high = min(results), max(results)
+        print(f"\ntime @{high} / time @{low} (median ms)")
+        for name in results[low]:
+            a, b = results[low][name], results[high][name]
+            print(f"  {name:<28} {a:>8.1f} → {b:>8.1f}   {b / a:.2f}×")
+
+
 def main():
     setup_test_environment()
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
@@ -289,6 +352,7 @@ def main():
         print("(no scale blocs with scoring data: the scoring demo did not fill them)")
     total_lines = ScoreLine.objects.count()
     print(f"\nscore lines in the database: {total_lines}")
+    province_benches(SCALE)
 
 
 if __name__ == "__main__":
