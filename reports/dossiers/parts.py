@@ -7,6 +7,7 @@ and names what is missing through ``awards.dossier_rules.missing_parts``.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from awards import dossier_rules
@@ -126,7 +127,11 @@ def assemble(term, dossier=None) -> Assembly:
         lists.setdefault(n.nomination_list.award_type_id, []).append(n)
     for listed in lists.values():
         award = listed[0].nomination_list.award_type
-        problems.extend(list_problems(term, award, [n.agency_id for n in listed]))
+        try:
+            problems.extend(list_problems(term, award, [n.agency_id for n in listed]))
+        except ValidationError as error:
+            # A list whose award has no rule this year cannot be checked: that is its problem.
+            problems.extend(error.messages)
     missing = dossier_rules.missing_parts(
         documents=set(by_kind),
         needs_vote_count=needs_vote_count,

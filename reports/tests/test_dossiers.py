@@ -542,3 +542,60 @@ def test_the_dossier_page_reads_a_fixed_number_of_queries(
     client.force_login(year.board)
     with django_assert_max_num_queries(40):
         assert client.get(_url(year, "dossier")).status_code == 200
+
+
+def _all_urls(w):
+    """Every dossier URL with its method and the status for the secretariat and the board."""
+    from reports.dossiers import services as s
+
+    issue_all(w)
+    submit(w)
+    dossier = s.dossier_of(w.term)
+    attachment = dossier.attachments.create(
+        title="Tệp",
+        original_name="a.pdf",
+        sha256="0" * 64,
+        size=1,
+        content_type="application/pdf",
+        uploaded_by=w.secretariat,
+        file=ContentFile(b"%PDF-1.4", name="a.pdf"),
+    )
+    # name: (method, url args, status for the secretariat, status for the board)
+    return {
+        "dossier": ("get", (), 200, 200),
+        "dossier_zip": ("get", (), 200, 200),
+        "dossier_attachment": ("get", (attachment.pk,), 200, 200),
+        "dossier_move": ("post", (), 409, 403),
+        "dossier_attachment_add": ("post", (), 400, 403),
+        "dossier_attachment_withdraw": ("post", (attachment.pk,), 409, 403),
+        "dossier_decision": ("post", (), 403, 400),
+        "dossier_revoke": ("post", (), 403, 400),
+    }
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "outsider", "member_head", "member_officer", "secretariat", "board"]
+)
+def test_every_dossier_url_answers_each_persona(client, year, persona):
+    from tests.urlnames import url_names_of
+
+    urls = _all_urls(year)
+    assert {f"reports:{name}" for name in urls} == url_names_of("reports.dossiers.views")
+    user = year.personas[persona]
+    if user:
+        client.force_login(user)
+    for name, (method, args, secretariat, board) in urls.items():
+        response = getattr(client, method)(
+            _url(year, name, *args), {"action": "submit"} if method == "post" else None
+        )
+        expected = {
+            "anonymous": 302,
+            "outsider": 404,
+            "member_head": 403,
+            "member_officer": 403,
+            "secretariat": secretariat,
+            "board": board,
+        }[persona]
+        assert response.status_code == expected, (name, persona)
+        if hasattr(response, "streaming_content"):
+            response.close()
