@@ -104,6 +104,8 @@ class Standing:
 
     @property
     def state_label(self) -> str:
+        if self.state == award_selectors.NOT_AGREED and self.rank is not None:
+            return _("Xếp hạng tạm thời, kỳ chưa thống nhất")
         return str(RANKING_STATES[self.state])
 
     @property

@@ -144,6 +144,7 @@ def test_an_unagreed_rank_is_hidden_unless_asked_for(council):
     assert hidden.standing.rank is None
     assert hidden.standing.state_label == "Chưa thống nhất"
     assert shown.standing.rank == 4
+    assert shown.standing.state_label == "Xếp hạng tạm thời, kỳ chưa thống nhất"
 
 
 def test_the_page_shows_the_years_awards_and_holds(client, council):
