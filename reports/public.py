@@ -41,6 +41,7 @@ def results_index() -> list[CouncilYears]:
     councils = {}
     for council_id, name, year in (
         _public_periods()
+        .order_by()
         .values_list("term__bloc__council_id", "term__bloc__council__name", "term__year")
         .distinct()
     ):
@@ -142,8 +143,8 @@ def _is_decided(term) -> bool:
 def _verification_codes(terms) -> dict:
     """The code of each term's issued score table, achievement reports and submission letter.
 
-    Keys: (term id, kind) and, for an achievement report, (term id, kind, agency id, award code)
-    and (term id, kind, agency id). The latest issued document wins.
+    Keys: (term id, kind) and, for an achievement report, (term id, kind, agency id, award code):
+    a nominee's report is written for one award. The latest issued document wins.
     """
     codes = {}
     for term_id, kind, params, code in (
@@ -155,7 +156,6 @@ def _verification_codes(terms) -> dict:
         params = params or {}
         if kind == ACHIEVEMENT_REPORT:
             codes[term_id, kind, params.get("agency"), params.get("award")] = code
-            codes[term_id, kind, params.get("agency")] = code
         else:
             codes[term_id, kind] = code
     return codes
@@ -175,11 +175,10 @@ def _decided_awards(terms, codes) -> dict:
         .order_by("award_type__order", "award_type__code", "nomination__position", "pk")
     ):
         term_id = grant.decision.dossier.term_id
-        code = (
-            codes.get((term_id, ACHIEVEMENT_REPORT, grant.agency_id, grant.award_type.code))
-            or codes.get((term_id, ACHIEVEMENT_REPORT, grant.agency_id))
-            or codes.get((term_id, SUBMISSION_LETTER), "")
-        )
+        # The nominee's own report for this award, else the letter that proposed every nominee.
+        code = codes.get(
+            (term_id, ACHIEVEMENT_REPORT, grant.agency_id, grant.award_type.code)
+        ) or codes.get((term_id, SUBMISSION_LETTER), "")
         found.setdefault(term_id, []).append(
             PublicAward(
                 award=grant.award_type.name,

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from blocs.access import get_term_for_user, require
 from reports import public
@@ -36,7 +36,7 @@ def _cached(request, response):
     return response
 
 
-@require_GET
+@require_safe
 def results_index(request):
     """Every council and year with published results."""
     response = render(
@@ -45,7 +45,7 @@ def results_index(request):
     return _cached(request, response)
 
 
-@require_GET
+@require_safe
 def results_council_year(request, council_id, year):
     """A council's published results of one year: each bloc's final ranking and its awards."""
     found = public.council_year(council_id, year)

@@ -21,6 +21,7 @@ from blocs.models import Bloc
 from campaigns.models import Period, ScoringRules, rules_for, rules_for_terms
 from campaigns.selectors import load_period, load_periods
 from campaigns.tests.review_helpers import make_cards, make_period, make_table
+from reports.demo_public import publish_demo
 from reports.models import Document, ResultsPublication
 from reports.publication import publish_results, withdraw_results
 from tests import factories
@@ -207,21 +208,36 @@ def test_decided_awards_show_with_their_decision_and_codes_and_revoked_ones_say_
     decide(
         w.term,
         w.board,
-        [(flag, w.d, True, False), (merit, w.b, True, False), (merit, w.c, False, False)],
+        [
+            (flag, w.d, True, False),
+            (merit, w.b, True, False),
+            (merit, w.c, False, False),
+            (merit, w.d, True, False),
+        ],
     )
     revoked = decide_revocation(w, merit)
     publish_results(term=w.term, by=w.secretariat)
     html = client.get(page_url(w.term)).content.decode()
     assert flag.name in html and DECISION_NUMBER in html and "15/01/2027" in html
     assert f'href="/verify/{report.verification_code}"' in html
-    # B has no achievement report of its own: its award points at the submission letter.
-    assert f'href="/verify/{letter.verification_code}"' in html
+    assert code_of(html, flag, w.d) == report.verification_code
+    # B has no achievement report, and D's is written for the flag: the letter stands for both.
+    assert code_of(html, merit, w.b) == letter.verification_code
+    assert code_of(html, merit, w.d) == letter.verification_code
     # A nominee the council did not grant is not an award.
     awards_part = html.split("Khen thưởng đã quyết định")[1]
     assert w.c.name not in awards_part
     # A revoked award stays listed, struck through, with the decision that revoked it.
     assert f"<del>{merit.name}</del>" in awards_part and REVOCATION_NUMBER in awards_part
     assert revoked.revocation_reason not in html
+
+
+def code_of(html, award, agency) -> str:
+    """The verification code on the awards table's row of ``award`` to ``agency``."""
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        if award.name in row and agency.name in row:
+            return re.search(r'href="/verify/([^"]+)"', row).group(1)
+    raise AssertionError(f"no row for {award} to {agency}")
 
 
 def decide_revocation(w, merit):
@@ -413,3 +429,17 @@ def test_loading_periods_together_ranks_each_as_alone(council):
         assert rules[term.pk].bands == rules_for(term).bands
     assert together[periods[0].pk].ranked[0].band.label == "Xuất sắc"
     assert together[periods[0].pk].ranked[1].band.label == "Khá"
+
+
+def test_the_demo_publishes_the_final_2025_results_once(bloc_world, django_user_model):
+    w = bloc_world
+    final_annual(w.previous_term, w.last_year_leader)
+    other = factories.build_bloc_world(council=w.council, members=4, years=(2025,))
+    admin = django_user_model.objects.create_superuser("quantri", "q@x.vn")
+    objects = {"party_bloc": w.bloc, "state_bloc": other.bloc, "admin": admin}
+    # The other bloc's 2025 has no final ranking: nothing of it is published.
+    [published] = publish_demo(objects)
+    assert published.term == w.previous_term and published.published_by == w.last_year_leader
+    assert Document.objects.filter(term=w.previous_term, kind="score_table_annual").count() == 1
+    assert publish_demo(objects) == []
+    assert ResultsPublication.objects.count() == 1
