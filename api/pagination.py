@@ -18,6 +18,7 @@ class PagePagination(PageNumberPagination):
     max_page_size = 200
     page_query_description = _lazy("Số trang, từ 1.")
     page_size_query_description = _lazy("Số mục mỗi trang, từ 1 đến 200 (mặc định 50).")
+    invalid_page_message = _lazy("Không có trang này.")
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

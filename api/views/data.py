@@ -3,15 +3,15 @@ thing, so that a token sees exactly what its user sees there.
 
 An anonymous request gets 401; a bloc, year, period or document the user may not read is a 404,
 as on the pages (an outsider never learns that it exists). Generic views are used because they
-are plain reads that page and document themselves in the schema.
+are plain reads that page and document themselves in the schema. Each view's ``name`` and
+``description`` are what the browsable API and the schema show.
 """
 
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import NotFound
@@ -20,71 +20,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import selectors, serializers
+from api.openapi import (
+    BLOC_CODE,
+    DOCUMENT_ID,
+    ERRORS,
+    INDEX_RESPONSE,
+    KIND,
+    LIST_ERRORS,
+    MAX_ID,
+    TAGS,
+    TERM,
+    YEARS,
+)
 from blocs.access import get_bloc_for_user, get_term_for_user
 from blocs.models import Bloc, BlocTerm
 from blocs.vnsort import vietnamese_sort_key
 from campaigns.access import get_period_for_user
-from campaigns.models import Period
 from reports.access import get_document_for_user
-
-# The years a term may have (``blocs_term_year_sane``) and the largest id the database stores:
-# anything else names nothing, and is answered 404 before a query could overflow.
-YEARS = (2000, 2100)
-MAX_ID = 2**63 - 1
-
-TAGS = {
-    "index": _lazy("Chung"),
-    "blocs": _lazy("Khối"),
-    "terms": _lazy("Năm thi đua"),
-    "rankings": _lazy("Xếp hạng"),
-    "awards": _lazy("Khen thưởng"),
-    "documents": _lazy("Văn bản"),
-}
-ERRORS = {
-    401: OpenApiResponse(
-        serializers.ErrorSerializer,
-        description=_lazy("Chưa đăng nhập, hoặc mã truy cập không đúng hay đã bị thu hồi."),
-    ),
-    404: OpenApiResponse(
-        serializers.ErrorSerializer,
-        description=_lazy("Không có, hoặc người dùng không được xem (như trên trang)."),
-    ),
-}
-BLOC_CODE = OpenApiParameter(
-    "bloc_code",
-    {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "maxLength": 50},
-    OpenApiParameter.PATH,
-    description=_lazy("Mã khối (như trong địa chỉ trang của khối)."),
-    examples=[OpenApiExample("khoi-dang", value="khoi-dang")],
-)
-YEAR = OpenApiParameter(
-    "year",
-    {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]},
-    OpenApiParameter.PATH,
-    description=_lazy("Năm thi đua."),
-    examples=[OpenApiExample("2026", value=2026)],
-)
-KIND = OpenApiParameter(
-    "kind",
-    OpenApiTypes.STR,
-    OpenApiParameter.PATH,
-    enum=Period.Kind.values,
-    description=_lazy("Kỳ chấm điểm: semiannual (sơ kết 6 tháng) hoặc annual (tổng kết năm)."),
-)
-DOCUMENT_ID = OpenApiParameter(
-    "document_id",
-    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-    OpenApiParameter.PATH,
-    description=_lazy("Số định danh của văn bản trong hệ thống."),
-)
-TERM_PARAMETERS = [BLOC_CODE, YEAR]
-# A list also refuses a page size out of range (400) and a page past its end (404).
-LIST_ERRORS = {
-    400: OpenApiResponse(
-        serializers.ErrorSerializer, description=_lazy("Tham số phân trang không hợp lệ.")
-    ),
-    **ERRORS,
-}
 
 
 def check_year(year) -> None:
@@ -110,39 +62,28 @@ def _bloc_row(request, bloc) -> dict:
 
 
 class Index(APIView):
-    """The API's entry: where its lists, schema and documentation are."""
-
+    name = _lazy("API đọc dữ liệu")
+    description = _lazy("Các địa chỉ chính của API: danh sách khối, lược đồ OpenAPI, tài liệu.")
     permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="index",
-        summary=_lazy("Các địa chỉ chính của API"),
+        summary=name,
+        description=description,
         tags=[TAGS["index"]],
-        responses={
-            200: OpenApiResponse(
-                {
-                    "type": "object",
-                    "properties": {
-                        name: {"type": "string", "format": "uri"}
-                        for name in ("blocs", "schema", "docs")
-                    },
-                    "required": ["blocs", "schema", "docs"],
-                },
-                description=_lazy("Danh sách khối, lược đồ OpenAPI và trang tài liệu."),
-            )
-        },
+        responses={200: INDEX_RESPONSE},
     )
     def get(self, request):
         links = {"blocs": "api:bloc_list", "schema": "api:schema", "docs": "api:docs"}
-        return Response(
-            {key: request.build_absolute_uri(reverse(name)) for key, name in links.items()}
-        )
+        return Response({key: request.build_absolute_uri(reverse(u)) for key, u in links.items()})
 
 
-@extend_schema(tags=[TAGS["blocs"]])
 class BlocList(generics.ListAPIView):
-    """The blocs the user may see, in Vietnamese order (as the "Khối của tôi" page)."""
-
+    name = _lazy("Các khối người dùng được xem")
+    description = _lazy(
+        "Như trang “Khối của tôi”: Ban Thi đua – Khen thưởng thấy mọi khối của hội đồng, "
+        "đơn vị thành viên thấy khối của mình; xếp theo thứ tự tiếng Việt."
+    )
     serializer_class = serializers.BlocSerializer
 
     def get_queryset(self):
@@ -152,24 +93,26 @@ class BlocList(generics.ListAPIView):
 
     @extend_schema(
         operation_id="blocs_list",
-        summary=_lazy("Các khối người dùng được xem"),
-        description=_lazy(
-            "Như trang “Khối của tôi”: Ban Thi đua – Khen thưởng thấy mọi khối của hội đồng, "
-            "đơn vị thành viên thấy khối của mình; xếp theo thứ tự tiếng Việt."
-        ),
+        summary=name,
+        description=description,
+        tags=[TAGS["blocs"]],
         responses={200: serializer_class, **LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=[TAGS["blocs"]], parameters=[BLOC_CODE])
 class BlocDetail(generics.GenericAPIView):
+    name = _lazy("Một khối")
+    description = _lazy("Tên, hội đồng và các địa chỉ của một khối người dùng được xem.")
     serializer_class = serializers.BlocSerializer
 
     @extend_schema(
         operation_id="blocs_retrieve",
-        summary=_lazy("Một khối"),
+        summary=name,
+        description=description,
+        tags=[TAGS["blocs"]],
+        parameters=[BLOC_CODE],
         responses={200: serializer_class, **ERRORS},
     )
     def get(self, request, bloc_code):
@@ -177,10 +120,9 @@ class BlocDetail(generics.GenericAPIView):
         return Response(self.get_serializer(_bloc_row(request, bloc)).data)
 
 
-@extend_schema(tags=[TAGS["terms"]], parameters=[BLOC_CODE])
 class TermList(generics.ListAPIView):
-    """The years of a bloc the user may read, latest first."""
-
+    name = _lazy("Các năm thi đua của khối")
+    description = _lazy("Những năm người dùng được xem, năm gần nhất trước.")
     serializer_class = serializers.TermRefSerializer
 
     def get_queryset(self):
@@ -205,24 +147,29 @@ class TermList(generics.ListAPIView):
 
     @extend_schema(
         operation_id="terms_list",
-        summary=_lazy("Các năm thi đua của khối"),
-        description=_lazy("Những năm người dùng được xem, năm gần nhất trước."),
+        summary=name,
+        description=description,
+        tags=[TAGS["terms"]],
+        parameters=[BLOC_CODE],
         responses={200: serializer_class, **LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=[TAGS["terms"]], parameters=TERM_PARAMETERS)
 class TermDetail(generics.GenericAPIView):
+    name = _lazy("Một năm thi đua")
+    description = _lazy(
+        "Trạng thái, khối trưởng, khối phó, số thành viên và các kỳ chấm điểm của năm."
+    )
     serializer_class = serializers.TermSerializer
 
     @extend_schema(
         operation_id="terms_retrieve",
-        summary=_lazy("Một năm thi đua"),
-        description=_lazy(
-            "Trạng thái, khối trưởng, khối phó, số thành viên và các kỳ chấm điểm của năm."
-        ),
+        summary=name,
+        description=description,
+        tags=[TAGS["terms"]],
+        parameters=TERM,
         responses={200: serializer_class, **ERRORS},
     )
     def get(self, request, bloc_code, year):
@@ -230,10 +177,11 @@ class TermDetail(generics.GenericAPIView):
         return Response(self.get_serializer(selectors.term_summary(request, term, access)).data)
 
 
-@extend_schema(tags=[TAGS["terms"]], parameters=TERM_PARAMETERS)
 class MemberList(generics.ListAPIView):
-    """The members of a year in agency order, under the names they bore that year."""
-
+    name = _lazy("Thành viên của năm")
+    description = _lazy(
+        "Theo thứ tự tên đơn vị, với tên đơn vị mang trong năm đó; đơn vị đã rời khối có ngày rời."
+    )
     serializer_class = serializers.MemberSerializer
 
     def list(self, request, bloc_code, year):
@@ -245,31 +193,31 @@ class MemberList(generics.ListAPIView):
 
     @extend_schema(
         operation_id="members_list",
-        summary=_lazy("Thành viên của năm"),
-        description=_lazy(
-            "Theo thứ tự tên đơn vị, với tên đơn vị mang trong năm đó; "
-            "đơn vị đã rời khối có ngày rời."
-        ),
+        summary=name,
+        description=description,
+        tags=[TAGS["terms"]],
+        parameters=TERM,
         responses={200: serializer_class, **LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=[TAGS["rankings"]], parameters=[*TERM_PARAMETERS, KIND])
 class RankingDetail(generics.GenericAPIView):
-    """A period's ranking, as the ranking page shows it to the user."""
-
+    name = _lazy("Bảng xếp hạng của một kỳ")
+    description = _lazy(
+        "Như trang xếp hạng: thành viên thấy bảng khi kỳ đã thống nhất điểm; thư ký khối, "
+        "khối phó và Ban Thi đua – Khen thưởng thấy cả khi đang chấm. Điểm là chuỗi số "
+        "thập phân, như lệnh export_ranking."
+    )
     serializer_class = serializers.RankingSerializer
 
     @extend_schema(
         operation_id="rankings_retrieve",
-        summary=_lazy("Bảng xếp hạng của một kỳ"),
-        description=_lazy(
-            "Như trang xếp hạng: thành viên thấy bảng khi kỳ đã thống nhất điểm; thư ký khối, "
-            "khối phó và Ban Thi đua – Khen thưởng thấy cả khi đang chấm. Điểm là chuỗi số "
-            "thập phân, như lệnh export_ranking."
-        ),
+        summary=name,
+        description=description,
+        tags=[TAGS["rankings"]],
+        parameters=[*TERM, KIND],
         responses={200: serializer_class, **ERRORS},
     )
     def get(self, request, bloc_code, year, kind):
@@ -278,15 +226,20 @@ class RankingDetail(generics.GenericAPIView):
         return Response(self.get_serializer(selectors.ranking(term, access, period)).data)
 
 
-@extend_schema(tags=[TAGS["awards"]], parameters=TERM_PARAMETERS)
 class AwardsDetail(generics.GenericAPIView):
-    """The year's nomination lists and, once decided, the council's decision."""
-
+    name = _lazy("Đề nghị và quyết định khen thưởng của năm")
+    description = _lazy(
+        "Các danh sách đề nghị khen thưởng (danh sách dự kiến chỉ với thư ký khối và Ban Thi "
+        "đua – Khen thưởng) và, khi hồ sơ đã có quyết định, kết quả cho từng đơn vị."
+    )
     serializer_class = serializers.AwardsSerializer
 
     @extend_schema(
         operation_id="awards_retrieve",
-        summary=_lazy("Đề nghị và quyết định khen thưởng của năm"),
+        summary=name,
+        description=description,
+        tags=[TAGS["awards"]],
+        parameters=TERM,
         responses={200: serializer_class, **ERRORS},
     )
     def get(self, request, bloc_code, year):
@@ -294,10 +247,12 @@ class AwardsDetail(generics.GenericAPIView):
         return Response(self.get_serializer(selectors.awards(term, access)).data)
 
 
-@extend_schema(tags=[TAGS["documents"]], parameters=TERM_PARAMETERS)
 class DocumentList(generics.ListAPIView):
-    """The year's documents the user may open, newest first, as its documents page."""
-
+    name = _lazy("Văn bản của năm")
+    description = _lazy(
+        "Những văn bản người dùng được mở, mới nhất trước, như trang văn bản của năm; "
+        "tệp tải qua download_url khi đã đăng nhập."
+    )
     serializer_class = serializers.DocumentSerializer
 
     def list(self, request, bloc_code, year):
@@ -308,24 +263,27 @@ class DocumentList(generics.ListAPIView):
 
     @extend_schema(
         operation_id="documents_list",
-        summary=_lazy("Văn bản của năm"),
-        description=_lazy(
-            "Những văn bản người dùng được mở, mới nhất trước, như trang văn bản của năm; "
-            "tệp tải qua download_url khi đã đăng nhập."
-        ),
+        summary=name,
+        description=description,
+        tags=[TAGS["documents"]],
+        parameters=TERM,
         responses={200: serializer_class, **LIST_ERRORS},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(tags=[TAGS["documents"]], parameters=[DOCUMENT_ID])
 class DocumentDetail(generics.GenericAPIView):
+    name = _lazy("Một văn bản")
+    description = _lazy("Thông tin, mã xác thực và địa chỉ tải của một văn bản.")
     serializer_class = serializers.DocumentSerializer
 
     @extend_schema(
         operation_id="documents_retrieve",
-        summary=_lazy("Một văn bản"),
+        summary=name,
+        description=description,
+        tags=[TAGS["documents"]],
+        parameters=[DOCUMENT_ID],
         responses={200: serializer_class, **ERRORS},
     )
     def get(self, request, document_id):
