@@ -17,7 +17,7 @@ from awards.models import (
     RankingPublication,
 )
 from awards.services.catalogue import ensure_award_types
-from blocs.models import Bloc
+from blocs.models import Agency, Bloc
 from campaigns.models import Period, ScoringRules, rules_for, rules_for_terms
 from campaigns.selectors import load_period, load_periods
 from campaigns.tests.review_helpers import make_cards, make_period, make_table
@@ -443,3 +443,20 @@ def test_the_demo_publishes_the_final_2025_results_once(bloc_world, django_user_
     assert Document.objects.filter(term=w.previous_term, kind="score_table_annual").count() == 1
     assert publish_demo(objects) == []
     assert ResultsPublication.objects.count() == 1
+
+
+def test_an_unpublished_bloc_of_a_published_council_year_shows_nowhere(client, council):
+    shown, hidden = (
+        factories.build_bloc_world(council=council, members=4, years=(2026,)) for _i in range(2)
+    )
+    Bloc.objects.filter(pk=hidden.bloc.pk).update(name="Khối chưa công khai")
+    Agency.objects.filter(pk=hidden.a.pk).update(name="Sở Chưa Công Khai")
+    for w in (shown, hidden):
+        final_annual(w.term, w.secretariat)
+        issue(w.term, "score_table_annual", 1)
+    publish_results(term=shown.term, by=shown.secretariat)
+    html = client.get(page_url(shown.term)).content.decode()
+    assert shown.bloc.name in html
+    assert "Khối chưa công khai" not in html and "Sở Chưa Công Khai" not in html
+    assert html.count('<section class="mb-5"') == 1
+    assert client.head(page_url(shown.term)).status_code == 200
