@@ -45,11 +45,11 @@ class RankingFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Kỳ chấm điểm không hợp lệ.")},
     )
-    bloc = forms.TypedChoiceField(
-        label=_("Khối"),
-        coerce=int,
+    bloc = forms.CharField(
+        label=_("Khối (có dấu hoặc không dấu)"),
         required=False,
-        error_messages={"invalid_choice": _("Hãy chọn một khối trong danh sách.")},
+        max_length=100,
+        error_messages=QUERY_ERRORS,
     )
     band = forms.ChoiceField(
         label=_("Xếp loại"),
@@ -75,7 +75,6 @@ class RankingFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Hãy chọn một cách sắp xếp trong danh sách.")},
     )
 
-    def __init__(self, data, *, blocs=(), bands=()):
+    def __init__(self, data, *, bands=()):
         super().__init__(data)
-        self.fields["bloc"].choices = [("", _("Tất cả"))] + list(blocs)
         self.fields["band"].choices = [("", _("Tất cả"))] + list(bands)

@@ -10,6 +10,7 @@ for agreeing), and nothing is overdue once the period is agreed (``campaigns.pro
 
 from dataclasses import dataclass
 
+from django.db.models import Case, Count, F, Max, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -49,6 +50,8 @@ class BlocYear:
     leader: str = ""
     members: int = 0
     pledge_status: str = ""  # "" when there is no pledge
+    pledge_id: int | None = None
+    # Filled for a page of rows by ``fill_signatures``.
     signed: int = 0
     to_sign: int = 0
     period: Period | None = None
@@ -67,7 +70,7 @@ class BlocYear:
 
     @property
     def pledge_done(self) -> bool:
-        return self.pledge_open and self.signed >= self.to_sign
+        return self.pledge_status == Pledge.Status.SIGNED
 
     @property
     def scores_done(self) -> bool:
@@ -108,95 +111,88 @@ def dossier_choices() -> list[tuple[str, str]]:
 def overview(council, *, year, kind=Period.Kind.ANNUAL, now=None) -> Overview:
     """Every bloc of ``council`` with the state of its ``year`` for the ``kind`` period.
 
-    Eleven queries whatever the number of blocs.
+    A fixed number of queries, each returning at most a row per bloc (counts are made by the
+    database), whatever the number of blocs or agencies.
     """
     now = now or timezone.now()
     blocs = sorted(
-        Bloc.objects.filter(council=council), key=lambda b: (vietnamese_sort_key(b.name), b.pk)
+        Bloc.objects.filter(council=council).only("id", "code", "name", "active").order_by(),
+        key=lambda b: (vietnamese_sort_key(b.name), b.pk),
     )
     rows = {b.pk: BlocYear(bloc=b) for b in blocs}
-    terms = {t.pk: t for t in BlocTerm.objects.filter(bloc__council=council, year=year).order_by()}
+    this_year = {"term__bloc__council": council, "term__year": year}
     by_term = {}
-    for term in terms.values():
+    for term in BlocTerm.objects.filter(bloc__council=council, year=year).order_by():
         term.bloc = rows[term.bloc_id].bloc
         rows[term.bloc_id].term = term
         by_term[term.pk] = rows[term.bloc_id]
 
-    members = {}
-    for term_id, agency_id, role, name in (
-        Membership.objects.filter(term_id__in=list(terms), left_on__isnull=True)
+    leader = Max(Case(When(role=Membership.Role.LEADER, then=F("agency__name"))))
+    for term_id, count, name in (
+        Membership.objects.filter(left_on__isnull=True, **this_year)
         .order_by()
-        .values_list("term_id", "agency_id", "role", "agency__name")
+        .values("term_id")
+        .annotate(n=Count("id"), leader=leader)
+        .values_list("term_id", "n", "leader")
     ):
-        members.setdefault(term_id, set()).add(agency_id)
-        if role == Membership.Role.LEADER:
-            by_term[term_id].leader = name
-    for term_id, ids in members.items():
-        by_term[term_id].members = len(ids)
-
-    pledges = {
-        p.pk: p
-        for p in Pledge.objects.current()
-        .filter(term_id__in=list(terms))
-        .only("term_id", "status", "members")
+        by_term[term_id].members = count
+        by_term[term_id].leader = name or ""
+    for pledge_id, term_id, status in (
+        Pledge.objects.current()
+        .filter(**this_year)
         .order_by()
-    }
-    signed = {}
-    for pledge_id, agency_id in (
-        PledgeSignature.objects.filter(pledge_id__in=list(pledges))
-        .order_by()
-        .values_list("pledge_id", "agency_id")
+        .values_list("pk", "term_id", "status")
     ):
-        signed.setdefault(pledge_id, set()).add(agency_id)
-    for pledge in pledges.values():
-        row = by_term[pledge.term_id]
-        current = members.get(pledge.term_id, set())
-        # Those who must sign: frozen into the pledge and still members (services.pledges).
-        required = {a for a in pledge.member_ids if a in current}
-        row.pledge_status = pledge.status
-        row.to_sign = len(required)
-        row.signed = len(required & signed.get(pledge.pk, set()))
+        # A pledge is marked signed once every member still required has signed
+        # (services.pledges.refresh_pledge_status); the counts are read for a page of rows.
+        by_term[term_id].pledge_status = status
+        by_term[term_id].pledge_id = pledge_id
 
     periods = {
-        p.pk: p for p in Period.objects.filter(term_id__in=list(terms), kind=kind).order_by()
+        p.pk: p
+        for p in Period.objects.filter(kind=kind, **this_year)
+        .only("id", "term_id", "kind", "status", "self_deadline", "review_deadline")
+        .order_by()
     }
     for period in periods.values():
-        period.term = terms[period.term_id]
+        period.term = by_term[period.term_id].term
         by_term[period.term_id].period = period
-    submitted = {}
-    for period_id, agency_id in (
-        Scorecard.objects.filter(period_id__in=list(periods))
+    # Submitted cards of current members: an agency has one membership in a term.
+    for period_id, count in (
+        Scorecard.objects.filter(
+            period__kind=kind,
+            period__term__bloc__council=council,
+            period__term__year=year,
+            agency__memberships__term_id=F("period__term_id"),
+            agency__memberships__left_on__isnull=True,
+        )
         .exclude(status=Scorecard.Status.DRAFT)
         .order_by()
-        .values_list("period_id", "agency_id")
+        .values("period_id")
+        .annotate(n=Count("id"))
+        .values_list("period_id", "n")
     ):
-        submitted.setdefault(period_id, set()).add(agency_id)
-    extensions = {}
-    for extension in DeadlineExtension.objects.filter(period_id__in=list(periods)).order_by():
-        extensions.setdefault((extension.period_id, extension.agency_id), []).append(extension)
+        by_term[periods[period_id].term_id].submitted = count
+    still_open = _extended(periods, now)
     for period in periods.values():
         row = by_term[period.term_id]
-        current = members.get(period.term_id, set())
-        done = submitted.get(period.pk, set()) & current
-        row.submitted = len(done)
+        # Nothing is overdue once the period is agreed (campaigns.progress).
         if period.status == Period.Status.AGREED:
             continue
-        row.late = sum(
-            1
-            for agency_id in current - done
-            if now > period.deadline_for(extensions.get((period.pk, agency_id), []))
-        )
+        # A member's deadline is the period's, or a later one granted (Period.deadline_for).
+        if now > period.self_deadline:
+            row.late = max(row.members - row.submitted - still_open.get(period.pk, 0), 0)
         row.agree_late = now > period.review_deadline
 
-    meetings = ReviewMeeting.objects.filter(term_id__in=list(terms), period_kind=kind)
+    meetings = ReviewMeeting.objects.filter(period_kind=kind, **this_year)
     for meeting in meetings.only("term_id", "status", "held_at").order_by("held_at", "pk"):
         by_term[meeting.term_id].meeting = meeting
     for term_id, state in (
-        Dossier.objects.filter(term_id__in=list(terms)).order_by().values_list("term_id", "state")
+        Dossier.objects.filter(**this_year).order_by().values_list("term_id", "state")
     ):
         by_term[term_id].dossier_state = state
     for term_id in (
-        ResultsPublication.objects.filter(term_id__in=list(terms), withdrawn_at__isnull=True)
+        ResultsPublication.objects.filter(withdrawn_at__isnull=True, **this_year)
         .order_by()
         .values_list("term_id", flat=True)
     ):
@@ -211,6 +207,61 @@ def overview(council, *, year, kind=Period.Kind.ANNUAL, now=None) -> Overview:
         for state, _label in dossier_choices()
     }
     return Overview(council=council, year=year, kind=kind, rows=out, summary=summary)
+
+
+def _extended(periods, now) -> dict:
+    """Per period, the current members without a submitted card whose own deadline, extended,
+    is still ahead (two queries, over the agencies granted an extension only)."""
+    extensions = {}
+    for extension in DeadlineExtension.objects.filter(period_id__in=list(periods)).order_by():
+        extensions.setdefault((extension.period_id, extension.agency_id), []).append(extension)
+    running = {
+        key for key, granted in extensions.items() if now <= periods[key[0]].deadline_for(granted)
+    }
+    if not running:
+        return {}
+    agencies = {agency_id for _period_id, agency_id in running}
+    terms = {periods[period_id].term_id: period_id for period_id, _a in running}
+    current = {
+        (terms[term_id], agency_id)
+        for term_id, agency_id in Membership.objects.filter(
+            term_id__in=list(terms), agency_id__in=agencies, left_on__isnull=True
+        ).values_list("term_id", "agency_id")
+    }
+    submitted = set(
+        Scorecard.objects.filter(period_id__in=list(periods), agency_id__in=agencies)
+        .exclude(status=Scorecard.Status.DRAFT)
+        .values_list("period_id", "agency_id")
+    )
+    out = {}
+    for key in running & current - submitted:
+        out[key[0]] = out.get(key[0], 0) + 1
+    return out
+
+
+def fill_signatures(rows) -> None:
+    """Count, for ``rows`` (a page), the members that signed the pledge and those that must:
+    frozen into the pledge and still members (``services.pledges.required_agency_ids``)."""
+    pledges = {r.pledge_id: r for r in rows if r.pledge_id}
+    if not pledges:
+        return
+    members = {}
+    for term_id, agency_id in Membership.objects.filter(
+        term_id__in=[r.term.pk for r in pledges.values()], left_on__isnull=True
+    ).values_list("term_id", "agency_id"):
+        members.setdefault(term_id, set()).add(agency_id)
+    signed = {}
+    for pledge_id, agency_id in PledgeSignature.objects.filter(
+        pledge_id__in=list(pledges)
+    ).values_list("pledge_id", "agency_id"):
+        signed.setdefault(pledge_id, set()).add(agency_id)
+    for pledge_id, frozen in Pledge.objects.filter(pk__in=list(pledges)).values_list(
+        "pk", "members"
+    ):
+        row = pledges[pledge_id]
+        required = {m["id"] for m in frozen} & members.get(row.term.pk, set())
+        row.to_sign = len(required)
+        row.signed = len(required & signed.get(pledge_id, set()))
 
 
 def filter_rows(rows, *, state="", dossier="", query="") -> list:

@@ -17,7 +17,8 @@ after ``CACHE_SECONDS``.
 """
 
 import datetime
-from dataclasses import dataclass, field, replace
+import uuid
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -47,7 +48,7 @@ MARGIN = datetime.timedelta(minutes=5)
 
 # Trails whose changes touch known periods, then those that may touch any.
 FAST_TRAILS = (ScoreLine, Scorecard, Period)
-SLOW_TRAILS = (ScoringRules, Criterion, CriteriaTable, Agency, Membership, Bloc)
+SLOW_TRAILS = (ScoringRules, Criterion, CriteriaTable, Agency, Membership, Bloc, BlocTerm)
 
 
 class RankRow(NamedTuple):
@@ -80,6 +81,7 @@ class CrossRanking:
     blocs: list  # [(id, name)] of the blocs with the period, in Vietnamese order
     bands: list  # [(code, label)] met in the rows, highest band first
     thresholds: list  # [(label, min)] when every bloc classifies with the same bands
+    orders: dict = field(default_factory=dict)  # a key of SORTS → the rows in that order
     without_period: int = 0  # blocs whose year has no period of this kind
 
 
@@ -88,7 +90,12 @@ class _Stored:
     marks: tuple
     made_at: datetime.datetime
     periods: dict  # period id → (bands, [RankRow]) of its bloc
-    result: CrossRanking = field(default=None)
+    result: CrossRanking
+    token: str
+
+
+# The latest rows each process read, by cache key: (token, CrossRanking).
+_memo: dict = {}
 
 
 def _marks() -> tuple:
@@ -136,38 +143,54 @@ def _touched_since(since, period_ids) -> set:
 def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
     """Every agency of every bloc of ``council`` in its bloc's ranking of the year's ``kind``.
 
-    Three queries when nothing changed; otherwise those of the blocs to total again, the same
+    One query when nothing changed; otherwise those of the blocs to total again, the same
     number whatever the number of blocs.
     """
     now = timezone.now()
     marks = _marks()
+    key = f"province-ranking:{council.pk}:{year}:{kind}"
+    token = cache.get(f"{key}:token")
+    if token is not None and token[0] == marks and now - token[1] < RECHECK:
+        # The rows of this process are reused as they are; another process's are read once.
+        memo = _memo.get(key)
+        if memo is not None and memo[0] == token[2]:
+            return memo[1]
+        stored = cache.get(key)
+        if stored is not None and stored.token == token[2]:
+            _memo[key] = (stored.token, stored.result)
+            return stored.result
+    stored = cache.get(key)
     periods = list(
         Period.objects.filter(term__bloc__council=council, term__year=year, kind=kind)
         .select_related("term__bloc")
         .order_by("pk")
     )
     ids = [p.pk for p in periods]
-    key = f"province-ranking:{council.pk}:{year}:{kind}"
-    stored = cache.get(key)
     if stored is None or stored.marks[FAST:] != marks[FAST:]:
         kept, stale = {}, set(ids)
     else:
         kept = stored.periods
         stale = {pk for pk in ids if pk not in kept}
-        if stored.marks != marks or now - stored.made_at >= RECHECK:
-            stale |= _touched_since(stored.made_at - MARGIN, ids)
-    if stored is None or stale or stored.marks != marks or now - stored.made_at >= RECHECK:
-        fresh = _period_rows([p for p in periods if p.pk in stale])
-        by_period = {pk: fresh[pk] if pk in fresh else kept[pk] for pk in ids}
-        stored = _Stored(marks=marks, made_at=now, periods=by_period)
-        stored.result = _assemble([by_period[pk] for pk in ids])
-        cache.set(key, stored, CACHE_SECONDS)
-    without = (
+        stale |= _touched_since(stored.made_at - MARGIN, ids)
+    fresh = _period_rows([p for p in periods if p.pk in stale])
+    by_period = {pk: fresh[pk] if pk in fresh else kept[pk] for pk in ids}
+    result = (
+        stored.result
+        if stored is not None and not stale and set(ids) == set(stored.periods)
+        else _assemble([by_period[pk] for pk in ids])
+    )
+    result.without_period = (
         BlocTerm.objects.filter(bloc__council=council, year=year)
         .exclude(bloc_id__in={p.term.bloc_id for p in periods})
         .count()
     )
-    return replace(stored.result, without_period=without)
+    stored = _Stored(
+        marks=marks, made_at=now, periods=by_period, result=result, token=uuid.uuid4().hex
+    )
+    cache.set(key, stored, CACHE_SECONDS)
+    cache.set(f"{key}:token", (marks, now, stored.token), CACHE_SECONDS)
+    _memo[key] = (stored.token, result)
+    return result
 
 
 def _period_rows(periods) -> dict:
@@ -229,8 +252,10 @@ def _assemble(per_period) -> CrossRanking:
     blocs = sorted(
         {(r.bloc_id, r.bloc_name) for r in rows}, key=lambda b: (vietnamese_sort_key(b[1]), b[0])
     )
+    rows = with_province_rank(rows)
     return CrossRanking(
-        rows=with_province_rank(rows),
+        rows=rows,
+        orders={sort: _ordered(rows, sort) for sort in SORTS},
         blocs=blocs,
         bands=[
             (code, label) for code, (_m, label) in sorted(labels.items(), key=lambda b: -b[1][0])
@@ -273,20 +298,8 @@ SORTS = {
 }
 
 
-def filter_ranking(rows, *, bloc=None, band="", kind="", query="", sort="total") -> list:
-    """The rows of ``bloc``, ``band``, agency ``kind``, named like ``query``, sorted.
-
-    Agencies whose card is not in come last whatever the order.
-    """
-    if bloc:
-        rows = [r for r in rows if r.bloc_id == bloc]
-    if band:
-        rows = [r for r in rows if r.band_code == band]
-    if kind:
-        rows = [r for r in rows if r.kind == kind]
-    if query:
-        needle = fold(query)
-        rows = [r for r in rows if needle in fold(r.name) or needle in fold(r.abbreviation)]
+def _ordered(rows, sort) -> list:
+    """``rows`` in the order ``sort`` names; agencies whose card is not in come last."""
     if sort == "bloc":
         order = {}
         return sorted(
@@ -304,6 +317,24 @@ def filter_ranking(rows, *, bloc=None, band="", kind="", query="", sort="total")
         rows,
         key=lambda r: (r.total is None, sign * (r.total or 0), r.sort_key, r.bloc_id, r.agency_id),
     )
+
+
+def filter_ranking(found, *, bloc="", band="", kind="", query="", sort="total") -> list:
+    """The rows of ``found`` (a ``CrossRanking``) of the blocs named like ``bloc``, of ``band``
+    and agency ``kind``, named like ``query``, in the order of ``sort``."""
+    rows = found.orders.get(sort) or found.orders["total"]
+    if bloc:
+        needle = fold(bloc)
+        ids = {pk for pk, name in found.blocs if needle in fold(name)}
+        rows = [r for r in rows if r.bloc_id in ids]
+    if band:
+        rows = [r for r in rows if r.band_code == band]
+    if kind:
+        rows = [r for r in rows if r.kind == kind]
+    if query:
+        needle = fold(query)
+        rows = [r for r in rows if needle in fold(r.name) or needle in fold(r.abbreviation)]
+    return rows
 
 
 def band_counts(rows, bands) -> list[tuple[str, int]]:

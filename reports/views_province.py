@@ -60,6 +60,7 @@ def province_overview(request, council_id, year):
         query=filters.get("q", ""),
     )
     page, query = _page(request, rows, OVERVIEW_PAGE)
+    province.fill_signatures(page.object_list)
     states = [(key, label, found.summary[key]) for key, (label, _test) in province.STATES.items()]
     return render(
         request,
@@ -94,11 +95,11 @@ def province_ranking(request, council_id, year):
     kind = request.GET.get("period")
     kind = kind if kind in Period.Kind.values else Period.Kind.ANNUAL
     found = cross.cross_ranking(council, year=year, kind=kind)
-    form = RankingFilterForm(request.GET or None, blocs=found.blocs, bands=found.bands)
+    form = RankingFilterForm(request.GET or None, bands=found.bands)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = cross.filter_ranking(
-        found.rows,
-        bloc=filters.get("bloc"),
+        found,
+        bloc=filters.get("bloc", ""),
         band=filters.get("band", ""),
         kind=filters.get("kind", ""),
         query=filters.get("q", ""),

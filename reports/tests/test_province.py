@@ -273,12 +273,15 @@ def test_ranking_filters(client, world, params, count):
 
 def test_ranking_filters_by_bloc_and_sorts(client, world):
     client.force_login(world.board)
-    response = client.get(ranking_url(world), {"bloc": world.done_bloc.pk, "sort": "bloc"})
+    response = client.get(ranking_url(world), {"bloc": "doanh nghiep", "sort": "bloc"})
     rows = list(response.context["page"].object_list)
     assert {r.bloc_id for r in rows} == {world.done_bloc.pk} and len(rows) == 4
     assert [r.rank for r in rows] == [1, 1, 1, None]
-    response = client.get(ranking_url(world), {"bloc": "999999"})
-    assert "Hãy chọn một khối trong danh sách." in response.content.decode()
+    response = client.get(ranking_url(world), {"sort": "total_asc"})
+    totals = [r.total for r in response.context["page"].object_list if r.total is not None]
+    assert totals == sorted(totals)
+    response = client.get(ranking_url(world), {"bloc": "đ" * 101})
+    assert "Tên tìm kiếm dài tối đa 100 ký tự." in response.content.decode()
 
 
 # --- Access ------------------------------------------------------------------------------------
