@@ -8,7 +8,9 @@ examples per operation, derandomized, so the run stays short and the same every 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
@@ -28,8 +30,30 @@ def example_world(api_world):
     return api_world
 
 
+HANDLER = get_wsgi_application()
+
+
+def app(environ, start_response):
+    """The site's WSGI application, keeping the test's database connection open across requests.
+
+    A WSGI server closes old connections when a request starts and when its response is closed;
+    on PostgreSQL that would end the transaction the test's data lives in. Django's test client
+    leaves them open in the same way.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = HANDLER(environ, start_response)
+        body = b"".join(response)
+        response.close()
+        return [body]
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 # Loaded when the module is collected: generating the schema reads no table.
-schema = schemathesis.openapi.from_wsgi(reverse("api:schema"), get_wsgi_application())
+schema = schemathesis.openapi.from_wsgi(reverse("api:schema"), app)
 
 FUZZ = settings(
     max_examples=10,
