@@ -6,7 +6,7 @@ data, then measures the grid, the ranking page, the explanation page and ``expor
 SQL query count, median time of 5 runs and peak Python memory (tracemalloc). Then the board's
 province overview and cross-bloc ranking at each scale of ``BENCH_PROVINCE_SCALES`` (50 and
 300 blocs more: the seed grows in between), with the ratio of their times between the smallest
-and the largest scale. Nothing here is asserted: the figures are for people to compare.
+and the largest scale (``BENCH_ONLY=province`` measures only these). Nothing here is asserted: the figures are for people to compare.
 """
 
 import datetime
@@ -309,6 +309,9 @@ def main():
     start = time.perf_counter()
     call_command("seed_demo", scale=SCALE, stdout=io.StringIO())
     print(f"seed_demo --scale {SCALE}: {time.perf_counter() - start:.1f} s")
+    if os.environ.get("BENCH_ONLY") == "province":
+        province_benches(SCALE)
+        return
     start = time.perf_counter()
     term, user = build_wide_bloc()
     print(f"bloc 14 × 80: {time.perf_counter() - start:.1f} s")
