@@ -44,10 +44,14 @@ def _dated(dossier, *days) -> None:
     """Put the dossier's events (and its versions) on the demo's days, in order."""
     events = list(dossier.events.order_by("at", "id"))
     for event, day in zip(events, days, strict=False):
-        DossierEvent.objects.filter(pk=event.pk).update(at=vietnam_time(day.year, day.month, day.day, 9))
+        DossierEvent.objects.filter(pk=event.pk).update(
+            at=vietnam_time(day.year, day.month, day.day, 9)
+        )
     submits = [day for event, day in zip(events, days, strict=False) if event.action == "submit"]
     for version, day in zip(dossier.versions.order_by("number"), submits, strict=False):
-        DossierVersion.objects.filter(pk=version.pk).update(submitted_at=vietnam_time(day.year, day.month, day.day, 9))
+        DossierVersion.objects.filter(pk=version.pk).update(
+            submitted_at=vietnam_time(day.year, day.month, day.day, 9)
+        )
 
 
 def _send(term, secretariat, board, *, decide: bool) -> None:
@@ -74,9 +78,7 @@ def _send(term, secretariat, board, *, decide: bool) -> None:
                 datetime.date(YEAR + 1, 3, 10),
             ]
         else:
-            services.move(
-                term=term, action="return", actor="board", by=board, reason=RETURN_REASON
-            )
+            services.move(term=term, action="return", actor="board", by=board, reason=RETURN_REASON)
             services.move(term=term, action="submit", actor="bloc", by=secretariat)
             days = [
                 datetime.date(YEAR + 1, 1, 7),
