@@ -276,6 +276,7 @@ def document_row(request, document) -> dict:
         "verify_url": request.build_absolute_uri(document.get_verify_url()),
         "page_url": url("reports:document_detail"),
         "download_url": url("reports:document_download") if ready and document.file else None,
+        "file_url": url("api:document_file") if ready and document.file else None,
         "docx_url": url("reports:document_docx") if ready and document.docx_file else None,
         "replaced_by": replacement.pk if replacement is not None else None,
     }

@@ -211,6 +211,10 @@ class DocumentSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Tệp PDF (khi đã sẵn sàng), qua trang tải văn bản của hệ thống."),
     )
+    file_url = serializers.URLField(
+        allow_null=True,
+        help_text=_("Tệp PDF (khi đã sẵn sàng) qua API, với mã truy cập."),
+    )
     docx_url = serializers.URLField(allow_null=True)
     replaced_by = serializers.IntegerField(
         allow_null=True, help_text=_("Văn bản mới thay thế văn bản này, khi đã sẵn sàng.")

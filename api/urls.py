@@ -23,6 +23,11 @@ urlpatterns = [
     path(
         V1 + "documents/<int:document_id>/", data.DocumentDetail.as_view(), name="document_detail"
     ),
+    path(
+        V1 + "documents/<int:document_id>/file/",
+        data.DocumentFile.as_view(),
+        name="document_file",
+    ),
     # Last: any other address under /api/ is the API's own JSON 404.
     re_path(r"^api/(?P<rest>.*)$", data.not_found, name="not_found"),
 ]

@@ -53,6 +53,20 @@ def endpoints(api_world):
             "reports:document_detail",
             [api_world.draft_table.pk],
         ),
+        (
+            "issued document file",
+            "document_file",
+            [api_world.member_list.pk],
+            "reports:document_download",
+            [api_world.member_list.pk],
+        ),
+        (
+            "draft score table file",
+            "document_file",
+            [api_world.draft_table.pk],
+            "reports:document_download",
+            [api_world.draft_table.pk],
+        ),
     ]
 
 
@@ -61,13 +75,18 @@ def page_status(client, user, url) -> int:
     if user is not None:
         client.force_login(user)
     response = client.get(url)
+    if response.streaming:
+        response.close()
     return response.status_code, response.headers.get("Location", "")
 
 
 def api_status(client, key, url) -> int:
     client.logout()
     headers = {"Authorization": f"Token {key}"} if key else {}
-    return client.get(url, headers=headers).status_code
+    response = client.get(url, headers=headers)
+    if response.streaming:
+        response.close()
+    return response.status_code
 
 
 def expected_from_page(status, location) -> int:
@@ -103,7 +122,8 @@ def test_the_api_answers_every_persona_as_the_page_does(
         if persona == "deputy":
             # The deputy sees every scorecard, so its draft score table too.
             draft = 200
-        assert answers["draft score table"] == draft
+        assert answers["draft score table"] == answers["draft score table file"] == draft
+        assert answers["issued document file"] == 200
 
 
 def test_the_schema_and_its_page_are_open_to_everyone(client):

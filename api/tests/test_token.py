@@ -125,3 +125,23 @@ def test_the_signed_in_browser_reads_the_browsable_api(client, api_world, users)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert api_world.term.bloc.name in response.content.decode()
+
+
+def test_a_token_downloads_the_pdf_it_may_read(client, api_world, users, token_for):
+    from django.urls import reverse
+
+    document = api_world.member_list
+    key = token_for(users["member_officer"])
+    response = client.get(
+        reverse("api:document_file", args=[document.pk]), headers={"Authorization": f"Token {key}"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    with document.file.open("rb") as f:
+        assert b"".join(response.streaming_content) == f.read()
+    response.close()
+    listed = client.get(
+        reverse("api:document_detail", args=[document.pk]),
+        headers={"Authorization": f"Token {key}"},
+    ).json()
+    assert listed["file_url"].endswith(reverse("api:document_file", args=[document.pk]))

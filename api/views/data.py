@@ -7,10 +7,11 @@ are plain reads that page and document themselves in the schema. Each view's ``n
 ``description`` are what the browsable API and the schema show.
 """
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -37,6 +38,7 @@ from blocs.models import Bloc, BlocTerm
 from blocs.vnsort import vietnamese_sort_key
 from campaigns.access import get_period_for_user
 from reports.access import get_document_for_user
+from reports.models import Document
 
 
 def check_year(year) -> None:
@@ -291,6 +293,37 @@ class DocumentDetail(generics.GenericAPIView):
             raise Http404(_("Không tìm thấy văn bản."))
         document, _access = get_document_for_user(request, document_id)
         return Response(self.get_serializer(selectors.document_row(request, document)).data)
+
+
+class DocumentFile(APIView):
+    """The PDF itself, for a system that files the documents it reads (token or session)."""
+
+    name = _lazy("Tệp PDF của một văn bản")
+    description = _lazy(
+        "Tệp PDF đã ký của văn bản, với cùng quyền đọc như trang văn bản; 404 khi văn bản chưa "
+        "có tệp (đang chờ tạo hoặc không tạo được)."
+    )
+
+    @extend_schema(
+        operation_id="documents_file",
+        summary=name,
+        description=description,
+        tags=[TAGS["documents"]],
+        parameters=[DOCUMENT_ID],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def get(self, request, document_id):
+        if not 1 <= document_id <= MAX_ID:
+            raise Http404(_("Không tìm thấy văn bản."))
+        document, _access = get_document_for_user(request, document_id)
+        if document.status != Document.Status.READY or not document.file:
+            raise NotFound(_("Văn bản chưa có tệp."))
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.download_name,
+            content_type="application/pdf",
+        )
 
 
 @extend_schema(exclude=True)
