@@ -228,6 +228,14 @@ def get_board_councils_for_user(request) -> list:
     return councils
 
 
+def get_board_council_for_user(request, council_id):
+    """One council of the user's board (any for administrators); a 404 for anyone else."""
+    council = board_councils(request.user).filter(pk=council_id).first()
+    if council is None:
+        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
+    return council
+
+
 def get_notification_for_user(request, notification_id):
     """One of the user's own notifications; anybody else's is a 404."""
     from blocs.models import Notification

@@ -10,7 +10,6 @@ bloc-level award is the bloc's own decision and never reaches the board.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -19,20 +18,11 @@ from openpyxl.utils import get_column_letter
 
 from awards.models import AwardDecision, AwardType, GrantedAward, Nomination, NominationList
 from awards.models.catalogue import PROPOSED_LEVELS
-from blocs.access import board_councils
 from blocs.models import BlocTerm, Council
 from blocs.vnsort import vietnamese_sort_key
 from khoithidua.spreadsheets import workbook_bytes
 
 FIGURES = ("proposed", "granted", "not_granted", "revoked")
-
-
-def get_council_for_board(request, council_id) -> Council:
-    """A council whose board the user belongs to (any for administrators); 404 otherwise."""
-    council = board_councils(request.user).filter(pk=council_id).first()
-    if council is None:
-        raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
-    return council
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from blocs.access import get_board_councils_for_user
+from blocs.access import get_board_council_for_user, get_board_councils_for_user
 from campaigns.progress import default_year
 from campaigns.views import xlsx_response
 from reports import agency_history, province_awards
@@ -23,7 +23,7 @@ def award_statistics_index(request):
 @require_GET
 def award_statistics(request, council_id, year):
     """Per award and per bloc: proposed, granted, not granted, revoked."""
-    council = province_awards.get_council_for_board(request, council_id)
+    council = get_board_council_for_user(request, council_id)
     stats = province_awards.award_statistics(council, year)
     return render(
         request,
@@ -44,7 +44,7 @@ def award_statistics(request, council_id, year):
 @require_GET
 def award_statistics_export(request, council_id, year):
     """The statistics as the workbook the board reports upward."""
-    council = province_awards.get_council_for_board(request, council_id)
+    council = get_board_council_for_user(request, council_id)
     stats = province_awards.award_statistics(council, year)
     return xlsx_response(
         province_awards.statistics_workbook(stats), f"thong-ke-khen-thuong-{year}.xlsx"
