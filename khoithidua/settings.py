@@ -53,6 +53,13 @@ INSTALLED_APPS = [
     "campaigns",
     "awards",
     "reports",
+    # The read API (api/): Django REST framework, per-user tokens, the OpenAPI schema and its
+    # page with Swagger UI served from the installed package, never from a CDN.
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +304,47 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [SELF],
     }
+}
+
+# The read API (api/): a user's token or the signed-in session; nothing for anonymous visitors
+# but the schema and its page. Answers in JSON, and as the browsable page to a browser.
+REST_FRAMEWORK = {
+    # The token first: an anonymous request is answered 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khối thi đua – API đọc dữ liệu",
+    "DESCRIPTION": "Khối, năm thi đua, thành viên, xếp hạng, khen thưởng và văn bản; "
+    "mỗi mã truy cập thấy đúng những gì người dùng của nó thấy trên trang.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set, where several models call theirs "status" or "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "TermStatusEnum": "blocs.models.BlocTerm.Status",
+        "AgencyKindEnum": "blocs.models.Agency.Kind",
+        "MembershipRoleEnum": "blocs.models.Membership.Role",
+        "PeriodKindEnum": "campaigns.models.Period.Kind",
+        "PeriodStatusEnum": "campaigns.models.Period.Status",
+        "NominationListStatusEnum": "awards.models.NominationList.Status",
+        "DocumentStatusEnum": "reports.models.Document.Status",
+    },
 }
 
 if not DEBUG:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("", dashboard, name="dashboard"),
+    path("", include("api.urls")),
     path("", include("reports.urls")),
     path("", include("awards.urls")),
     path("", include("campaigns.urls")),

@@ -13,7 +13,7 @@ from django.db import transaction
 from blocs.models import AgencyRole, BlocTerm
 from campaigns.demo import vietnam_time
 from campaigns.models import Period
-from reports import review, services, tasks
+from reports import demo_public, review, services, tasks
 from reports.kinds import KINDS
 from reports.models import Document, MemberReport, ReviewReport
 
@@ -129,3 +129,5 @@ def seed(objects: dict) -> None:
             variants = document_kind.variants(term) if document_kind.variants else [({}, "")]
             for params, _label in variants:
                 _ask(term, kind, params, issued_on)
+    # The 2025 results of both blocs on the public results page.
+    demo_public.publish_demo(objects)

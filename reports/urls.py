@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reports import views, views_contributions, views_review
 
@@ -55,4 +55,12 @@ urlpatterns = [
         views_contributions.member_report_file,
         name="member_report_file",
     ),
+    # The award dossier a bloc sends to the board, and the council's decision.
+    path("", include("reports.urls_dossier")),
+    # The province at a glance for the board: every bloc's year and the cross-bloc ranking.
+    path("", include("reports.urls_province")),
+    # The board's award statistics and each agency's history.
+    path("", include("reports.urls_province_awards")),
+    # The public results page and the page that publishes a year's results.
+    path("", include("reports.urls_public")),
 ]

@@ -53,6 +53,11 @@ APP_VIEWS = (
     "awards.views",
     "reports.views",
     "reports.views_contributions",
+    "reports.views_public",
+    "reports.views_province_awards",
+    "reports.views_province",
+    "reports.dossiers.views",
+    "api.views.token",
 )
 # GET URLs of the apps that are not pages a person reads, so the crawl need not reach them.
 NOT_PAGES = {
@@ -62,13 +67,20 @@ NOT_PAGES = {
     "blocs:election_minutes": "the uploaded minutes, a file",
     "campaigns:criteria_template": "a spreadsheet",
     "awards:results_xlsx": "a spreadsheet",
+    "reports:award_statistics_export": "a spreadsheet",
+    "reports:award_statistics_index": "a redirect to the statistics of the board's year",
+    "reports:dossier_zip": "the award dossier in one zip, a download",
+    # No demo dossier attaches a file.
+    "reports:dossier_attachment": "a file attached to the award dossier, a download",
     # No demo appeal attaches a file.
     "awards:appeal_evidence": "the file an appeal attaches, a download",
     # No demo member report attaches a file.
     "reports:member_report_file": "the file a member's report attaches, a download",
 }
-# Never followed: leaving the site's pages, or a page checked apart (the admin, below).
-SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/accounts/logout/")
+# Never followed: leaving the site's pages, or a page checked apart (the admin, below). The read
+# API's browsable pages and its Swagger UI documentation are the frameworks' own markup; the
+# site's part of the documentation page is checked in api/tests/test_browser.py.
+SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/accounts/logout/", "/api/")
 # The main models whose admin change form is checked with its inlines (the scorecard's lines,
 # a period's deadlines and their extensions).
 ADMIN_CHANGE_FORMS = (
@@ -156,6 +168,8 @@ def demo(transactional_db, django_user_model):
             reverse("awards:meeting", args=last_args),
             reverse("awards:appeals", args=last_args),
             reverse("awards:nominations", args=last_args[:2]),
+            # Publishing the demo's 2025 results (already public: the page offers to withdraw).
+            reverse("reports:results_publish", args=last_args[:2]),
             *year_end_ballots,
             # The state bloc's half-year meeting: planned, attendance taken, voting not open.
             reverse("awards:meeting", args=[state_term.bloc.code, state_term.year, "semiannual"]),
@@ -352,6 +366,12 @@ def test_pages_without_login_are_accessible(demo, new_page):
     findings.check(page)
     page.goto(page.base_url + reverse("reports:verify", args=["KHONGCO"]))
     findings.check(page, "verify (unknown code)")
+    # The public results: the index and the demo's published 2025 of the council.
+    page.goto(page.base_url + reverse("reports:results_index"))
+    findings.check(page)
+    council_year = [demo.term.bloc.council_id, 2025]
+    page.goto(page.base_url + reverse("reports:results_council_year", args=council_year))
+    findings.check(page)
     findings.assert_none()
 
 

@@ -917,6 +917,84 @@ def _ballot_args(w):
     return [w.bloc.code, w.term.year, "annual", w.ballot.pk]
 
 
+# The award dossier (reports.dossiers): a dossier in the state each form needs.
+def _dossier(w, state, *, nominated=False):
+    from awards.models import Dossier, DossierVersion, Nomination, NominationList
+
+    award = award_catalogue.ensure_award_types(council=w.council)[0]
+    ids = []
+    if nominated:
+        listed = NominationList.objects.create(
+            term=w.term, award_type=award, status=NominationList.Status.CONFIRMED
+        )
+        ids = [
+            Nomination.objects.create(nomination_list=listed, agency=a, position=i).pk
+            for i, a in enumerate((w.c, w.d), start=1)
+        ]
+    w.dossier = Dossier.objects.create(term=w.term, state=state, version=1)
+    DossierVersion.objects.create(
+        dossier=w.dossier,
+        number=1,
+        submitted_at=timezone.now(),
+        submitted_by=w.secretariat,
+        parts=[{"type": "nominees", "nominations": ids}],
+    )
+    w.nomination_ids = ids
+
+
+def with_draft_dossier(w):
+    from reports.dossiers import services as dossier_services
+
+    _dossier(w, "draft")
+    w.attachment = dossier_services.add_attachment(
+        term=w.term, title="Ảnh chụp", uploaded=pdf("anh.pdf"), by=w.secretariat
+    )
+
+
+def with_submitted_dossier(w):
+    _dossier(w, "submitted")
+
+
+def with_accepted_dossier(w):
+    _dossier(w, "accepted", nominated=True)
+
+
+def with_decided_dossier(w):
+    from reports.dossiers import services as dossier_services
+
+    _dossier(w, "accepted", nominated=True)
+    dossier_services.record_decision(
+        term=w.term,
+        actor="board",
+        by=w.board,
+        number="12/QĐ-UBND",
+        signed_on=datetime.date(2027, 1, 20),
+        signer_name="Người Ký",
+        signer_title="Chủ tịch",
+        granted_ids=w.nomination_ids,
+    )
+    w.grant_id = w.dossier.decision.awards.order_by("id").first().pk
+
+
+def _decision(w):
+    return {
+        "number": text("125/QĐ-UBND", st.sampled_from(["", "x" * 51])),
+        "signed_on": dates(datetime.date(2027, 1, 20)),
+        "signer_name": text("Nguyễn Văn Ký"),
+        "signer_title": text("Chủ tịch"),
+        "granted": choice(w.nomination_ids[0], *w.nomination_ids, "", more=JUNK),
+    }
+
+
+def _revoke(w):
+    return {
+        "grant": choice(w.grant_id, more=st.integers().map(str)),
+        "number": text("9/QĐ-UBND", st.sampled_from(["", "x" * 51])),
+        "revoked_on": dates(datetime.date(2027, 3, 1)),
+        "reason": text("Kê khai không trung thực."),
+    }
+
+
 SCORING = (with_scoring,)
 FORMS = [
     # Accounts and language.
@@ -940,6 +1018,13 @@ FORMS = [
             "new_password1": text(NEW_PASSWORD),
             "new_password2": text(NEW_PASSWORD),
         },
+    ),
+    # The user's own API token: a new one, or revoked.
+    Form(
+        "api:token",
+        "member_officer",
+        no_args,
+        lambda w: {"action": choice("create", "revoke", more=WORDS)},
     ),
     Form(
         "password_reset",
@@ -1312,6 +1397,56 @@ FORMS = [
         },
         (with_member_reports,),
     ),
+    # Publishing the year's results on the public page, and withdrawing them.
+    *(
+        Form(
+            "reports:results_publish",
+            persona,
+            fields=lambda w: {
+                "action": choice("publish", "withdraw", "", "PUBLISH"),
+                "confirm": choice("1", "", "on", "false"),
+            },
+            setup=(*RANKED, with_final_ranking),
+        )
+        for persona in ("secretariat", "board")
+    ),
+    # The award dossier between the bloc and the board.
+    Form(
+        "reports:dossier_move",
+        "secretariat",
+        fields=lambda w: {
+            "action": choice("withdraw", "submit", "reopen", "accept", "", "WITHDRAW"),
+            "reason": text("Bổ sung tài liệu."),
+        },
+        setup=(with_draft_dossier,),
+    ),
+    Form(
+        "reports:dossier_move",
+        "board",
+        fields=lambda w: {
+            "action": choice("return", "accept", "submit", "decide"),
+            "reason": text("Thiếu biên bản."),
+        },
+        setup=(with_submitted_dossier,),
+        variant="review",
+    ),
+    Form(
+        "reports:dossier_attachment_add",
+        "secretariat",
+        fields=lambda w: {
+            "title": text("Ảnh chụp bằng khen"),
+            "file": file_field(lambda: pdf("anh-chup.pdf"), more=UPLOADS),
+        },
+        setup=(with_draft_dossier,),
+    ),
+    Form(
+        "reports:dossier_attachment_withdraw",
+        "secretariat",
+        in_term(lambda w: w.attachment.pk),
+        setup=(with_draft_dossier,),
+    ),
+    Form("reports:dossier_decision", "board", fields=_decision, setup=(with_accepted_dossier,)),
+    Form("reports:dossier_revoke", "board", fields=_revoke, setup=(with_decided_dossier,)),
     Form(
         "reports:verify",
         "anonymous",
@@ -1434,6 +1569,7 @@ FORMS = [
 # URLs that take a POST and are not fuzzed here, with the reason; "ns:*" stands for a namespace.
 NOT_FUZZED = {
     "admin:*": "Django's admin: superusers only, its forms generated by Django from the models",
+    "api:not_found": "the read API's JSON 404 for any other address under /api/; reads no body",
 }
 
 

@@ -1,4 +1,4 @@
-"""Imports run one way, reports → awards → campaigns → blocs (DESIGN.md, Architecture).
+"""Imports run one way, api → reports → awards → campaigns → blocs (DESIGN.md, Architecture).
 
 Every import counts: at module level, inside a function (a lazy import), in tests too. A
 lower app that needs something from a higher one asks for it by name, never by importing it.
@@ -13,10 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The apps each app must never import.
 FORBIDDEN = {
-    "blocs": {"campaigns", "awards", "reports"},
-    "campaigns": {"awards", "reports"},
-    "awards": {"reports"},
-    "reports": set(),
+    "blocs": {"campaigns", "awards", "reports", "api"},
+    "campaigns": {"awards", "reports", "api"},
+    "awards": {"reports", "api"},
+    "reports": {"api"},
+    "api": set(),
 }
 
 
@@ -65,7 +66,9 @@ def test_no_app_imports_an_app_above_it():
     for app, path in app_sources():
         source = path.read_text(encoding="utf-8")
         found += violations(source, app=app, filename=str(path.relative_to(ROOT)))
-    assert not found, "Imports must run reports → awards → campaigns → blocs:\n" + "\n".join(found)
+    assert not found, "Imports must run api → reports → awards → campaigns → blocs:\n" + "\n".join(
+        found
+    )
 
 
 def test_the_walk_reaches_every_app_and_their_tests():

@@ -157,6 +157,8 @@ FILE_FORMS = {
     "reports/forms.py": {"VerifyUploadForm"},
     # A member's report attaches evidence-like files, checked by campaigns.evidence.check_upload.
     "reports/forms_contributions.py": {"MemberReportForm"},
+    # A file the secretariat adds to the award dossier, checked by campaigns.evidence.check_upload.
+    "reports/dossiers/forms.py": {"AttachmentForm"},
 }
 FILE_FIELDS = {"FileField", "ImageField", "MultipleFileField", "EvidenceFileField"}
 

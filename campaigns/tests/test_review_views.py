@@ -564,5 +564,6 @@ def test_every_campaigns_view_is_in_one_of_the_matrices():
         )
         | url_names_of("campaigns.views.progress")
         | url_names_of("campaigns.views.rules")
+        | url_names_of("campaigns.views.leniency")
     )
     assert covered == url_names_of("campaigns.views")

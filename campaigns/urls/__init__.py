@@ -1,7 +1,7 @@
 """The URLs of the campaigns app, one module per part: pledges, scoring, review and ranking,
 progress."""
 
-from campaigns.urls import pledges, progress, review, rules, scoring
+from campaigns.urls import leniency, pledges, progress, review, rules, scoring
 
 app_name = "campaigns"
 
@@ -11,4 +11,5 @@ urlpatterns = (
     + review.urlpatterns
     + progress.urlpatterns
     + rules.urlpatterns
+    + leniency.urlpatterns
 )

@@ -7,6 +7,7 @@ from campaigns.demo import pledges as pledges_demo
 from campaigns.demo import review as review_demo
 from campaigns.demo import scoring as scoring_demo
 from reports import demo as reports_demo
+from reports.dossiers import demo as dossiers_demo
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             review_demo.seed,
             awards_demo.seed,
             reports_demo.seed,
+            dossiers_demo.seed,
         ]
 
     def app_scales(self):
