@@ -20,7 +20,7 @@ from campaigns import selectors as campaign_selectors
 from campaigns.access import can_see_ranking
 from campaigns.models import Period
 from campaigns.services.exports import export_rows
-from reports.access import can_read_document
+from reports.access import can_read_document, can_read_dossier
 from reports.kinds import KINDS
 from reports.models import Document
 
@@ -215,7 +215,8 @@ def awards(term, access: TermAccess) -> dict:
         "bloc": term.bloc.code,
         "year": term.year,
         "nominations": nomination_lists(term, access),
-        "decision": decision(term),
+        # Like the dossier page: members read the decision on the public results once published.
+        "decision": decision(term) if can_read_dossier(access) else None,
     }
 
 

@@ -326,9 +326,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Khối thi đua – API đọc dữ liệu",
-    "DESCRIPTION": "Khối, năm thi đua, thành viên, xếp hạng, khen thưởng và văn bản; "
-    "mỗi mã truy cập thấy đúng những gì người dùng của nó thấy trên trang.",
+    "TITLE": _("Khối thi đua – API đọc dữ liệu"),
+    "DESCRIPTION": _(
+        "Khối, năm thi đua, thành viên, xếp hạng, khen thưởng và văn bản; "
+        "mỗi mã truy cập thấy đúng những gì người dùng của nó thấy trên trang."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

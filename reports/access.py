@@ -102,11 +102,16 @@ def get_member_report_file_for_user(request, bloc_code, year, kind, file_id):
 # documents page, not the dossier (403); outsiders get a 404.
 
 
+def can_read_dossier(access) -> bool:
+    """The dossier and the council's decision on it: the secretariat, the board, admins."""
+    return access.oversees
+
+
 def get_dossier_term_for_user(request, bloc_code, year):
     """A term whose dossier the user may read (404 for outsiders, 403 for members)."""
     term, access = get_term_for_user(request, bloc_code, year)
     require(
-        access.oversees,
+        can_read_dossier(access),
         _("Chỉ thường trực khối và Ban Thi đua – Khen thưởng xem được hồ sơ khen thưởng."),
     )
     return term, access

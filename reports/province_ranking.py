@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from awards.models import Ballot
+from awards.models import AwardRule, Ballot
 from blocs.models import Agency, Bloc, BlocTerm, Membership
 from blocs.vnsort import fold, vietnamese_sort_key
 from campaigns import ranking as ranking_rules
@@ -48,7 +48,17 @@ MARGIN = datetime.timedelta(minutes=5)
 
 # Trails whose changes touch known periods, then those that may touch any.
 FAST_TRAILS = (ScoreLine, Scorecard, Period)
-SLOW_TRAILS = (ScoringRules, Criterion, CriteriaTable, Agency, Membership, Bloc, BlocTerm)
+# An award rule decides which award's votes break ties (the leading one).
+SLOW_TRAILS = (
+    ScoringRules,
+    Criterion,
+    CriteriaTable,
+    Agency,
+    Membership,
+    Bloc,
+    BlocTerm,
+    AwardRule,
+)
 
 
 class RankRow(NamedTuple):
@@ -89,6 +99,9 @@ class CrossRanking:
 class _Stored:
     marks: tuple
     made_at: datetime.datetime
+    # When every bloc was last totalled: past CACHE_SECONDS they all are again, so a write the
+    # trails do not record shows within that time even on a page read every few minutes.
+    built_at: datetime.datetime
     periods: dict  # period id → (bands, [RankRow]) of its bloc
     result: CrossRanking
     token: str
@@ -166,9 +179,14 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
         .order_by("pk")
     )
     ids = [p.pk for p in periods]
-    if stored is None or stored.marks[FAST:] != marks[FAST:]:
+    expired = stored is not None and now - stored.built_at > datetime.timedelta(
+        seconds=CACHE_SECONDS
+    )
+    if stored is None or expired or stored.marks[FAST:] != marks[FAST:]:
         kept, stale = {}, set(ids)
+        built_at = now
     else:
+        built_at = stored.built_at
         kept = stored.periods
         stale = {pk for pk in ids if pk not in kept}
         stale |= _touched_since(stored.made_at - MARGIN, ids)
@@ -176,7 +194,7 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
     by_period = {pk: fresh[pk] if pk in fresh else kept[pk] for pk in ids}
     result = (
         stored.result
-        if stored is not None and not stale and set(ids) == set(stored.periods)
+        if stored is not None and not stale and not expired and set(ids) == set(stored.periods)
         else _assemble([by_period[pk] for pk in ids])
     )
     result.without_period = (
@@ -185,7 +203,12 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
         .count()
     )
     stored = _Stored(
-        marks=marks, made_at=now, periods=by_period, result=result, token=uuid.uuid4().hex
+        marks=marks,
+        made_at=now,
+        built_at=built_at,
+        periods=by_period,
+        result=result,
+        token=uuid.uuid4().hex,
     )
     cache.set(key, stored, CACHE_SECONDS)
     cache.set(f"{key}:token", (marks, now, stored.token), CACHE_SECONDS)

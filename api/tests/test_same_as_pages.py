@@ -113,13 +113,28 @@ def test_the_nominations_are_those_of_the_nominations_page(
 
 def test_the_decision_lists_granted_and_refused_nominees(client, api_world, users, token_for):
     term, w = api_world.term, api_world.world
-    found = api_get(client, token_for(users["member_officer"]), "awards", term.bloc.code, term.year)
+    found = api_get(client, token_for(users["secretariat"]), "awards", term.bloc.code, term.year)
     decision = found["decision"]
     assert decision["number"] == "125/QĐ-UBND" and decision["signed_on"] == "2027-01-15"
     assert [(a["agency_id"], a["granted"], a["in_force"]) for a in decision["awards"]] == [
         (w.c.pk, True, True),
         (w.d.pk, False, False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("board", True), ("secretariat", True), ("deputy", False), ("member_officer", False)],
+)
+def test_the_decision_shows_to_who_reads_the_dossier_page(
+    client, api_world, users, token_for, persona, shown
+):
+    term = api_world.term
+    found = api_get(client, token_for(users[persona]), "awards", term.bloc.code, term.year)
+    assert (found["decision"] is not None) is shown
+    client.force_login(users[persona])
+    page = client.get(reverse("reports:dossier", args=[term.bloc.code, term.year]))
+    assert page.status_code == (200 if shown else 403)
 
 
 def test_no_decision_shows_before_the_dossier_is_decided(client, api_world, users, token_for):

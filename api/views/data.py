@@ -232,7 +232,8 @@ class AwardsDetail(generics.GenericAPIView):
     name = _lazy("Đề nghị và quyết định khen thưởng của năm")
     description = _lazy(
         "Các danh sách đề nghị khen thưởng (danh sách dự kiến chỉ với thư ký khối và Ban Thi "
-        "đua – Khen thưởng) và, khi hồ sơ đã có quyết định, kết quả cho từng đơn vị."
+        "đua – Khen thưởng) và, khi hồ sơ đã có quyết định, kết quả cho từng đơn vị (với ai "
+        "xem được hồ sơ khen thưởng: thư ký khối, Ban Thi đua – Khen thưởng)."
     )
     serializer_class = serializers.AwardsSerializer
 

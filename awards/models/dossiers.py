@@ -58,6 +58,19 @@ class Dossier(models.Model):
     def __str__(self):
         return _("Hồ sơ khen thưởng %(term)s") % {"term": self.term}
 
+    # While the bloc prepares it (or after the board returned it) its parts may change; once
+    # sent, accepted or decided, what it proposes is frozen: the attachments and the lists.
+    EDITABLE = (State.DRAFT, State.RETURNED, State.WITHDRAWN)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE
+
+    @classmethod
+    def freezes(cls, term) -> bool:
+        """Whether the term's dossier is with the board or decided (1 query)."""
+        return cls.objects.filter(term=term).exclude(state__in=cls.EDITABLE).exists()
+
 
 class DossierEvent(models.Model):
     """One move of a dossier: who, when, from which state to which, and why."""

@@ -16,6 +16,7 @@ from awards import selectors
 from awards.models import (
     AwardRule,
     BallotCandidate,
+    Dossier,
     Nomination,
     NominationList,
     ReviewMeeting,
@@ -137,6 +138,13 @@ def list_problems(term, award_type, agency_ids, *, rule=None) -> list[str]:
 def _refuse_if_closed(term) -> None:
     if term.is_closed:
         raise ValidationError(_("Năm thi đua đã đóng: không sửa danh sách đề nghị được."))
+    if Dossier.freezes(term):
+        raise ValidationError(
+            _(
+                "Hồ sơ khen thưởng đã gửi Ban: không sửa danh sách đề nghị được. Nếu cần sửa, "
+                "khối rút hồ sơ (trước khi Ban tiếp nhận) hoặc chờ Ban trả lại."
+            )
+        )
 
 
 @transaction.atomic

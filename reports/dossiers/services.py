@@ -154,7 +154,7 @@ def move(*, term, action: str, actor: str, by, reason: str = "") -> Dossier:
 
 
 def _editable(dossier) -> None:
-    if dossier.state not in (Dossier.State.DRAFT, Dossier.State.RETURNED):
+    if not dossier.is_editable:
         raise ValidationError(
             _("Chỉ thêm, gỡ tài liệu khi hồ sơ đang chuẩn bị hoặc bị Ban trả lại.")
         )

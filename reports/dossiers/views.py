@@ -96,7 +96,7 @@ def _page(request, term, access, *, status=200, **forms):
                 if sent is not None and forms.get("revoke_grant") == str(grant.pk)
                 else RevokeForm(initial={"grant": grant.pk}, auto_id=f"id_revoke_{grant.pk}_%s")
             )
-    editable = access.can_manage and state in (Dossier.State.DRAFT, Dossier.State.RETURNED)
+    editable = access.can_manage and (dossier is None or dossier.is_editable)
     deciding = board and state == Dossier.State.ACCEPTED
     context = {
         "term": term,
@@ -302,11 +302,11 @@ def dossier_zip(request, bloc_code, year):
     term, access = get_dossier_term_for_user(request, bloc_code, year)
     dossier = services.dossier_of(term)
     wanted = request.GET.get("version", "")
+    if wanted and not (wanted.isascii() and wanted.isdigit() and len(wanted) < 6):
+        raise Http404(_("Không có lần gửi này."))
     name = f"ho-so-khen-thuong-{slugify(term.bloc.code)}-{term.year}"
     if wanted:
-        version = (
-            dossier.versions.filter(number=wanted).first() if dossier and wanted.isdigit() else None
-        )
+        version = dossier.versions.filter(number=int(wanted)).first() if dossier else None
         if version is None:
             raise Http404(_("Không có lần gửi này."))
         ids = [p["document"] for p in version.parts if p.get("type") == "document"]

@@ -599,3 +599,27 @@ def test_every_dossier_url_answers_each_persona(client, year, persona):
         assert response.status_code == expected, (name, persona)
         if hasattr(response, "streaming_content"):
             response.close()
+
+
+def test_a_sent_dossier_freezes_its_nomination_lists_until_returned(year):
+    from django.core.exceptions import ValidationError
+
+    from awards.services import nominations
+
+    issue_all(year)
+    submit(year)
+    merit = year.award(catalogue.PROVINCE_MERIT)
+    with pytest.raises(ValidationError) as refused:
+        nominations.reopen_nominations(term=year.term, award_type=merit, by=year.secretariat)
+    assert "Hồ sơ khen thưởng đã gửi Ban" in refused.value.messages[0]
+    services.move(term=year.term, action="return", actor="board", by=year.board, reason="Sửa.")
+    nominations.reopen_nominations(term=year.term, award_type=merit, by=year.secretariat)
+
+
+@pytest.mark.parametrize("odd", ["²", "0x1", "-1", "1" * 40, "١"])
+def test_an_odd_version_number_is_not_found(client, year, odd):
+    issue_all(year)
+    submit(year)
+    client.force_login(year.secretariat)
+    response = client.get(_url(year, "dossier_zip"), {"version": odd})
+    assert response.status_code == 404
