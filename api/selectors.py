@@ -6,7 +6,6 @@ number of agencies, nominations or documents.
 """
 
 import datetime
-import json
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -20,7 +19,7 @@ from campaigns import selectors as campaign_selectors
 from campaigns.access import can_see_ranking
 from campaigns.models import Period
 from campaigns.services.exports import export_rows
-from reports.access import can_read_document, can_read_dossier
+from reports.access import can_read_dossier, readable
 from reports.kinds import KINDS
 from reports.models import Document
 
@@ -220,32 +219,17 @@ def awards(term, access: TermAccess) -> dict:
     }
 
 
-def _rule_key(document) -> tuple:
-    # Each kind's reading rule looks at the document's kind, term, draft flag and parameters
-    # only (reports.kinds): documents alike in those get the same answer, asked once, so that a
-    # year with many versions of a document costs no query per version.
-    return (document.kind, document.provisional, json.dumps(document.params, sort_keys=True))
-
-
 def readable_documents(user, term, access: TermAccess) -> list:
     """The term's documents this reader may open, newest first, as its documents page lists
-    them (``Document.objects.visible_to`` and ``can_read_document``)."""
+    them (``reports.access.readable``)."""
     documents = list(
-        Document.objects.visible_to(user)
-        .filter(term=term)
+        Document.objects.filter(term=term)
         .select_related("term__bloc", "replaced_by")
         .order_by("-requested_at", "-id")
     )
-    answers: dict = {}
-    readable = []
     for document in documents:
         document.term = term
-        key = _rule_key(document)
-        if key not in answers:
-            answers[key] = can_read_document(access, document)
-        if answers[key]:
-            readable.append(document)
-    return readable
+    return readable(access, documents)
 
 
 def document_row(request, document) -> dict:

@@ -6,7 +6,6 @@ whole: small archives stay in memory, larger ones spill to disk as they are writ
 
 import csv
 import io
-import json
 import shutil
 import tempfile
 import zipfile
@@ -14,7 +13,7 @@ import zipfile
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
 
-from reports.access import can_read_document
+from reports.access import readable
 from reports.kinds import KINDS
 from reports.models import Document
 
@@ -32,26 +31,14 @@ def archive_name(term) -> str:
 
 def readable_documents(term, access) -> list[Document]:
     """The term's ready documents the reader may read, numbered ones first, in a fixed number
-    of queries whatever their number.
-
-    A kind's read rule (``DocumentKind.can_read``) depends on the term, the kind and the
-    document's parameters, so its answer is asked once for each of these and reused.
-    """
+    of queries whatever their number (``reports.access.readable``)."""
     documents = (
         Document.objects.filter(term=term, status=Document.Status.READY)
         .exclude(file="")
         .select_related("term__bloc__council", "replaced_by__term__bloc")
         .order_by("provisional", "number", "requested_at", "id")
     )
-    answers: dict = {}
-    readable = []
-    for document in documents:
-        key = (document.kind, json.dumps(document.params, sort_keys=True), document.provisional)
-        if key not in answers:
-            answers[key] = can_read_document(access, document)
-        if answers[key]:
-            readable.append(document)
-    return readable
+    return readable(access, documents)
 
 
 def _entries(documents) -> list[dict]:

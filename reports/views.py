@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blocs.access import get_term_for_user, require
 from campaigns.models import Period
 from reports import archive, services, tasks
-from reports.access import can_read_document, get_document_for_user
+from reports.access import get_document_for_user, readable
 from reports.forms import DocumentRequestForm, VerifyUploadForm
 from reports.kinds import KINDS
 from reports.models import Document
@@ -41,11 +41,7 @@ def _requestable(access, term) -> dict:
 def term_documents(request, bloc_code, year):
     """The documents of one bloc-year, and the form to ask for a new one."""
     term, access = get_term_for_user(request, bloc_code, year)
-    documents = [
-        d
-        for d in Document.objects.filter(term=term).select_related("requested_by")
-        if can_read_document(access, d)
-    ]
+    documents = readable(access, Document.objects.filter(term=term).select_related("requested_by"))
     choices = _requestable(access, term)
     kinds = [(value, label) for value, (label, _slug, _params) in choices.items()]
     return render(
