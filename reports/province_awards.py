@@ -138,14 +138,6 @@ def award_statistics(council: Council, year: int) -> AwardStatistics:
     return stats
 
 
-def council_years(council: Council) -> list[int]:
-    """The years of the council's blocs, latest first."""
-    return sorted(
-        set(BlocTerm.objects.filter(bloc__council=council).values_list("year", flat=True)),
-        reverse=True,
-    )
-
-
 # --- The workbook -------------------------------------------------------------------------------
 
 THIN = Side(style="thin")

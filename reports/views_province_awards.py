@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from blocs.access import get_board_council_for_user, get_board_councils_for_user
-from campaigns.progress import default_year
+from campaigns.progress import board_years, default_year
 from campaigns.views import xlsx_response
 from reports import agency_history, province_awards
 
@@ -15,7 +15,7 @@ from reports import agency_history, province_awards
 def award_statistics_index(request):
     """Send a board officer to the statistics of their first council's current year."""
     council = get_board_councils_for_user(request)[0]
-    year = default_year(province_awards.council_years(council))
+    year = default_year(board_years([council]))
     return redirect("reports:award_statistics", council_id=council.pk, year=year)
 
 
@@ -32,7 +32,7 @@ def award_statistics(request, council_id, year):
             "council": council,
             "councils": get_board_councils_for_user(request),
             "year": year,
-            "years": province_awards.council_years(council),
+            "years": board_years([council]),
             "stats": stats,
             # STT, bloc, two per award, four totals, note: for the "no bloc" row.
             "bloc_columns": 2 * len(stats.awards) + 7,

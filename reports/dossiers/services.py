@@ -217,7 +217,6 @@ def record_decision(
     signer_name: str,
     signer_title: str,
     granted_ids,
-    notes: dict | None = None,
 ) -> AwardDecision:
     """Record the council's decision on an accepted dossier: one answer per nominee sent,
     granted for those in ``granted_ids`` (possibly fewer than proposed, never others)."""
@@ -243,7 +242,6 @@ def record_decision(
         by,
     )
     decision.save()
-    notes = notes or {}
     for nomination in nominations:
         record_by(
             GrantedAward(
@@ -252,17 +250,13 @@ def record_decision(
                 agency=nomination.agency,
                 award_type=nomination.nomination_list.award_type,
                 granted=nomination.pk in granted_ids,
-                note=(notes.get(nomination.pk) or "")[:255],
             ),
             by,
         ).save()
     dossier.state = Dossier.State.DECIDED
     record_by(dossier, by).save()
-    reason = _("Quyết định số %(number)s ngày %(date)s") % {
-        "number": decision.number,
-        "date": signed_on.strftime("%d/%m/%Y"),
-    }
-    _record(dossier, action=dossier_rules.DECIDE, from_state=before, by=by, reason=reason)
+    # The page names the decision beside its event, in the reader's language.
+    _record(dossier, action=dossier_rules.DECIDE, from_state=before, by=by)
     granted = [n for n in nominations if n.pk in granted_ids]
     notify_all(
         [
@@ -295,7 +289,7 @@ def revoke_award(*, term, grant_id, actor: str, by, number: str, revoked_on, rea
         raise Refused("reason_required", _("Cần ghi rõ lý do thu hồi."))
     grant = (
         GrantedAward.objects.select_for_update(of=("self",))
-        .select_related("agency", "award_type")
+        .select_related("agency", "award_type", "decision")
         .get(pk=grant_id, decision__dossier__term=term)
     )
     if not grant.granted:
@@ -304,6 +298,12 @@ def revoke_award(*, term, grant_id, actor: str, by, number: str, revoked_on, rea
         )
     if grant.is_revoked:
         raise Refused("already_revoked", _("Khen thưởng này đã được ghi thu hồi."))
+    if revoked_on < grant.decision.signed_on:
+        raise Refused(
+            "before_decision",
+            _("Ngày thu hồi không thể trước ngày ký quyết định khen thưởng (%(date)s).")
+            % {"date": grant.decision.signed_on.strftime("%d/%m/%Y")},
+        )
     grant.revoked_at = timezone.now()
     grant.revoked_on = revoked_on
     grant.revocation_number = number.strip()

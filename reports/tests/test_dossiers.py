@@ -623,3 +623,20 @@ def test_an_odd_version_number_is_not_found(client, year, odd):
     client.force_login(year.secretariat)
     response = client.get(_url(year, "dossier_zip"), {"version": odd})
     assert response.status_code == 404
+
+
+def test_a_revocation_cannot_come_before_its_decision(year):
+    _decide(year, [n.pk for n in year.nominees])
+    grant = GrantedAward.objects.get(nomination=year.nominees[0])
+    with pytest.raises(Refused) as refused:
+        services.revoke_award(
+            term=year.term,
+            grant_id=grant.pk,
+            actor="board",
+            by=year.board,
+            number="1/QĐ",
+            revoked_on=DAY - datetime.timedelta(days=1),
+            reason="Sai.",
+        )
+    assert refused.value.code == "before_decision"
+    assert "20/01/2027" in refused.value.message
