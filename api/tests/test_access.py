@@ -76,7 +76,9 @@ def page_status(client, user, url) -> int:
         client.force_login(user)
     response = client.get(url)
     if response.streaming:
-        response.close()
+        # Read to the end, which closes the file; closing by hand would also close the test's
+        # database connection, as the end of a request does.
+        b"".join(response.streaming_content)
     return response.status_code, response.headers.get("Location", "")
 
 
@@ -85,7 +87,9 @@ def api_status(client, key, url) -> int:
     headers = {"Authorization": f"Token {key}"} if key else {}
     response = client.get(url, headers=headers)
     if response.streaming:
-        response.close()
+        # Read to the end, which closes the file; closing by hand would also close the test's
+        # database connection, as the end of a request does.
+        b"".join(response.streaming_content)
     return response.status_code
 
 

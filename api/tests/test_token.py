@@ -139,7 +139,6 @@ def test_a_token_downloads_the_pdf_it_may_read(client, api_world, users, token_f
     assert response["Content-Type"] == "application/pdf"
     with document.file.open("rb") as f:
         assert b"".join(response.streaming_content) == f.read()
-    response.close()
     listed = client.get(
         reverse("api:document_detail", args=[document.pk]),
         headers={"Authorization": f"Token {key}"},
