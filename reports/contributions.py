@@ -14,7 +14,6 @@ functions), the reads (selectors) and the writes (services).
 
 import datetime
 import re
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -28,9 +27,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from blocs.history import record_by
 from blocs.models import Agency, BlocTerm, Membership, Notification
 from blocs.services.notifications import Message, notify, notify_all, people_by_agency, people_of
-from campaigns import evidence as evidence_checks
 from campaigns.models import DEADLINE_ZONE, Period
 from reports import notices
+from reports.attachments import save_checked
 from reports.models import MemberReport, MemberReportFile, ReviewReport
 from reports.review import first_draft_of, report_row
 
@@ -318,19 +317,7 @@ def _touch(report: MemberReport, by, *fields) -> None:
 
 def attach_file(*, report: MemberReport, uploaded, by) -> MemberReportFile:
     """Store a file checked as evidence is (type read from its content, size limit)."""
-    checked = evidence_checks.check_upload(uploaded)
-    attached = MemberReportFile(
-        report=report,
-        original_name=(uploaded.name or "")[-255:],
-        sha256=checked.sha256,
-        size=checked.size,
-        content_type=checked.content_type,
-        uploaded_by=by,
-    )
-    uploaded.seek(0)
-    attached.file.save(f"{uuid.uuid4().hex}.{checked.kind}", uploaded, save=False)
-    record_by(attached, by).save()
-    return attached
+    return save_checked(MemberReportFile(report=report), uploaded, by=by)
 
 
 @transaction.atomic

@@ -27,6 +27,13 @@ def number_line(number: str, type_code: str, abbreviation: str, layout: str) -> 
     return f"Số: {number}/{type_code}-{abbreviation}"
 
 
+def nominee_of(params) -> tuple:
+    """The (agency id, award code) an achievement report is written for, from its parameters:
+    a nominee's report is for one award."""
+    params = params or {}
+    return params.get("agency"), params.get("award")
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(term__in=BlocTerm.objects.visible_to(user))

@@ -12,7 +12,7 @@ from awards.models import Dossier, GrantedAward
 from blocs.vnsort import vietnamese_sort_key
 from campaigns.models import Period
 from campaigns.selectors import load_periods
-from reports.models import Document
+from reports.models import Document, nominee_of
 
 SCORE_TABLE = "score_table_annual"
 ACHIEVEMENT_REPORT = "achievement_report"
@@ -153,9 +153,8 @@ def _verification_codes(terms) -> dict:
         .order_by("number", "pk")
         .values_list("term_id", "kind", "params", "verification_code")
     ):
-        params = params or {}
         if kind == ACHIEVEMENT_REPORT:
-            codes[term_id, kind, params.get("agency"), params.get("award")] = code
+            codes[term_id, kind, *nominee_of(params)] = code
         else:
             codes[term_id, kind] = code
     return codes

@@ -14,7 +14,7 @@ from awards import dossier_rules
 from awards.models import Ballot, DossierAttachment, Nomination, NominationList
 from awards.services.nominations import list_problems
 from reports.kinds import KINDS
-from reports.models import Document
+from reports.models import Document, nominee_of
 
 # The documents a dossier carries, in the order the index lists them.
 DOCUMENT_KINDS = (
@@ -101,8 +101,7 @@ def assemble(term, dossier=None) -> Assembly:
     reports: dict[tuple[int, str], Document] = {}
     for document in issued:
         if document.kind == ACHIEVEMENT:
-            params = document.params or {}
-            reports[(params.get("agency"), params.get("award"))] = document
+            reports[nominee_of(document.params)] = document
         else:
             # The latest issued of a kind stands (an earlier one is replaced by it).
             by_kind[document.kind] = document

@@ -4,8 +4,6 @@ Each move asks ``awards.dossier_rules.transition`` whether it is allowed, is rec
 ``DossierEvent`` (who, when, from → to, reason) and tells the people on the other side.
 """
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -26,8 +24,8 @@ from awards.models import (
 from blocs.history import record_by
 from blocs.models import BoardOfficer
 from blocs.services.notifications import Message, notify_all, people_of
-from campaigns import evidence as evidence_checks
 from reports import notices
+from reports.attachments import save_checked
 from reports.dossiers import parts as dossier_parts
 
 
@@ -165,20 +163,9 @@ def add_attachment(*, term, title: str, uploaded, by) -> DossierAttachment:
     """Store a file for the dossier, checked as evidence is (type from content, size)."""
     dossier = _locked(term)
     _editable(dossier)
-    checked = evidence_checks.check_upload(uploaded)
-    attachment = DossierAttachment(
-        dossier=dossier,
-        title=title.strip()[:255],
-        original_name=(uploaded.name or "")[-255:],
-        sha256=checked.sha256,
-        size=checked.size,
-        content_type=checked.content_type,
-        uploaded_by=by,
+    return save_checked(
+        DossierAttachment(dossier=dossier, title=title.strip()[:255]), uploaded, by=by
     )
-    uploaded.seek(0)
-    attachment.file.save(f"{uuid.uuid4().hex}.{checked.kind}", uploaded, save=False)
-    record_by(attachment, by).save()
-    return attachment
 
 
 @transaction.atomic
