@@ -24,8 +24,9 @@ from awards.services.nominations import lists_for
 from blocs.history import record_by
 from blocs.models import BlocTerm, Membership
 from campaigns import layers
+from campaigns.card_totals import layer_totals
 from campaigns.models import Campaign, Period, Pledge, PledgeSignature, TitleRegistration
-from campaigns.selectors import PeriodData, layer_totals, load_period
+from campaigns.selectors import PeriodData, load_period
 from campaigns.services.exports import export_rows
 from campaigns.services.points import points_label
 from reports.models import Document, ReviewReport

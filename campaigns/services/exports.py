@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from campaigns import layers
-from campaigns.selectors import PeriodData, layer_totals
+from campaigns.card_totals import layer_totals
+from campaigns.selectors import PeriodData
 from khoithidua.spreadsheets import csv_value, workbook_bytes
 
 

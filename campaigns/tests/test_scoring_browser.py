@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from campaigns import selectors
+from campaigns import card_totals
 from campaigns.demo.scoring import make_table
 from campaigns.models import Evidence, Period, Scorecard
 from tests.browser import assert_accessible, login
@@ -64,5 +64,5 @@ def test_head_drafts_attaches_evidence_and_submits(page, bloc_world, tmp_path):
     card = Scorecard.objects.get(agency=w.d)
     assert card.status == Scorecard.Status.SUBMITTED
     assert Evidence.objects.get(scorecard=card).original_name == "bao-cao-tong-ket.pdf"
-    assert selectors.scorecard_totals(card).total == 105
+    assert card_totals.scorecard_totals(card).total == 105
     assert page.locator('[data-total="total"]').inner_text() == "105"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import selectors
+from campaigns import card_totals
 from campaigns.demo.scoring import make_table
 from campaigns.models import DeadlineExtension, Evidence, Period, Scorecard
 from campaigns.services import criteria as criteria_services
@@ -188,7 +188,7 @@ def test_the_demo_data_is_complete_and_seeding_twice_changes_nothing():
         "table", "period__term"
     ):
         assert criteria_services.adoption_problems(card.table) == []
-        totals = selectors.scorecard_totals(card)
+        totals = card_totals.scorecard_totals(card)
         assert Decimal("60") <= totals.total <= Decimal("110")
         if card.status == Scorecard.Status.SUBMITTED:
             problems = scorecard_services.submission_problems(

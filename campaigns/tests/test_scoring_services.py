@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from campaigns import criteria_import, selectors
+from campaigns import card_totals, criteria_import
 from campaigns.demo.scoring import make_table
 from campaigns.evidence import check_upload
 from campaigns.models import (
@@ -102,7 +102,7 @@ def test_scorecard_has_one_line_per_leaf_and_parents_are_never_entered(world):
 
 def test_member_claiming_98_14_and_3_gets_105_and_can_submit(world):
     complete(world)
-    totals = selectors.scorecard_totals(world.card)
+    totals = card_totals.scorecard_totals(world.card)
     assert (totals.base, totals.bonus, totals.penalty, totals.total) == (98, 10, 3, D("105"))
     scorecard_services.submit_scorecard(scorecard=world.card, by=world.member_head)
     world.card.refresh_from_db()
@@ -266,7 +266,7 @@ def test_changing_the_table_after_adoption_makes_version_2_and_tells_every_membe
     world.card.refresh_from_db()
     assert world.card.table == world.table
     assert world.card.lines.count() == 5
-    assert selectors.scorecard_totals(world.card).total == D("105")
+    assert card_totals.scorecard_totals(world.card).total == D("105")
     recipients = sorted(m.to[0] for m in mail.outbox)
     expected = sorted(
         u.email

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blocs.access import get_term_for_user
 from blocs.models import Membership
-from campaigns import selectors
+from campaigns import card_totals
 from campaigns.access import (
     assigned_to_reader,
     get_period_for_term,
@@ -63,7 +63,7 @@ def _period_list_page(request, term, access, *, bound_form=None, status=200):
             assigned=(card.period_id, card.agency_id) in assigned,
         )
 
-    totals = selectors.self_totals_for([c for c in cards.values() if visible(c)])
+    totals = card_totals.self_totals_for([c for c in cards.values() if visible(c)])
     sections = []
     for kind, label in Period.Kind.choices:
         period = periods.get(kind)

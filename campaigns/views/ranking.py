@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from blocs.access import get_term_for_user, require
-from campaigns import layers, selectors
+from campaigns import card_totals, layers, selectors
 from campaigns import ranking as ranking_rules
 from campaigns.access import (
     can_see_ranking,
@@ -53,7 +53,7 @@ def grid_rows(data, leaves, layer, number) -> list[dict]:
             {
                 "card": card,
                 "total": number(card.totals.total),
-                "layer_totals": selectors.layer_total_labels(
+                "layer_totals": card_totals.layer_total_labels(
                     data.trees[card.table_id], card.lines.values()
                 ),
                 "cells": cells,

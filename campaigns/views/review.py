@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blocs.access import require
 from blocs.views import add_service_error
-from campaigns import layers, selectors
+from campaigns import card_totals, layers
 from campaigns.access import (
     LAYER_RIGHT_DENIED,
     can_see_scorecard,
@@ -119,7 +119,7 @@ def _scorecard_context(request, term, access, period, card, reviewer_id, bound=N
         "rows": rows,
         "rights": rights,
         "totals": totals,
-        "layer_totals": selectors.layer_total_labels(tree, lines.values()),
+        "layer_totals": card_totals.layer_total_labels(tree, lines.values()),
         "reviewer_id": reviewer_id,
         "next_card": following,
         "review_form_id": ReviewEntryForm.FORM_ID,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blocs.access import get_term_for_user, require
 from blocs.models import Agency
-from campaigns import criteria_import, selectors
+from campaigns import card_totals, criteria_import
 from campaigns.access import (
     can_edit_scorecard,
     can_reopen_scorecard,
@@ -93,7 +93,7 @@ def _scorecard_page(request, card, access, *, form=None, status=200):
                 values[cid] = parse_points(raw)
             except ValueError:
                 values[cid] = None
-    rows, totals = selectors.scorecard_rows(card, values=values)
+    rows, totals = card_totals.scorecard_rows(card, values=values)
     for row in rows:
         # What was typed where the request carried it, else what is stored.
         raw, note = typed.get(row.criterion.pk, (None, None))
@@ -306,7 +306,7 @@ def scorecard_history(request, bloc_code, year, kind, scorecard_id):
 @require_GET
 def scorecard_export(request, bloc_code, year, kind, scorecard_id):
     card, _access = _load_card(request, bloc_code, year, kind, scorecard_id)
-    rows, totals = selectors.scorecard_rows(card)
+    rows, totals = card_totals.scorecard_rows(card)
     term = card.period.term
     return xlsx_response(
         criteria_import.export_scorecard(card, rows, totals),
