@@ -192,6 +192,16 @@ def nominations_sent(version) -> list[int]:
     return []
 
 
+def files_sent(version) -> tuple[list[Document], list[DossierAttachment]]:
+    """The documents and attachments a submitted version sent, in its order (2 queries); they
+    stay stored after a newer document replaces them or the file is taken off."""
+    ids = [p["document"] for p in version.parts if p.get("type") == "document"]
+    found = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("term__bloc")}
+    kept = [p["attachment"] for p in version.parts if p.get("type") == "attachment"]
+    by_id = {a.pk: a for a in DossierAttachment.objects.filter(pk__in=kept)}
+    return [found[i] for i in ids if i in found], [by_id[i] for i in kept if i in by_id]
+
+
 def label_missing(missing: list[str]) -> str:
     """The refusal shown when a submission lacks parts, each named."""
     return _("Hồ sơ chưa đủ để gửi Ban: %(parts)s") % {"parts": " ".join(missing)}

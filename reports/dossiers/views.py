@@ -14,14 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from awards import dossier_rules
 from awards.dossier_rules import Refused
-from awards.models import Dossier, DossierAttachment, GrantedAward
+from awards.models import Dossier, GrantedAward
 from blocs.access import require
 from reports import archive
 from reports.access import get_dossier_attachment_for_user, get_dossier_term_for_user
 from reports.dossiers import parts as dossier_parts
 from reports.dossiers import services
 from reports.dossiers.forms import AttachmentForm, DecisionForm, MoveForm, RevokeForm
-from reports.models import Document
 
 ACTION_LABELS = {
     dossier_rules.SUBMIT: gettext_lazy("Gửi hồ sơ cho Ban"),
@@ -309,12 +308,7 @@ def dossier_zip(request, bloc_code, year):
         version = dossier.versions.filter(number=int(wanted)).first() if dossier else None
         if version is None:
             raise Http404(_("Không có lần gửi này."))
-        ids = [p["document"] for p in version.parts if p.get("type") == "document"]
-        found = {d.pk: d for d in Document.objects.filter(pk__in=ids).select_related("term__bloc")}
-        documents = [found[i] for i in ids if i in found]
-        kept = [p["attachment"] for p in version.parts if p.get("type") == "attachment"]
-        by_id = {a.pk: a for a in DossierAttachment.objects.filter(pk__in=kept)}
-        attachments = [by_id[i] for i in kept if i in by_id]
+        documents, attachments = dossier_parts.files_sent(version)
         heading = _("Hồ sơ đề nghị khen thưởng năm %(year)s của %(bloc)s – lần gửi %(n)s") % {
             "year": term.year,
             "bloc": term.bloc.name,
