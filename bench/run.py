@@ -13,27 +13,15 @@ import datetime
 import io
 import os
 import resource
-import statistics
-import sys
 import time
-import tracemalloc
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khoithidua.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+from common import HEADER, compare, measure, page  # noqa: E402  (sets Django up)
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.template import Context  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -49,7 +37,6 @@ from campaigns.models import (  # noqa: E402
 from campaigns.services import agreement  # noqa: E402
 from campaigns.services import review as services  # noqa: E402
 
-RUNS = 5
 WIDE_CODE = "bench-14x80"
 SCALE = int(os.environ.get("BENCH_SCALE", "50"))
 PROVINCE_SCALES = sorted(
@@ -148,62 +135,6 @@ def build_wide_bloc():
     return term, user
 
 
-def measure(label, fn):
-    """Query count of one run, median time of RUNS runs, peak traced memory of one run."""
-    # The query log is a bounded deque: once full (after seeding) its length stops growing.
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    queries = len(ctx.captured_queries)
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    median = statistics.median(times) * 1000
-    print(f"{label:<48} {queries:>6} {median:>10.1f} {peak / 1024 / 1024:>10.2f}")
-    return median
-
-
-def bare_render(client, path):
-    """The page's own template rendered from the context the view built, kept in memory.
-
-    The reference a page is judged against: what remains when loading and building the rows
-    cost nothing.
-    """
-    response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    template = response.templates[0]
-    context = response.context[0].flatten() if isinstance(response.context, list) else None
-    if context is None:
-        context = response.context.flatten()
-
-    def run():
-        template.render(Context(context, autoescape=True))
-
-    return run
-
-
-def compare(label, client, path):
-    """A page beside its bare render, with the ratio of their median times."""
-    page_ms = measure(label, page(client, path))
-    bare_ms = measure(f"  {label}: bare render", bare_render(client, path))
-    print(f"  {label}: page / bare render = {page_ms / bare_ms:.2f}×")
-
-
-def page(client, path):
-    def run():
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        b"".join(response) if response.streaming else response.content
-
-    return run
-
-
 def export(code, year, kind, fmt):
     def run():
         out = io.StringIO()
@@ -292,7 +223,7 @@ def province_benches(seeded):
             print(f"\nseed_demo --scale {scale}: {time.perf_counter() - start:.1f} s")
             seeded = scale
         council = Bloc.objects.get(code="khoi-mo-rong-001").council
-        print(f"\n{'measure':<48} {'queries':>6} {'median ms':>10} {'peak MiB':>10}")
+        print(HEADER)
         results[scale] = province_bench(board, council, scale)
     if len(results) > 1:
         low, high = min(results), max(results)
@@ -320,7 +251,7 @@ def main():
     admin = User.objects.get(username="admin")
     admin_client = Client()
     admin_client.force_login(admin)
-    print(f"\n{'measure':<48} {'queries':>6} {'median ms':>10} {'peak MiB':>10}")
+    print(HEADER)
     wide = {"bloc_code": WIDE_CODE, "year": 2026, "kind": "annual"}
     first = Scorecard.objects.filter(period__term=term).order_by("agency__sort_key").first()
     compare("grid 14 × 80", client, reverse("campaigns:review_grid", kwargs=wide))
