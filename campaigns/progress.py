@@ -415,13 +415,9 @@ def default_year(years, today=None) -> int:
     return max(earlier) if earlier else (max(years) if years else this_year)
 
 
-def board_rows(
-    councils, *, year, council_id=None, query="", overdue_only=False, now=None
-) -> list[BoardRow]:
-    """Every bloc of ``councils`` in Vietnamese order with its ``year``'s progress, filtered.
-
-    ``query`` matches the bloc's name with or without tone marks. A fixed number of queries.
-    """
+def board_blocs(councils, *, council_id=None, query="") -> list:
+    """Every bloc of ``councils`` (or of one of them) in Vietnamese order, whose name or code
+    matches ``query`` with or without tone marks. One query."""
     blocs = Bloc.objects.filter(council__in=councils).select_related("council")
     if council_id:
         blocs = blocs.filter(council_id=council_id)
@@ -437,6 +433,12 @@ def board_rows(
             b.pk,
         )
     )
+    return blocs
+
+
+def board_progress(blocs, *, year, now=None) -> list[BoardRow]:
+    """One row per bloc of ``blocs`` with its ``year``'s progress (None before the year is
+    opened). A fixed number of queries, whatever the number of blocs."""
     terms = list(
         BlocTerm.objects.filter(bloc_id__in=[b.pk for b in blocs], year=year).select_related(
             "bloc__council"
@@ -444,7 +446,36 @@ def board_rows(
     )
     progress = load_progress(terms, now=now)
     by_bloc = {t.bloc_id: progress[t.pk] for t in terms}
-    rows = [BoardRow(bloc=b, year=year, progress=by_bloc.get(b.pk)) for b in blocs]
+    return [BoardRow(bloc=b, year=year, progress=by_bloc.get(b.pk)) for b in blocs]
+
+
+def board_states(blocs, *, year) -> dict:
+    """How many of ``blocs`` are at each state of their ``year`` (``None``: not opened), as
+    ``{status: count}`` in the order of ``BlocTerm.Status``. One query."""
+    counts = dict(
+        BlocTerm.objects.filter(bloc_id__in=[b.pk for b in blocs], year=year)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    states = {status: counts[status] for status in BlocTerm.Status.values if counts.get(status)}
+    opened = sum(states.values())
+    if len(blocs) > opened:
+        states[None] = len(blocs) - opened
+    return states
+
+
+def board_rows(
+    councils, *, year, council_id=None, query="", overdue_only=False, now=None
+) -> list[BoardRow]:
+    """Every bloc of ``councils`` in Vietnamese order with its ``year``'s progress, filtered.
+
+    ``query`` matches the bloc's name with or without tone marks. A fixed number of queries.
+    """
+    rows = board_progress(
+        board_blocs(councils, council_id=council_id, query=query), year=year, now=now
+    )
     if overdue_only:
         rows = [r for r in rows if r.progress is not None and r.progress.overdue_count]
     return rows

@@ -192,3 +192,55 @@ def test_a_bloc_outside_four_to_fourteen_members_is_flagged(client, world):
     html = client.get(BOARD, {"year": 2026}).content.decode()
     # The quiet blocs have three members each; the scenario's bloc has six.
     assert html.count("Khối chỉ có 3 thành viên, ít hơn mức tối thiểu 4.") == 2
+
+
+def test_a_long_list_comes_a_page_at_a_time_with_every_bloc_counted_by_state(
+    client, council, monkeypatch
+):
+    """Only the page's blocs have their progress read; the heading and the states count all."""
+    from campaigns.views import progress as views
+
+    monkeypatch.setattr(views, "BOARD_PAGE", 2)
+    board = factories.UserFactory()
+    BoardOfficer.objects.create(user=board, council=council)
+    client.force_login(board)
+    for name in ("Khối A", "Khối B", "Khối C"):
+        bloc = factories.BlocFactory(council=council, name=name)
+        agencies = [factories.AgencyFactory(council=council) for _ in range(2)]
+        factories.make_term(
+            bloc=bloc, year=2026, agencies=agencies, leader=agencies[0], deputy=agencies[1]
+        )
+    factories.BlocFactory(council=council, name="Khối D")  # 2026 not opened
+    read = []
+    real = reads.board_progress
+    monkeypatch.setattr(
+        reads,
+        "board_progress",
+        lambda blocs, **kw: read.append([b.name for b in blocs]) or real(blocs, **kw),
+    )
+
+    first = client.get(BOARD, {"year": 2026})
+    assert names(first) == ["Khối A", "Khối B"]
+    assert read == [["Khối A", "Khối B"]]
+    html = first.content.decode()
+    assert "4 khối, năm 2026" in html
+    assert "Trang 1/2" in html and "year=2026&amp;page=2" in html
+    states = dict(first.context["states"])
+    assert sum(states.values()) == 4
+    assert states["Chưa mở năm"] == 1
+
+    second = client.get(BOARD, {"year": 2026, "page": 2})
+    assert names(second) == ["Khối C", "Khối D"]
+    assert second.context["rows"][1].progress is None
+    # Past the end: the last page, never an error.
+    assert names(client.get(BOARD, {"year": 2026, "page": 9})) == ["Khối C", "Khối D"]
+
+
+def test_the_overdue_filter_pages_the_overdue_blocs_only(client, world, monkeypatch):
+    from campaigns.views import progress as views
+
+    monkeypatch.setattr(views, "BOARD_PAGE", 1)
+    client.force_login(world.board)
+    response = client.get(BOARD, {"year": 2026, "overdue": "on"})
+    assert names(response) == [world.bloc.name]
+    assert response.context["page"].paginator.num_pages == 1

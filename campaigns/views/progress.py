@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from blocs.access import get_board_councils_for_user
+from blocs.models import BlocTerm
 from campaigns import progress as reads
 from campaigns.access import get_progress_term_for_user
 from campaigns.forms.progress import BoardFilterForm, RemindForm
@@ -18,6 +19,10 @@ from campaigns.models import Period
 from campaigns.services import progress as services
 from campaigns.todo import secretariat_tasks
 from campaigns.views import messages_of, xlsx_response
+from khoithidua.paging import page_of
+
+# Blocs on one page of the board overview.
+BOARD_PAGE = 50
 
 
 def _kind(request) -> str | None:
@@ -104,13 +109,20 @@ def term_progress_remind(request, bloc_code, year, column):
     return redirect(_progress_url(term, kind))
 
 
-def _board(request):
-    """The board's councils, the filter form and the filtered rows (404 for non-board users)."""
+def _board_filters(request):
+    """The board's councils, the filter form, the year and the valid filters (404 for
+    non-board users)."""
     councils = get_board_councils_for_user(request)
     years = reads.board_years(councils)
     form = BoardFilterForm(request.GET or None, councils=councils, years=years)
     filters = form.cleaned_data if form.is_valid() else {}
     year = filters.get("year") or reads.default_year(years)
+    return councils, form, year, filters
+
+
+def _board(request):
+    """The board's councils, the filter form and every filtered row (the export's)."""
+    councils, form, year, filters = _board_filters(request)
     rows = reads.board_rows(
         councils,
         year=year,
@@ -124,18 +136,44 @@ def _board(request):
 @login_required
 @require_GET
 def board_overview(request):
-    """Every bloc of the board officer's councils: this year's lead, pledge, scores, overdue."""
-    councils, form, year, rows = _board(request)
+    """Every bloc of the board officer's councils, a page at a time, with how many are at each
+    state of the year: this year's lead, pledge, scores, overdue.
+
+    Only the page's blocs have their progress read, so the page costs the same for 10 blocs or
+    1,000; the "overdue only" filter reads every bloc's progress, as it must to filter.
+    """
+    councils, form, year, filters = _board_filters(request)
+    blocs = reads.board_blocs(
+        councils, council_id=filters.get("council"), query=filters.get("q", "")
+    )
+    if filters.get("overdue"):
+        rows = reads.board_rows(
+            councils,
+            year=year,
+            council_id=filters.get("council"),
+            query=filters.get("q", ""),
+            overdue_only=True,
+        )
+        page, query = page_of(request, rows, BOARD_PAGE)
+    else:
+        page, query = page_of(request, blocs, BOARD_PAGE)
+        page.object_list = reads.board_progress(page.object_list, year=year)
+    states = [
+        (BlocTerm.Status(status).label if status else _("Chưa mở năm"), n)
+        for status, n in reads.board_states(blocs, year=year).items()
+    ]
     return render(
         request,
         "campaigns/board_overview.html",
         {
             "councils": councils,
             "form": form,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
+            "states": states,
             "year": year,
             "kinds": Period.Kind.choices,
-            "query": request.GET.urlencode(),
+            "query": query,
         },
     )
 
