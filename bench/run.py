@@ -135,6 +135,27 @@ def build_wide_bloc():
     return term, user
 
 
+def main_pages(client, term, card):
+    """The pages the bloc's secretariat opens every day, each beside its bare render."""
+    year = {"bloc_code": WIDE_CODE, "year": term.year}
+    pages = [
+        ("dashboard", reverse("dashboard")),
+        ("term page", reverse("blocs:term_detail", kwargs=year)),
+        ("members page 14 members", reverse("blocs:member_manage", kwargs=year)),
+        ("pledge page", reverse("campaigns:pledge_detail", kwargs=year)),
+        ("progress page", reverse("campaigns:term_progress", kwargs=year)),
+        (
+            "scorecard 80 criteria",
+            reverse(
+                "campaigns:scorecard_detail",
+                kwargs={**year, "kind": "annual", "scorecard_id": card.pk},
+            ),
+        ),
+    ]
+    for label, path in pages:
+        compare(label, client, path)
+
+
 def export(code, year, kind, fmt):
     def run():
         out = io.StringIO()
@@ -254,6 +275,7 @@ def main():
     print(HEADER)
     wide = {"bloc_code": WIDE_CODE, "year": 2026, "kind": "annual"}
     first = Scorecard.objects.filter(period__term=term).order_by("agency__sort_key").first()
+    main_pages(client, term, first)
     compare("grid 14 × 80", client, reverse("campaigns:review_grid", kwargs=wide))
     measure(
         "grid 14 × 80, differences only",
