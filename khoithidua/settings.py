@@ -115,6 +115,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: this process's memory by default (one machine, one process is enough), Redis when
+# CACHE_URL is set (redis://host:6379/1), so that every web server and worker shares one. Sessions
+# are rows in the database, which every web server reads; with Redis they are read from the cache
+# first and written to both, so that a lost cache signs nobody out.
+CACHE_URL = env("CACHE_URL", default="")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a Redis address (redis://host:6379/1), not {CACHE_URL!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="khoithidua"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 AUTH_USER_MODEL = "blocs.User"
 # django-axes comes first and refuses a locked-out username before a password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -142,6 +163,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploaded evidence and generated documents live on this machine's disk under MEDIA_ROOT (the
+# embedded default), or in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, so that
+# every web server and worker of a deployment reads and writes the same files. Views stream them
+# through their access checks either way; nothing is served from the bucket's own address.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+SHARED_FILES = bool(AWS_STORAGE_BUCKET_NAME)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -154,6 +181,29 @@ STORAGES = {
         )
     },
 }
+if SHARED_FILES:
+    _bucket = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        # Another service than Amazon's (MinIO, Ceph, a cloud's own): its address.
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        # A folder inside the bucket, when the bucket is shared with other uses.
+        "location": env("AWS_LOCATION", default=""),
+        # As on disk: a second file of the same name gets a name of its own, never replaces it.
+        "file_overwrite": False,
+        # Objects stay private (the bucket's policy); the views read them with the keys.
+        "default_acl": None,
+        "signature_version": "s3v4",
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    }
+    # Without keys here, boto3 finds its own (an instance role, ~/.aws, the environment).
+    for _option, _variable in (
+        ("access_key", "AWS_ACCESS_KEY_ID"),
+        ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+    ):
+        if env(_variable, default=""):
+            _bucket[_option] = env(_variable)
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _bucket}
 # In development WhiteNoise serves straight from the source folders; production uses collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -245,6 +295,17 @@ DOCUMENT_SIGNING_KEY_PASSWORD = env("DOCUMENT_SIGNING_KEY_PASSWORD", default="")
 DOCUMENT_SIGNING_DIR = Path(env("DOCUMENT_SIGNING_DIR", default=str(BASE_DIR / "var" / "signing")))
 # An RFC 3161 timestamp authority; when set, each signature also gets a trusted time (PAdES B-T).
 DOCUMENT_SIGNING_TSA_URL = env("DOCUMENT_SIGNING_TSA_URL", default="")
+# Several machines sign documents when the files are in a bucket: each would make a self-signed
+# pair of its own, and a document signed on one would not verify on another. There, every
+# machine is given the same certificate and key.
+if SHARED_FILES and not (DOCUMENT_SIGNING_CERT and DOCUMENT_SIGNING_KEY):
+    raise ImproperlyConfigured(
+        "With the files in a bucket (AWS_STORAGE_BUCKET_NAME), set DOCUMENT_SIGNING_CERT and "
+        "DOCUMENT_SIGNING_KEY to the same certificate and key on every web server and worker. "
+        "For a trial, make a self-signed pair with `DOCUMENT_SIGNING_DIR=/some/folder python "
+        "manage.py signing_certificate --generate` (without AWS_STORAGE_BUCKET_NAME) and use "
+        "/some/folder/self-signed/certificate.pem and private-key.pem."
+    )
 
 # The audit trail (blocs/history.py) is read in the admin, never used to rewrite a row: no revert.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -272,6 +333,9 @@ for _proxy in TRUSTED_PROXIES:
 # is re-entered (signing the pledge, changing the password). The officers of an agency share one
 # office address, so an address alone is never locked; nor is a username alone, which would let
 # anyone keep a head from signing before a deadline by typing wrong passwords on purpose.
+# The attempts are rows in the database, so every web server counts the same ones and a restart
+# forgets none: the database handler, not the cache one.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

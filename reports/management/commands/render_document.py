@@ -57,8 +57,14 @@ class Command(BaseCommand):
             document = Document.objects.get(pk=document.pk)
         if document.status != Document.Status.READY:
             raise CommandError(f"rendering failed: {document.error}")
-        path = document.file.path
         if output:
-            shutil.copyfile(path, output)
-            path = output
-        self.stdout.write(path)
+            # Read through the storage: the file may be in a bucket, not on this machine.
+            with document.file.open("rb") as source, open(output, "wb") as target:
+                shutil.copyfileobj(source, target)
+            self.stdout.write(output)
+            return
+        try:
+            self.stdout.write(document.file.path)
+        except NotImplementedError:
+            # A storage without local paths (a bucket): its name there.
+            self.stdout.write(document.file.name)
