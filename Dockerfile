@@ -13,8 +13,9 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
+# var/signing belongs to the app user, and so does a named volume mounted there (compose).
 RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
-    && useradd --create-home app && mkdir -p var/media && chown -R app var
+    && useradd --create-home app && mkdir -p var/media var/signing && chown -R app var
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "khoithidua.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
