@@ -81,6 +81,10 @@ class TermAccess:
             bloc_id=self.term.bloc_id, year__gt=self.term.year
         ).exists()
 
+    def note_years(self, years) -> None:
+        """Take the bloc's years from a page that has read them, so ``is_latest`` reads none."""
+        self.__dict__["is_latest"] = max(years) <= self.term.year
+
     @property
     def can_co_review(self) -> bool:
         return not self.term.is_closed and (self.is_secretariat or self.is_deputy or self.is_admin)
@@ -122,11 +126,30 @@ class TermAccess:
         return ""
 
 
-def term_access(user, term: BlocTerm) -> TermAccess:
-    """Compute the user's rights on ``term`` in at most two queries."""
+def board_council_ids(request) -> frozenset:
+    """The councils whose board the signed-in user belongs to, read once per request: the
+    menu and every access check of the request ask it."""
+    ids = getattr(request, "_board_council_ids", None)
+    if ids is None:
+        user = request.user
+        ids = frozenset(
+            BoardOfficer.objects.filter(user=user).values_list("council_id", flat=True)
+            if user.is_authenticated
+            else ()
+        )
+        request._board_council_ids = ids
+    return ids
+
+
+def term_access(user, term: BlocTerm, *, request=None) -> TermAccess:
+    """Compute the user's rights on ``term`` in at most two queries (one with ``request``,
+    whose board councils are read once for the whole request)."""
     if not user.is_authenticated:
         return TermAccess(term=term)
-    is_board = BoardOfficer.objects.filter(user=user, council_id=term.bloc.council_id).exists()
+    if request is not None:
+        is_board = term.bloc.council_id in board_council_ids(request)
+    else:
+        is_board = BoardOfficer.objects.filter(user=user, council_id=term.bloc.council_id).exists()
     rows = Membership.objects.filter(term=term, agency__roles__user=user).values_list(
         "agency_id", "role", "left_on", "agency__roles__role", "agency__roles__signing_authority"
     )
@@ -179,7 +202,7 @@ def get_term_for_user(request, bloc_code, year, *, write: bool | str = False):
         term = BlocTerm.objects.select_related("bloc__council").get(bloc__code=bloc_code, year=year)
     except BlocTerm.DoesNotExist:
         raise Http404(_("Không tìm thấy năm thi đua này.")) from None
-    access = term_access(request.user, term)
+    access = term_access(request.user, term, request=request)
     if not access.can_read:
         raise Http404(_("Không tìm thấy năm thi đua này."))
     if write:

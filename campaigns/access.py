@@ -142,7 +142,7 @@ def get_scorecard_for_user(request, scorecard_id, write=False):
         scorecard = _scorecards().get(pk=scorecard_id)
     except Scorecard.DoesNotExist:
         raise Http404(_("Không tìm thấy phiếu chấm điểm.")) from None
-    access = term_access(request.user, scorecard.period.term)
+    access = term_access(request.user, scorecard.period.term, request=request)
     if not can_see_scorecard(access, scorecard):
         raise Http404(_("Không tìm thấy phiếu chấm điểm."))
     if write:
@@ -165,7 +165,7 @@ def get_evidence_for_user(request, evidence_id):
         ).get(pk=evidence_id)
     except Evidence.DoesNotExist:
         raise Http404(_("Không tìm thấy minh chứng.")) from None
-    access = term_access(request.user, evidence.scorecard.period.term)
+    access = term_access(request.user, evidence.scorecard.period.term, request=request)
     if not can_see_scorecard(access, evidence.scorecard):
         raise Http404(_("Không tìm thấy minh chứng."))
     return evidence, access

@@ -18,7 +18,7 @@ def get_document_for_user(request, document_id):
         )
     except Document.DoesNotExist:
         raise Http404(_("Không tìm thấy văn bản.")) from None
-    access = term_access(request.user, document.term)
+    access = term_access(request.user, document.term, request=request)
     if not can_read_document(access, document):
         raise Http404(_("Không tìm thấy văn bản."))
     return document, access

@@ -97,31 +97,36 @@ def bloc_detail(request, bloc_code):
 def term_detail(request, bloc_code, year):
     """One bloc in one year: members, leader, deputy and the history of the lead."""
     term, access = get_term_for_user(request, bloc_code, year)
-    memberships = list(
-        Membership.objects.filter(term=term)
-        .select_related("agency")
+    # Every year of the bloc with its members, read once: the history of the lead needs each
+    # year's leader and deputy, and this year's list its members' renames and heads.
+    history = list(
+        BlocTerm.objects.filter(bloc=term.bloc)
+        .order_by("-year")
         .prefetch_related(
-            "agency__name_changes",
             Prefetch(
-                "agency__roles",
-                queryset=AgencyRole.objects.select_related("user")
-                .filter(role=AgencyRole.Role.HEAD)
-                .order_by("id"),
-            ),
+                "memberships",
+                queryset=Membership.objects.select_related("agency")
+                .prefetch_related(
+                    "agency__name_changes",
+                    Prefetch(
+                        "agency__roles",
+                        queryset=AgencyRole.objects.select_related("user")
+                        .filter(role=AgencyRole.Role.HEAD)
+                        .order_by("id"),
+                    ),
+                )
+                .order_by("agency__sort_key", "id"),
+            )
         )
-        .order_by("agency__sort_key", "id")
     )
+    access.note_years(t.year for t in history)
+    memberships = list(next(t for t in history if t.pk == term.pk).memberships.all())
     term._prefetched_objects_cache = {"memberships": memberships}
     # Earlier years show each agency under the name it bore then (renames keep history).
     as_of = min(timezone.localdate(), datetime.date(term.year, 12, 31))
     for m in memberships:
         m.name_then = m.agency.name_on(as_of)
     current = [m for m in memberships if m.left_on is None]
-    history = list(
-        _terms_with_lead(
-            BlocTerm.objects.filter(bloc=term.bloc).order_by("-year")
-        ).prefetch_related("memberships__agency__name_changes")
-    )
     today = timezone.localdate()
     for t in history:
         year_end = min(today, datetime.date(t.year, 12, 31))
@@ -136,11 +141,16 @@ def term_detail(request, bloc_code, year):
     lead_changes = LeadershipChange.objects.filter(term=term).select_related(
         "old_leader", "old_deputy", "new_leader", "new_deputy", "changed_by"
     )
-    readable_years = set(
-        BlocTerm.objects.visible_to(request.user)
-        .filter(bloc=term.bloc)
-        .values_list("year", flat=True)
-    )
+    # The board and administrators read every year of the bloc; a member the years its
+    # agencies took part in.
+    if access.is_board or access.is_admin:
+        readable_years = {t.year for t in history}
+    else:
+        readable_years = set(
+            BlocTerm.objects.visible_to(request.user)
+            .filter(bloc=term.bloc)
+            .values_list("year", flat=True)
+        )
     return render(
         request,
         "blocs/term_detail.html",
