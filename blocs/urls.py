@@ -18,6 +18,7 @@ urlpatterns = [
     path("blocs/<slug:bloc_code>/first-year/", setup.bloc_first_year, name="bloc_first_year"),
     path(term, browse.term_detail, name="term_detail"),
     path(term + "members/", members.member_manage, name="member_manage"),
+    path(term + "members/agencies/", members.member_agency_search, name="member_agency_search"),
     path(term + "members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
     path(term + "members/import/", members.member_import, name="member_import"),
     path(

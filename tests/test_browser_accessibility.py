@@ -63,6 +63,7 @@ APP_VIEWS = (
 NOT_PAGES = {
     "healthz": "JSON for monitoring",
     "reports:document_status": "the status fragment the document page polls, checked in it",
+    "blocs:member_agency_search": "the results fragment the members page's search asks for",
     "reports:term_documents_zip": "a zip of the year's documents, a download",
     "blocs:election_minutes": "the uploaded minutes, a file",
     "campaigns:criteria_template": "a spreadsheet",

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from blocs.history import AuditTrail
-from blocs.vnsort import vietnamese_sort_key
+from blocs.vnsort import fold, vietnamese_sort_key
 
 __all__ = [
     "Agency",
@@ -58,6 +58,14 @@ class AgencyQuerySet(models.QuerySet):
     def vietnamese_order(self):
         return self.order_by("sort_key", "id")
 
+    def matching(self, text: str):
+        """Agencies whose name or abbreviation holds every word of ``text``, marks ignored:
+        "so tai chinh", "Sở Tài chính" and "STC" all find "Sở Tài chính" (STC)."""
+        query = self
+        for word in fold(text).split():
+            query = query.filter(search_text__contains=word)
+        return query
+
 
 class Agency(models.Model):
     """A member agency (cơ quan, đơn vị); renamed or merged agencies keep their history."""
@@ -101,6 +109,9 @@ class Agency(models.Model):
         help_text=_("Tỷ lệ nữ trong tổng số cán bộ, công chức, người lao động, nếu có."),
     )
     sort_key = models.CharField(max_length=2000, editable=False, db_index=True, default="")
+    # The name and abbreviation without marks, so that a search typed with or without them is
+    # one plain comparison in any database (SQLite has no ``unaccent``).
+    search_text = models.CharField(max_length=300, editable=False, default="")
 
     objects = AgencyQuerySet.as_manager()
     history = AuditTrail()
@@ -138,6 +149,7 @@ class Agency(models.Model):
         self.name = " ".join(self.name.split())
         self.abbreviation = self.abbreviation.strip().upper()
         self.sort_key = vietnamese_sort_key(self.name)
+        self.search_text = fold(f"{self.name} {self.abbreviation}")
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("Không thể hợp nhất một đơn vị vào chính nó.")})
 

@@ -57,7 +57,7 @@ def rename_agency(
     agency.name = name
     agency.abbreviation = abbreviation
     agency.full_clean()
-    record_by(agency, by).save(update_fields=["name", "abbreviation", "sort_key"])
+    record_by(agency, by).save(update_fields=["name", "abbreviation", "sort_key", "search_text"])
     change.new_abbreviation = agency.abbreviation
     change.full_clean()
     change.save()

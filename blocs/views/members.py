@@ -21,11 +21,42 @@ from blocs.models import (
 from blocs.services import member_count_warning
 from blocs.views import XLSX, add_service_error, load_memberships, to_term
 
+# A search shows this many agencies at most and says how many more match, so the page costs
+# the same for a council of 50 agencies as for one of 10,000.
+SEARCH_LIMIT = 20
+
+
+def agency_search(request, form) -> dict:
+    """The agencies the add-member form may take that match the words searched (``q``, sent with
+    the search or kept in the add form), the first ``SEARCH_LIMIT`` in Vietnamese order."""
+    text = " ".join(request.POST.get("q", request.GET.get("q", "")).split())[:100]
+    matches = form.fields["agency"].queryset.matching(text)
+    found = list(matches[: SEARCH_LIMIT + 1])
+    total = len(found) if len(found) <= SEARCH_LIMIT else matches.count()
+    return {
+        "q": text,
+        "found": found[:SEARCH_LIMIT],
+        "found_total": total,
+        "found_more": total - min(total, SEARCH_LIMIT),
+        "chosen": form["agency"].value() if form.is_bound else None,
+    }
+
+
+@login_required
+@require_GET
+def member_agency_search(request, bloc_code, year):
+    """The agencies found for the add-member search, the part of the page that htmx replaces as
+    the secretariat types."""
+    term, _access = get_term_for_user(request, bloc_code, year, write=True)
+    form = AddMemberForm(term=term)
+    return render(request, "blocs/_member_search_results.html", agency_search(request, form))
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_manage(request, bloc_code, year):
-    """The secretariat's member list: add an agency, or pick a member to leave the bloc."""
+    """The secretariat's member list: add an agency found by a search, or pick a member to
+    leave the bloc."""
     term, access = get_term_for_user(request, bloc_code, year, write=True)
     memberships = load_memberships(term)
     form = AddMemberForm(request.POST if request.method == "POST" else None, term=term)
@@ -57,6 +88,7 @@ def member_manage(request, bloc_code, year):
             "form": form,
             "current_count": len(current),
             "warning": member_count_warning(len(current)),
+            **agency_search(request, form),
         },
     )
 
