@@ -2,9 +2,11 @@
 the members' progress, lives in ``campaigns.views.progress``)."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,21 +42,79 @@ def _terms_with_lead(queryset):
 
 
 def dashboard_context(user) -> dict:
-    """The user's roles and the latest year of each bloc they take part in (dashboard data)."""
+    """The user's roles, the latest year of each bloc their agencies take part in, and for a
+    board officer a summary of the board's blocs (dashboard data)."""
     roles = AgencyRole.objects.filter(user=user).select_related("agency")
+    # Only the blocs of the user's own agencies are listed: a board's blocs, hundreds of them
+    # nationally, are counted below and listed a page at a time by the province overview.
+    own = Membership.objects.filter(term=OuterRef("pk"), agency__roles__user=user)
     terms = _terms_with_lead(
-        BlocTerm.objects.visible_to(user)
+        BlocTerm.objects.filter(Exists(own))
         .select_related("bloc__council")
         .order_by("bloc__name", "bloc_id", "-year")
     )
     latest = {}
     for term in terms:
         latest.setdefault(term.bloc_id, term)
+    councils = sorted(board_councils(user), key=lambda c: (vietnamese_sort_key(c.name), c.pk))
     return {
         "roles": roles,
         "terms": sorted(latest.values(), key=lambda t: _bloc_order(t.bloc)),
-        "councils": board_councils(user),
+        "councils": councils,
+        "board_summary": board_summary(councils),
     }
+
+
+@dataclass
+class CouncilSummary:
+    """A board's blocs counted by the year and status of each bloc's latest year."""
+
+    council: object
+    blocs: int = 0
+    # (year, [(status label, number of blocs)]), latest year first.
+    years: list = field(default_factory=list)
+
+    @property
+    def without_term(self) -> int:
+        return self.blocs - sum(n for _year, counts in self.years for _label, n in counts)
+
+
+def board_summary(councils) -> list[CouncilSummary]:
+    """Count the councils' blocs by the status of their latest year, in two queries whatever the
+    number of blocs."""
+    if not councils:
+        return []
+    summaries = {c.pk: CouncilSummary(council=c) for c in councils}
+    for council_id, n in (
+        Bloc.objects.filter(council__in=councils)
+        .order_by()
+        .values("council_id")
+        .annotate(n=Count("id"))
+        .values_list("council_id", "n")
+    ):
+        summaries[council_id].blocs = n
+    latest_year = BlocTerm.objects.filter(bloc=OuterRef("bloc")).order_by("-year").values("year")
+    counts = defaultdict(dict)
+    for council_id, year, status, n in (
+        BlocTerm.objects.filter(bloc__council__in=councils, year=Subquery(latest_year[:1]))
+        .order_by()
+        .values("bloc__council_id", "year", "status")
+        .annotate(n=Count("id"))
+        .values_list("bloc__council_id", "year", "status", "n")
+    ):
+        counts[council_id, year][status] = n
+    for (council_id, year), by_status in sorted(counts.items(), key=lambda kv: -kv[0][1]):
+        summaries[council_id].years.append(
+            (
+                year,
+                [
+                    (label, by_status[status])
+                    for status, label in BlocTerm.Status.choices
+                    if status in by_status
+                ],
+            )
+        )
+    return list(summaries.values())
 
 
 @login_required
