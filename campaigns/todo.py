@@ -5,6 +5,7 @@ Reads only, in a fixed number of queries whatever the number of blocs, periods o
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils import timezone
@@ -42,9 +43,20 @@ def _soonest_first(tasks) -> list[Task]:
     return sorted(tasks, key=lambda t: (t.due or _UNDATED, t.title))
 
 
-def _memberships(user):
-    """The user's agencies that are current members of a year still running."""
-    roles = {r.agency_id: r for r in AgencyRole.objects.filter(user=user)}
+@dataclass(frozen=True)
+class Mine:
+    """The user's roles, and their agencies' memberships of the years still running."""
+
+    roles: dict
+    memberships: list
+
+
+def my_memberships(user, *, roles=None) -> Mine:
+    """The user's agencies that are current members of a year still running; ``roles`` (the
+    user's agency roles) when a page has read them already."""
+    if roles is None:
+        roles = AgencyRole.objects.filter(user=user)
+    roles = {r.agency_id: r for r in roles}
     memberships = list(
         Membership.objects.filter(
             agency_id__in=roles,
@@ -52,27 +64,77 @@ def _memberships(user):
             term__status__in=[BlocTerm.Status.PLANNING, BlocTerm.Status.ACTIVE],
         ).select_related("term__bloc", "agency")
     )
-    return roles, memberships
+    return Mine(roles=roles, memberships=memberships)
 
 
-def tasks_for(user) -> list[Task]:
+class Work:
+    """The running work of some years, each part read once when first asked, so that the
+    member's to-do and the secretariat's share their reads."""
+
+    def __init__(self, term_ids):
+        self.term_ids = set(term_ids)
+
+    @cached_property
+    def periods(self) -> list:
+        """The periods not agreed yet."""
+        return list(
+            Period.objects.filter(term_id__in=self.term_ids).exclude(status=Period.Status.AGREED)
+        )
+
+    @cached_property
+    def cards(self) -> dict:
+        """The scorecards of those periods by (period, agency)."""
+        return {
+            (c.period_id, c.agency_id): c
+            for c in Scorecard.objects.filter(period__in=self.periods).only(
+                "id", "period_id", "agency_id", "status"
+            )
+        }
+
+    @cached_property
+    def extensions(self) -> dict:
+        extensions = {}
+        for e in DeadlineExtension.objects.filter(period__in=self.periods):
+            extensions.setdefault((e.period_id, e.agency_id), []).append(e)
+        return extensions
+
+    @cached_property
+    def checks(self) -> list:
+        """The cross-checks of those periods, by period and the reviewed agency's order."""
+        return list(
+            CrossCheck.objects.filter(period__in=self.periods)
+            .select_related("period", "reviewed", "reviewer")
+            .order_by("period_id", "reviewed__sort_key")
+        )
+
+    @cached_property
+    def pledges(self) -> list:
+        """The pledges not withdrawn (at most one a year)."""
+        return list(Pledge.objects.current().filter(term_id__in=self.term_ids))
+
+
+def tasks_for(user, *, mine: Mine | None = None, work: Work | None = None) -> list[Task]:
     """The pledges to sign, scorecards to fill and cross-checks to make, soonest first."""
     if not user.is_authenticated:
         return []
-    roles, memberships = _memberships(user)
+    mine = mine or my_memberships(user)
+    memberships = mine.memberships
     if not memberships:
         return []
     terms = {m.term_id: m.term for m in memberships}
-    heads = {a for a, r in roles.items() if r.role == AgencyRole.Role.HEAD or r.signing_authority}
+    work = work or Work(terms)
+    heads = {
+        a for a, r in mine.roles.items() if r.role == AgencyRole.Role.HEAD or r.signing_authority
+    }
     tasks = []
-    tasks += _pledges_to_sign(memberships, terms, heads)
-    tasks += _scorecards_to_fill(memberships, terms)
-    tasks += _cross_checks_to_make(memberships, terms)
+    tasks += _pledges_to_sign(memberships, terms, heads, work)
+    tasks += _scorecards_to_fill(memberships, terms, work)
+    tasks += _cross_checks_to_make(memberships, terms, work)
     return _soonest_first(tasks)
 
 
-def _pledges_to_sign(memberships, terms, heads):
-    pledges = list(Pledge.objects.filter(term_id__in=terms, status=Pledge.Status.OPEN))
+def _pledges_to_sign(memberships, terms, heads, work):
+    pledges = [p for p in work.pledges if p.term_id in terms and p.status == Pledge.Status.OPEN]
     signed = set(
         PledgeSignature.objects.filter(pledge__in=pledges).values_list("pledge_id", "agency_id")
     )
@@ -96,21 +158,12 @@ def _pledges_to_sign(memberships, terms, heads):
     return out
 
 
-def _scorecards_to_fill(memberships, terms):
-    periods = list(
-        Period.objects.filter(
-            term_id__in=terms, status__in=[Period.Status.OPEN, Period.Status.REVIEWING]
-        )
-    )
-    cards = {
-        (c.period_id, c.agency_id): c
-        for c in Scorecard.objects.filter(period__in=periods).only(
-            "id", "period_id", "agency_id", "status"
-        )
-    }
-    extensions = {}
-    for e in DeadlineExtension.objects.filter(period__in=periods):
-        extensions.setdefault((e.period_id, e.agency_id), []).append(e)
+_RUNNING = (Period.Status.OPEN, Period.Status.REVIEWING)
+
+
+def _scorecards_to_fill(memberships, terms, work):
+    periods = [p for p in work.periods if p.term_id in terms and p.status in _RUNNING]
+    cards, extensions = work.cards, work.extensions
     out = []
     for period in periods:
         term = terms[period.term_id]
@@ -139,26 +192,17 @@ def _scorecards_to_fill(memberships, terms):
     return out
 
 
-def _cross_checks_to_make(memberships, terms):
+def _cross_checks_to_make(memberships, terms, work):
     agencies = {m.agency_id for m in memberships}
-    checks = (
-        CrossCheck.objects.filter(
-            period__term_id__in=terms,
-            reviewer_id__in=agencies,
-            period__status__in=[Period.Status.OPEN, Period.Status.REVIEWING],
-        )
-        .select_related("period", "reviewed", "reviewer")
-        .order_by("period_id", "reviewed__sort_key")
-    )
-    checks = list(checks)
-    waiting = set(
-        Scorecard.objects.filter(
-            period_id__in={c.period_id for c in checks}, status=Scorecard.Status.SUBMITTED
-        ).values_list("period_id", "agency_id")
-    )
+    checks = [
+        c
+        for c in work.checks
+        if c.period.term_id in terms and c.reviewer_id in agencies and c.period.status in _RUNNING
+    ]
     out = []
     for check in checks:
-        if (check.period_id, check.reviewed_id) not in waiting:
+        card = work.cards.get((check.period_id, check.reviewed_id))
+        if card is None or card.status != Scorecard.Status.SUBMITTED:
             continue
         term = terms[check.period.term_id]
         out.append(
@@ -178,33 +222,32 @@ def _cross_checks_to_make(memberships, terms):
 # --- The secretariat's work in the years its agency leads --------------------------------------
 
 
-def led_terms(user) -> list:
+def led_terms(user, *, mine: Mine | None = None) -> list:
     """The running years whose leader is one of the user's agencies (its secretariat)."""
     if not user.is_authenticated:
         return []
-    _roles, memberships = _memberships(user)
-    terms = {m.term_id: m.term for m in memberships if m.role == Membership.Role.LEADER}
+    mine = mine or my_memberships(user)
+    terms = {m.term_id: m.term for m in mine.memberships if m.role == Membership.Role.LEADER}
     return sorted(terms.values(), key=lambda t: (vietnamese_sort_key(t.bloc.name), t.year, t.pk))
 
 
-def secretariat_tasks(terms, *, now=None) -> list[Task]:
+def secretariat_tasks(terms, *, now=None, work: Work | None = None) -> list[Task]:
     """The pledges to open, cross-checks to assign, cards waiting for agreement and periods past
-    their review deadline of ``terms``; five queries whatever their number."""
+    their review deadline of ``terms``; five queries whatever their number, fewer with the
+    ``work`` of the member's to-do (read for years that include these)."""
     terms = {t.pk: t for t in terms if not t.is_closed}
     if not terms:
         return []
     now = now or timezone.now()
-    tasks = _pledges_to_open(terms) + _periods_to_run(terms, now)
+    work = work or Work(terms)
+    tasks = _pledges_to_open(terms, work) + _periods_to_run(terms, now, work)
     return _soonest_first(tasks)
 
 
-def _pledges_to_open(terms):
-    opened = set(
-        Pledge.objects.current()
-        .filter(term_id__in=terms)
-        .exclude(status=Pledge.Status.DRAFT)
-        .values_list("term_id", flat=True)
-    )
+def _pledges_to_open(terms, work):
+    opened = {
+        p.term_id for p in work.pledges if p.term_id in terms and p.status != Pledge.Status.DRAFT
+    }
     return [
         Task(
             title=_("Mở ký giao ước thi đua năm %(year)s") % {"year": term.year},
@@ -216,8 +259,8 @@ def _pledges_to_open(terms):
     ]
 
 
-def _periods_to_run(terms, now):
-    periods = list(Period.objects.filter(term_id__in=terms).exclude(status=Period.Status.AGREED))
+def _periods_to_run(terms, now, work):
+    periods = [p for p in work.periods if p.term_id in terms]
     if not periods:
         return []
     members = {}
@@ -225,14 +268,11 @@ def _periods_to_run(terms, now):
         term_id__in=terms, left_on__isnull=True
     ).values_list("term_id", "agency_id"):
         members.setdefault(term_id, set()).add(agency_id)
-    reviewed = set(
-        CrossCheck.objects.filter(period__in=periods).values_list("period_id", "reviewed_id")
-    )
+    reviewed = {(c.period_id, c.reviewed_id) for c in work.checks}
     waiting = {}
-    for period_id in Scorecard.objects.filter(
-        period__in=periods, status__in=[Scorecard.Status.SUBMITTED, Scorecard.Status.REVIEWED]
-    ).values_list("period_id", flat=True):
-        waiting[period_id] = waiting.get(period_id, 0) + 1
+    for card in work.cards.values():
+        if card.status in (Scorecard.Status.SUBMITTED, Scorecard.Status.REVIEWED):
+            waiting[card.period_id] = waiting.get(card.period_id, 0) + 1
     out = []
     for period in periods:
         term = terms[period.term_id]
