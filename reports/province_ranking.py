@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, IntegerField, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -173,9 +174,16 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
             _memo[key] = (stored.token, stored.result)
             return stored.result
     stored = cache.get(key)
+    this_year = BlocTerm.objects.filter(bloc__council=council, year=year).order_by()
+    # The number of the year's terms is read beside the periods, in the same query.
     periods = list(
         Period.objects.filter(term__bloc__council=council, term__year=year, kind=kind)
         .select_related("term__bloc")
+        .annotate(
+            terms_this_year=Subquery(
+                this_year.values("year").annotate(n=Count("pk")).values("n"), IntegerField()
+            )
+        )
         .order_by("pk")
     )
     ids = [p.pk for p in periods]
@@ -197,10 +205,10 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
         if stored is not None and not stale and not expired and set(ids) == set(stored.periods)
         else _assemble([by_period[pk] for pk in ids])
     )
+    # A bloc has one term a year, so the terms without a period are the others.
+    with_period = {p.term.bloc_id for p in periods}
     result.without_period = (
-        BlocTerm.objects.filter(bloc__council=council, year=year)
-        .exclude(bloc_id__in={p.term.bloc_id for p in periods})
-        .count()
+        periods[0].terms_this_year - len(with_period) if periods else this_year.count()
     )
     stored = _Stored(
         marks=marks,

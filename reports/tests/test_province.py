@@ -205,6 +205,20 @@ def test_ranking_lists_every_agency_with_its_bloc_rank_and_band(client, world):
     assert reverse("campaigns:ranking", args=[world.bloc.code, 2026, "annual"]) in html
 
 
+def test_ranking_counts_the_years_opened_without_the_period(world):
+    from blocs.models import BlocTerm
+
+    new = factories.BlocFactory(council=world.council)
+    BlocTerm.objects.create(bloc=new, year=2026)
+    annual = province_ranking.cross_ranking(world.council, year=2026)
+    # The two blocs with a year-end period are ranked; the unopened bloc has no year at all.
+    assert annual.without_period == 1
+    cache.clear()
+    province_ranking._memo.clear()
+    half = province_ranking.cross_ranking(world.council, year=2026, kind=Period.Kind.SEMIANNUAL)
+    assert half.without_period == 3 and half.rows == []
+
+
 def test_ranking_matches_the_blocs_own_ranking(world):
     from campaigns import selectors
 
@@ -356,6 +370,8 @@ def test_query_counts_do_not_grow_with_blocs(client, council, django_assert_max_
         counts[("overview", blocs)] = _count(client, overview)
         counts[("ranking", blocs)] = _count(client, ranking)
     assert counts[("overview", 2)] == counts[("overview", 8)], counts
+    # Issue 15: at most 15 queries a page, the session's and the header's included.
+    assert max(counts.values()) <= 15, counts
     assert counts[("ranking", 2)] == counts[("ranking", 8)], counts
     with django_assert_max_num_queries(counts[("overview", 8)]):
         client.get(overview + "?state=overdue&page=2")
