@@ -187,13 +187,17 @@ def copy_previous_pledge(*, term: BlocTerm, by) -> Pledge:
     )
 
 
-def member_snapshot(term: BlocTerm) -> list[dict]:
-    """The current members of ``term`` in Vietnamese order, as the pledge freezes them."""
-    rows = (
-        Membership.objects.filter(term=term, left_on__isnull=True)
-        .select_related("agency")
-        .order_by("agency__sort_key", "agency_id")
-    )
+def member_snapshot(term: BlocTerm, *, memberships=None) -> list[dict]:
+    """The current members of ``term`` in Vietnamese order, as the pledge freezes them;
+    ``memberships`` (the term's current ones with their agencies, in that order) when a page
+    has read them already."""
+    rows = memberships
+    if rows is None:
+        rows = (
+            Membership.objects.filter(term=term, left_on__isnull=True)
+            .select_related("agency")
+            .order_by("agency__sort_key", "agency_id")
+        )
     return [
         {"id": m.agency_id, "name": m.agency.name, "abbreviation": m.agency.abbreviation}
         for m in rows
@@ -383,7 +387,7 @@ def refresh_pledge_status(*, pledge: Pledge, by=None) -> Pledge:
     required = set(required_agency_ids(pledge))
     signatures = PledgeSignature.objects.filter(pledge=pledge, agency_id__in=required)
     signed = set(signatures.values_list("agency_id", flat=True))
-    if not required or not required <= signed:
+    if not is_complete(required, signed):
         return pledge
     pledge.status = Pledge.Status.SIGNED
     pledge.signed_at = max(signatures.values_list("signed_at", flat=True))
@@ -396,14 +400,21 @@ def _already_signed(pledge: Pledge, agency_id: int) -> bool:
     return PledgeSignature.objects.filter(pledge=pledge, agency_id=agency_id).exists()
 
 
-def required_agency_ids(pledge: Pledge) -> list[int]:
-    """Agencies that must sign: those frozen into the pledge that are still current members."""
-    current = set(
-        Membership.objects.filter(
-            term_id=pledge.term_id, left_on__isnull=True, agency_id__in=pledge.member_ids
-        ).values_list("agency_id", flat=True)
-    )
-    return [i for i in pledge.member_ids if i in current]
+def is_complete(required: set, signed: set) -> bool:
+    """Whether an open pledge is signed: someone had to sign, and all of them have."""
+    return bool(required) and required <= signed
+
+
+def required_agency_ids(pledge: Pledge, *, current_ids=None) -> list[int]:
+    """Agencies that must sign: those frozen into the pledge that are still current members
+    (``current_ids``, the term's current members, when a page has read them already)."""
+    if current_ids is None:
+        current_ids = set(
+            Membership.objects.filter(
+                term_id=pledge.term_id, left_on__isnull=True, agency_id__in=pledge.member_ids
+            ).values_list("agency_id", flat=True)
+        )
+    return [i for i in pledge.member_ids if i in current_ids]
 
 
 def unsigned_agency_ids(pledge: Pledge) -> list[int]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from blocs.access import get_term_for_user, require
 from blocs.auth import client_ip
-from blocs.models import Agency, AgencyRole, Membership
+from blocs.models import AgencyRole, Membership
 from campaigns.forms.pledges import (
     CampaignForm,
     PledgeDraftForm,
@@ -33,17 +33,28 @@ def _back_to_pledge(term):
     return redirect("campaigns:pledge_detail", bloc_code=term.bloc.code, year=term.year)
 
 
-def _signable_agencies(access, pledge):
-    """Agencies of the pledge the reader may sign for (heads, KT. and TUQ.)."""
+def _term_memberships(term) -> list:
+    """Every membership of the term (those that left too) with its agency, in order."""
+    return list(
+        Membership.objects.filter(term=term)
+        .select_related("agency")
+        .order_by("agency__sort_key", "agency_id")
+    )
+
+
+def _signable_agencies(access, pledge, memberships):
+    """Agencies of the pledge the reader may sign for (heads, KT. and TUQ.), among the term's
+    ``memberships`` (with their agencies, in order)."""
     if pledge is None:
         return []
-    ids = [i for i in pledge.member_ids if access.can_act_for(i)]
-    return list(Agency.objects.filter(pk__in=ids).order_by("sort_key", "id"))
+    ids = {i for i in pledge.member_ids if access.can_act_for(i)}
+    return [m.agency for m in memberships if m.agency_id in ids]
 
 
-def _registrable_agencies(access, term):
-    rows = Membership.objects.filter(term=term, left_on__isnull=True).select_related("agency")
-    agencies = [m.agency for m in rows.order_by("agency__sort_key", "id")]
+def _registrable_agencies(access, current):
+    """The agencies among the term's ``current`` memberships the reader may register titles
+    for."""
+    agencies = [m.agency for m in current]
     if access.can_manage:
         return agencies
     return [a for a in agencies if access.can_draft_for(a.pk)]
@@ -158,10 +169,6 @@ def campaign_attachment(request, bloc_code, year, campaign_id, attachment_id):
 def pledge_detail(request, bloc_code, year):
     """The pledge text, its hash, who signed and who has not, registrations and history."""
     term, access = get_term_for_user(request, bloc_code, year)
-    # Settle an open pledge whose last unsigned member left the bloc since the last signature.
-    open_pledge = Pledge.objects.filter(term=term, status=Pledge.Status.OPEN).first()
-    if open_pledge is not None:
-        services.refresh_pledge_status(pledge=open_pledge)
     versions = list(Pledge.objects.filter(term=term).order_by("-version"))
     pledge = next((p for p in versions if p.status != Pledge.Status.VOID), None)
     wanted = request.GET.get("version", "")
@@ -171,18 +178,42 @@ def pledge_detail(request, bloc_code, year):
             raise Http404(_("Không có phiên bản giao ước này."))
     elif pledge is None and versions:
         pledge = versions[0]
+    # The year's members, read once: the rows to sign, who must sign, who may register titles
+    # and whom the reader signs for.
+    memberships = _term_memberships(term)
+    current = [m for m in memberships if m.left_on is None]
+    current_ids = {m.agency_id for m in current}
+    signatures = {}
+    if pledge is not None:
+        signatures = {
+            s.agency_id: s for s in PledgeSignature.objects.filter(pledge=pledge).order_by("id")
+        }
+    # Settle an open pledge whose last unsigned member left the bloc since the last signature.
+    open_pledge = next((p for p in versions if p.status == Pledge.Status.OPEN), None)
+    if open_pledge is not None:
+        signed = (
+            set(signatures)
+            if open_pledge == pledge
+            else set(open_pledge.signatures.values_list("agency_id", flat=True))
+        )
+        required = services.required_agency_ids(open_pledge, current_ids=current_ids)
+        if services.is_complete(set(required), signed):
+            settled = services.refresh_pledge_status(pledge=open_pledge)
+            versions = [settled if p.pk == settled.pk else p for p in versions]
+            pledge = settled if pledge == settled else pledge
     rows, commitments, events = [], [], []
     if pledge is not None:
         commitments = list(pledge.commitments.all())
         events = list(pledge.events.select_related("by"))
-        signatures = {
-            s.agency_id: s for s in PledgeSignature.objects.filter(pledge=pledge).order_by("id")
-        }
         if pledge.is_frozen:
             members = pledge.members
         else:
-            members = services.member_snapshot(term)
-        required = set(services.required_agency_ids(pledge)) if pledge.is_frozen else set()
+            members = services.member_snapshot(term, memberships=current)
+        required = (
+            set(services.required_agency_ids(pledge, current_ids=current_ids))
+            if pledge.is_frozen
+            else set()
+        )
         for m in members:
             rows.append(
                 {
@@ -198,8 +229,8 @@ def pledge_detail(request, bloc_code, year):
         .order_by("agency__sort_key", "agency_id", "title", "id")
     ):
         registrations.setdefault(r.agency, []).append(r)
-    registrable = _registrable_agencies(access, term)
-    signable = _signable_agencies(access, pledge) if pledge and pledge.is_open else []
+    registrable = _registrable_agencies(access, current)
+    signable = _signable_agencies(access, pledge, memberships) if pledge and pledge.is_open else []
     unsigned = [r for r in rows if r["required"] and not r["signature"]]
     return render(
         request,
@@ -364,7 +395,7 @@ def pledge_sign(request, bloc_code, year):
     if pledge is None or not pledge.is_open:
         messages.error(request, _("Giao ước hiện không mở để ký."))
         return _back_to_pledge(term)
-    agencies = _signable_agencies(access, pledge)
+    agencies = _signable_agencies(access, pledge, _term_memberships(term))
     if not agencies:
         messages.error(
             request, _("Đơn vị của bạn không thuộc danh sách ký phiên bản giao ước này.")
@@ -434,7 +465,9 @@ def pledge_sign(request, bloc_code, year):
 @require_POST
 def title_register(request, bloc_code, year):
     term, access = get_term_for_user(request, bloc_code, year)
-    agencies = _registrable_agencies(access, term)
+    agencies = _registrable_agencies(
+        access, [m for m in _term_memberships(term) if m.left_on is None]
+    )
     require(bool(agencies), _("Bạn không có quyền đăng ký danh hiệu cho đơn vị nào trong khối."))
     form = TitleRegistrationForm(request.POST, agencies=agencies)
     if not form.is_valid():
