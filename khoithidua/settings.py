@@ -195,6 +195,9 @@ if SHARED_FILES:
         "default_acl": None,
         "signature_version": "s3v4",
         "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        # A file read from the bucket is held in memory up to 5 MB (as an upload), past it in a
+        # temporary file for the request; 0 would hold any file, however large, in memory.
+        "max_memory_size": 5 * 1024 * 1024,
     }
     # Without keys here, boto3 finds its own (an instance role, ~/.aws, the environment).
     for _option, _variable in (

@@ -1,14 +1,19 @@
 """The settings that let several machines share one deployment: files, cache, sessions, throttle.
 
-Each case reads khoithidua.settings afresh in a process of its own with the environment given.
+Each settings case reads khoithidua.settings afresh in a process of its own with the environment
+given; the bucket cases render, store and stream files through an S3 storage (moto's mock).
 """
 
+import datetime
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.utils import timezone
 
 READ = """
 import json
@@ -87,6 +92,7 @@ def test_a_bucket_and_redis_make_files_cache_and_sessions_shared():
     assert read["options"]["endpoint_url"] == "http://minio:9000"
     assert read["options"]["access_key"] == "access"
     assert read["options"]["default_acl"] is None
+    assert read["options"]["max_memory_size"] == 5 * 1024 * 1024
     # Two uploads of one name keep two files, as on disk.
     assert read["overwrite"] is False
     assert read["cache"] == "django.core.cache.backends.redis.RedisCache"
@@ -115,3 +121,93 @@ def test_a_cache_url_that_is_not_redis_is_refused():
     done = _settings(CACHE_URL="memcache://127.0.0.1:11211")
     assert done.returncode != 0
     assert "CACHE_URL must be a Redis address" in done.stderr
+
+
+@pytest.fixture
+def bucket(settings):
+    """The default storage in an S3 bucket of moto's in-process mock, as on several machines."""
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        import boto3
+
+        boto3.resource("s3", region_name="us-east-1").create_bucket(Bucket="khoithidua-test")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    "bucket_name": "khoithidua-test",
+                    "region_name": "us-east-1",
+                    "access_key": "testing",
+                    "secret_key": "testing",
+                    "file_overwrite": False,
+                },
+            },
+        }
+        yield boto3.resource("s3", region_name="us-east-1").Bucket("khoithidua-test")
+
+
+def _keys(bucket) -> set[str]:
+    return {o.key for o in bucket.objects.all()}
+
+
+@pytest.mark.django_db
+def test_a_document_renders_into_the_bucket_and_downloads_from_it(
+    bucket, bloc_world, client, capsys
+):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from reports import services
+    from reports.models import Document
+
+    w = bloc_world
+    call_command("render_document", w.bloc.code, str(w.term.year), "member_list")
+    document = Document.objects.get(term=w.term, kind="member_list")
+    assert document.status == Document.Status.READY
+    # No local path: the command names the file in the bucket.
+    assert capsys.readouterr().out.strip() == document.file.name
+    assert {document.file.name, document.docx_file.name} <= _keys(bucket)
+    assert not Path(settings.MEDIA_ROOT, document.file.name).exists()
+    client.force_login(w.secretariat)
+    response = client.get(reverse("reports:document_download", args=[document.pk]))
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF-") and len(pdf) == document.size
+    # Rendered again, it replaces its files in the bucket and never adds one.
+    before = _keys(bucket)
+    services.render_document(document.pk, force=True)
+    assert _keys(bucket) == before
+
+
+@pytest.mark.django_db
+def test_evidence_is_stored_in_the_bucket_and_a_lost_object_is_a_404(bucket, bloc_world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from campaigns.demo.scoring import make_table
+    from campaigns.models import Period
+    from campaigns.services import scorecards as scorecard_services
+
+    w = bloc_world
+    table = make_table(w.term, [("1", "", "scored", "Nhiệm vụ", 100, True)], by=w.secretariat)
+    period = Period.objects.create(
+        term=w.term,
+        kind=Period.Kind.SEMIANNUAL,
+        self_deadline=timezone.now() + datetime.timedelta(days=5),
+        review_deadline=timezone.now() + datetime.timedelta(days=15),
+    )
+    card = scorecard_services.open_scorecard(period=period, agency=w.d)
+    content = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+    evidence = scorecard_services.attach_evidence(
+        scorecard=card,
+        criterion=table.criteria.get(code="1"),
+        uploaded=SimpleUploadedFile("minh-chung.pdf", content),
+        by=w.member_officer,
+    )
+    assert evidence.file.name in _keys(bucket)
+    client.force_login(w.member_officer)
+    url = reverse("campaigns:evidence_download", args=[w.bloc.code, w.term.year, evidence.pk])
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == content
+    bucket.Object(evidence.file.name).delete()
+    assert client.get(url).status_code == 404
