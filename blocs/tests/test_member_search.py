@@ -144,6 +144,13 @@ def test_an_empty_search_lists_the_first_agencies_in_vietnamese_order(client, bl
     assert html.index(_button(earlier)) < html.index(_button(later))
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_search_ignores_control_characters(client, bloc_world, finance, htmx):
+    client.force_login(bloc_world.secretariat)
+    html = _search(client, bloc_world, "tai\x00chinh\n", htmx=htmx)
+    assert _button(finance) in html and 'value="tai chinh"' in html
+
+
 def test_a_search_that_finds_nothing_says_so(client, bloc_world, finance):
     client.force_login(bloc_world.secretariat)
     html = _search(client, bloc_world, "khong co don vi nay")

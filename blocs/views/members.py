@@ -29,7 +29,9 @@ SEARCH_LIMIT = 20
 def agency_search(request, form) -> dict:
     """The agencies the add-member form may take that match the words searched (``q``, sent with
     the search or kept in the add form), the first ``SEARCH_LIMIT`` in Vietnamese order."""
-    text = " ".join(request.POST.get("q", request.GET.get("q", "")).split())[:100]
+    typed = request.POST.get("q", request.GET.get("q", ""))
+    # No control character reaches the database (PostgreSQL refuses a NUL in a string).
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in typed).split())[:100]
     matches = form.fields["agency"].queryset.matching(text)
     found = list(matches[: SEARCH_LIMIT + 1])
     total = len(found) if len(found) <= SEARCH_LIMIT else matches.count()
