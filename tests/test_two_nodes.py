@@ -2,7 +2,8 @@
 
 Each process is started as on a machine of its own: its own empty media folder and signing
 folder, so that anything kept on one machine's disk would show. The test signs in and works on
-web A, and reads what it made on web B with the same session cookie.
+web A, reads what it made on web B with the same session cookie, and counts wrong passwords
+typed on both against one limit.
 """
 
 import contextlib
@@ -207,6 +208,18 @@ def _csrf(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
+def _login(browser, web: str, username: str, password: str):
+    login = web + reverse("login")
+    page = browser.get(login, timeout=30).text
+    return browser.post(
+        login,
+        data={"username": username, "password": password, "csrfmiddlewaretoken": _csrf(page)},
+        headers={"Referer": login},
+        allow_redirects=False,
+        timeout=60,
+    )
+
+
 def test_a_document_asked_for_on_one_web_server_downloads_from_the_other(cluster, bloc_world):
     import requests
 
@@ -228,15 +241,7 @@ def test_a_document_asked_for_on_one_web_server_downloads_from_the_other(cluster
     browser = requests.Session()
 
     # Sign in on web A.
-    login = web_a + reverse("login")
-    page = browser.get(login, timeout=30).text
-    response = browser.post(
-        login,
-        data={"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(page)},
-        headers={"Referer": login},
-        allow_redirects=False,
-        timeout=60,
-    )
+    response = _login(browser, web_a, user.username, PASSWORD)
     assert response.status_code == 302, response.text[:2000]
     assert "sessionid" in browser.cookies
 
@@ -329,3 +334,15 @@ def test_a_document_asked_for_on_one_web_server_downloads_from_the_other(cluster
         timeout=30,
     )
     assert again.status_code == 302 and reverse("login") in again.headers["Location"]
+
+    # Wrong passwords count together on both servers: the fifth, on web B, locks the name out
+    # on web A too, even with the right password.
+    other = w.member_head
+    other.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+    other.save(update_fields=["password"])
+    answers = []
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        web = web_a if attempt % 2 == 0 else web_b
+        answers.append(_login(requests.Session(), web, other.username, "sai-mat-khau").status_code)
+    assert answers == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429], answers
+    assert _login(requests.Session(), web_a, other.username, PASSWORD).status_code == 429
