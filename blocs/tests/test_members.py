@@ -52,7 +52,9 @@ def test_add_member_keeps_the_typed_date_and_names_the_field(client, bloc_world)
     assert "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm" in html
     assert 'value="2026/13/45"' in html
     # The agency chosen stays listed and marked, beside the date to correct.
-    assert re.search(rf'list-group-item-primary">\s*<span>{newcomer.name} ', html)
+    assert re.search(
+        rf'list-group-item-primary" aria-current="true">\s*<span>{newcomer.name} ', html
+    )
     assert f'name="agency" value="{newcomer.pk}"' in html
     assert not Membership.objects.filter(agency=newcomer).exists()
 
