@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,15 +139,29 @@ def board_council_ids(request) -> frozenset:
             else ()
         )
         request._board_council_ids = ids
+        request._on_a_board = bool(ids)
     return ids
 
 
+def on_a_board(request) -> bool:
+    """Whether the signed-in user sits on any board (the menu's link to the board's pages),
+    known without a query once the request's access check has asked."""
+    known = getattr(request, "_on_a_board", None)
+    if known is None:
+        known = bool(board_council_ids(request))
+    return known
+
+
 def term_access(user, term: BlocTerm, *, request=None) -> TermAccess:
-    """Compute the user's rights on ``term`` in at most two queries (one with ``request``,
-    whose board councils are read once for the whole request)."""
+    """Compute the user's rights on ``term`` in at most two queries: one when the term was read
+    with ``reader_on_board`` (``get_term_for_user``) or with ``request``, whose board councils
+    are read once for the whole request."""
     if not user.is_authenticated:
         return TermAccess(term=term)
-    if request is not None:
+    is_board = getattr(term, "reader_on_board", None)
+    if is_board is not None:
+        pass
+    elif request is not None:
         is_board = term.bloc.council_id in board_council_ids(request)
     else:
         is_board = BoardOfficer.objects.filter(user=user, council_id=term.bloc.council_id).exists()
@@ -198,10 +213,21 @@ def get_term_for_user(request, bloc_code, year, *, write: bool | str = False):
     ``write=True`` requires ``can_manage``; a string names another right of ``TermAccess``
     (``"can_set_leadership"``, ``"can_import_members"``, ``"can_open_next_year"``).
     """
+    terms = BlocTerm.objects.select_related("bloc__council")
+    if request.user.is_authenticated:
+        # Whether the reader is on this council's board, and on any board (the menu asks),
+        # read with the term.
+        officer = BoardOfficer.objects.filter(user=request.user)
+        terms = terms.annotate(
+            reader_on_board=Exists(officer.filter(council=OuterRef("bloc__council"))),
+            reader_on_a_board=Exists(officer),
+        )
     try:
-        term = BlocTerm.objects.select_related("bloc__council").get(bloc__code=bloc_code, year=year)
+        term = terms.get(bloc__code=bloc_code, year=year)
     except BlocTerm.DoesNotExist:
         raise Http404(_("Không tìm thấy năm thi đua này.")) from None
+    if request.user.is_authenticated:
+        request._on_a_board = term.reader_on_a_board
     access = term_access(request.user, term, request=request)
     if not access.can_read:
         raise Http404(_("Không tìm thấy năm thi đua này."))

@@ -20,9 +20,9 @@ def site(request):
 def _is_board_officer(request) -> bool:
     if getattr(request, "user", None) is None:
         return False
-    from blocs.access import board_council_ids
+    from blocs.access import on_a_board
 
-    return bool(board_council_ids(request))
+    return on_a_board(request)
 
 
 def _unread(request) -> int:

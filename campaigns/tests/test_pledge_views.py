@@ -368,11 +368,10 @@ def test_pledge_page_runs_a_constant_number_of_queries(
         shown_hash=pledge.content_hash,
     )
     client.force_login(bloc_world.secretariat)
-    # The session, the user, the year, the reader's rights (2, the board's part also the
-    # header's), the versions, the members, the signatures, the commitments, the history, the
-    # title registrations and the header's unread count: the open pledge is read once and
-    # settles only when complete.
-    with django_assert_max_num_queries(12):
+    # The session, the user, the year with the board checks, the reader's rights, the versions,
+    # the members, the signatures, the commitments, the history, the title registrations and
+    # the header's unread count: the open pledge is read once and settles only when complete.
+    with django_assert_max_num_queries(11):
         assert client.get(_url(bloc_world, "pledge_detail")).status_code == 200
 
 
