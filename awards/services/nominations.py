@@ -6,6 +6,8 @@ is never nominated (Nghị định 152/2025/NĐ-CP, Điều 4); an award with a 
 agencies on that award's list (the Government flag: Luật Thi đua, khen thưởng 2022, Điều 25).
 """
 
+from functools import cached_property
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -84,23 +86,86 @@ def quota_text(rule: AwardRule, members: int) -> str:
     return _("không giới hạn (tối đa %(quota)s thành viên)") % {"quota": quota}
 
 
-def list_problems(term, award_type, agency_ids, *, rule=None) -> list[str]:
-    """Every rule ``agency_ids`` breaks as a nomination list of the award, with its numbers."""
-    rule = rule or _rule(term, award_type)
-    members = len(selectors.member_ids(term))
-    chosen = elected(term, award_type.pk).get(award_type.pk, {})
-    holds = selectors.holds_on(agency_ids, selectors.eligibility_day(term_meeting(term)))
+class ListFacts:
+    """What the lists of a term are checked against, each part read once when first asked, so
+    that a page checking every award's list reads them once for all (the dossier)."""
+
+    def __init__(self, term, agency_ids, **known):
+        """``known``: facts the page has read already (``names``, ``meeting``, ``nominees``)."""
+        self.term = term
+        self.agency_ids = set(agency_ids)
+        for name, value in known.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise TypeError(f"ListFacts has no fact {name!r}")
+            self.__dict__[name] = value
+
+    @cached_property
+    def rules(self) -> dict:
+        return {
+            r.award_type_id: r
+            for r in AwardRule.objects.filter(term=self.term).select_related(
+                "award_type", "requires"
+            )
+        }
+
+    def rule(self, award_type) -> AwardRule:
+        rule = self.rules.get(award_type.pk)
+        if rule is None:
+            raise ValidationError(
+                _("Năm nay không có quy định cho %(award)s.") % {"award": award_type.name}
+            )
+        return rule
+
+    @cached_property
+    def members(self) -> int:
+        return len(selectors.member_ids(self.term))
+
+    @cached_property
+    def elected(self) -> dict:
+        return elected(self.term)
+
+    @cached_property
+    def meeting(self):
+        return term_meeting(self.term)
+
+    @cached_property
+    def holds(self) -> dict:
+        return selectors.holds_on(self.agency_ids, selectors.eligibility_day(self.meeting))
+
+    @cached_property
+    def nominees(self) -> dict:
+        """The agencies on each award's list of the term (confirmed or not)."""
+        found: dict = {}
+        for award_type_id, agency_id in Nomination.objects.filter(
+            nomination_list__term=self.term
+        ).values_list("nomination_list__award_type_id", "agency_id"):
+            found.setdefault(award_type_id, set()).add(agency_id)
+        return found
+
+    @cached_property
+    def names(self) -> dict:
+        return selectors.agency_names(self.agency_ids)
+
+
+def list_problems(term, award_type, agency_ids, *, rule=None, facts=None) -> list[str]:
+    """Every rule ``agency_ids`` breaks as a nomination list of the award, with its numbers;
+    ``facts`` (read for these agencies and more) when several lists of the term are checked."""
+    facts = facts or ListFacts(term, agency_ids)
+    rule = rule or facts.rule(award_type)
+    members = facts.members
+    chosen = facts.elected.get(award_type.pk, {})
+    holds = facts.holds
     eligible = [i for i in chosen if i not in holds]
     required = None
     if rule.requires_id:
-        required = selectors.nominee_ids(term, rule.requires_id)
+        required = facts.nominees.get(rule.requires_id, set())
     problems = award_rules.check_nominations(
         agency_ids,
         quota_count=rule.quota(members),
         eligible_ids=eligible,
         required_ids=required,
     )
-    names = selectors.agency_names(agency_ids)
+    names = facts.names
     award = award_type.name
     messages = []
     for p in problems:
@@ -269,6 +334,7 @@ __all__ = [
     "build_list",
     "confirm_nominations",
     "elected",
+    "ListFacts",
     "list_problems",
     "lists_for",
     "quota_text",

@@ -8,11 +8,12 @@ and names what is missing through ``awards.dossier_rules.missing_parts``.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from awards import dossier_rules
-from awards.models import Ballot, DossierAttachment, Nomination, NominationList
-from awards.services.nominations import list_problems
+from awards.models import Ballot, DossierAttachment, Nomination, NominationList, ReviewMeeting
+from awards.services.nominations import ListFacts, list_problems
 from reports.kinds import KINDS
 from reports.models import Document, nominee_of
 
@@ -62,16 +63,10 @@ class Assembly:
         return found + [part.document for part in self.nominees if part.document]
 
 
-def upward_nominations(term) -> list[Nomination]:
-    """The confirmed nominations the bloc proposes to a higher level, in list order (1 query).
-
-    A bloc-level award (its own Giấy khen) is decided inside the bloc and not sent to the board.
-    """
-    rows = (
-        Nomination.objects.filter(
-            nomination_list__term=term,
-            nomination_list__status=NominationList.Status.CONFIRMED,
-        )
+def term_nominations(term) -> list[Nomination]:
+    """Every nomination of the term's lists, confirmed or not, in list order (1 query)."""
+    return list(
+        Nomination.objects.filter(nomination_list__term=term)
         .select_related("agency", "nomination_list__award_type")
         .order_by(
             "nomination_list__award_type__order",
@@ -80,7 +75,21 @@ def upward_nominations(term) -> list[Nomination]:
             "id",
         )
     )
-    return [n for n in rows if n.nomination_list.award_type.is_proposed_upward]
+
+
+def upward_nominations(term, nominations=None) -> list[Nomination]:
+    """The confirmed nominations the bloc proposes to a higher level, in list order (1 query,
+    none given the ``term_nominations``).
+
+    A bloc-level award (its own Giấy khen) is decided inside the bloc and not sent to the board.
+    """
+    rows = term_nominations(term) if nominations is None else nominations
+    return [
+        n
+        for n in rows
+        if n.nomination_list.status == NominationList.Status.CONFIRMED
+        and n.nomination_list.award_type.is_proposed_upward
+    ]
 
 
 def current_attachments(dossier) -> list[DossierAttachment]:
@@ -105,7 +114,15 @@ def assemble(term, dossier=None) -> Assembly:
         else:
             # The latest issued of a kind stands (an earlier one is replaced by it).
             by_kind[document.kind] = document
-    needs_vote_count = Ballot.objects.filter(meeting__term=term).exists()
+    # The year's meetings, with whether they voted: the vote count is then required, and the
+    # lists' holds are judged on the meeting's day.
+    meetings = {
+        m.period_kind: m
+        for m in ReviewMeeting.objects.filter(term=term).annotate(
+            voted=Exists(Ballot.objects.filter(meeting=OuterRef("pk")))
+        )
+    }
+    needs_vote_count = any(m.voted for m in meetings.values())
     documents = [
         DocumentPart(
             kind,
@@ -115,7 +132,8 @@ def assemble(term, dossier=None) -> Assembly:
         )
         for kind in DOCUMENT_KINDS
     ]
-    nominations = upward_nominations(term)
+    every = term_nominations(term)
+    nominations = upward_nominations(term, every)
     nominees = [
         NomineePart(n, reports.get((n.agency_id, n.nomination_list.award_type.code)))
         for n in nominations
@@ -124,10 +142,20 @@ def assemble(term, dossier=None) -> Assembly:
     lists: dict[int, list[Nomination]] = {}
     for n in nominations:
         lists.setdefault(n.nomination_list.award_type_id, []).append(n)
+    on_lists: dict[int, set] = {}
+    for n in every:
+        on_lists.setdefault(n.nomination_list.award_type_id, set()).add(n.agency_id)
+    facts = ListFacts(
+        term,
+        [n.agency_id for n in nominations],
+        names={n.agency_id: n.agency.name for n in nominations},
+        meeting=meetings.get("annual") or meetings.get("semiannual"),
+        nominees=on_lists,
+    )
     for listed in lists.values():
         award = listed[0].nomination_list.award_type
         try:
-            problems.extend(list_problems(term, award, [n.agency_id for n in listed]))
+            problems.extend(list_problems(term, award, [n.agency_id for n in listed], facts=facts))
         except ValidationError as error:
             # A list whose award has no rule this year cannot be checked: that is its problem.
             problems.extend(error.messages)

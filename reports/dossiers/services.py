@@ -38,7 +38,8 @@ class Incomplete(Refused):
 
 
 def dossier_of(term) -> Dossier | None:
-    return Dossier.objects.filter(term=term).first()
+    """The term's dossier, with its decision once there is one."""
+    return Dossier.objects.filter(term=term).select_related("decision").first()
 
 
 def dossier_for(term) -> Dossier:
