@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import rules as award_rules
-from awards.models import Attendance, Ballot, QuorumCheck, RankingPublication, ReviewMeeting
+from awards.models import Attendance, Ballot, QuorumCheck, ReviewMeeting
 from awards.selectors import RankingState, member_ids
 from awards.services.catalogue import materialise_rules
 from blocs.history import record_by
@@ -145,12 +145,11 @@ def record_attendance(*, meeting: ReviewMeeting, rows: dict, by) -> list[Attenda
 
 def ranking_state(*, term, kind: str) -> RankingState | None:
     """The publication state of the ranking of ``term``'s period of ``kind`` (a term or its id),
-    or None while the term has no such period (2 queries)."""
-    period = Period.objects.filter(term=term, kind=kind).first()
+    or None while the term has no such period (1 query)."""
+    period = Period.objects.filter(term=term, kind=kind).select_related("publication").first()
     if period is None:
         return None
-    publication = RankingPublication.objects.filter(period=period).first()
-    return RankingState(period=period, data=None, publication=publication)
+    return RankingState(period=period, data=None, publication=getattr(period, "publication", None))
 
 
 def ranking_is_final(meeting: ReviewMeeting) -> bool:

@@ -47,8 +47,12 @@ def _appeals_for(access, publication):
     )
 
 
-def _head_agencies(access, period) -> list:
+def _head_agencies(access, period, cards=None) -> list:
+    """(id, name) of the agencies with a card in the period the reader appeals for; ``cards``
+    (the period's cards in agency order) when the page has loaded them."""
     ids = [i for i in access.head_agency_ids if can_appeal_for(access, i)]
+    if cards is not None:
+        return [(c.agency.id, c.agency.name) for c in cards if c.agency.id in ids]
     return list(
         Agency.objects.filter(pk__in=ids, scorecards__period=period)
         .order_by("sort_key", "pk")
@@ -66,8 +70,8 @@ def _own_lines(access, period) -> list:
     )
 
 
-def _appeal_form(access, period, data=None, files=None):
-    agencies = _head_agencies(access, period)
+def _appeal_form(access, period, data=None, files=None, *, cards=None):
+    agencies = _head_agencies(access, period, cards)
     if not agencies:
         return None
     return AppealForm(
@@ -88,7 +92,7 @@ def _render(request, term, access, period, *, publish_form=None, appeal_form=Non
     if can_manage and publish_form is None and state.state == "agreed":
         publish_form = PublishRankingForm(initial={"appeal_days": rules_for(term).appeal_days})
     if appeal_form is None and window_open and access.head_agency_ids:
-        appeal_form = _appeal_form(access, period)
+        appeal_form = _appeal_form(access, period, cards=state.data.cards)
     answer_forms = {}
     if can_manage and publication is not None:
         for appeal in appeal_rows:
