@@ -8,9 +8,10 @@ deadlines are those of the progress page
 for agreeing), and nothing is overdue once the period is agreed (``campaigns.progress``).
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -104,6 +105,11 @@ class Overview:
     summary: dict  # state → number of blocs in it, over every bloc of the council
 
 
+# A bloc's name changes seldom and its key costs some 0.1 ms: each process keeps the keys of the
+# names it has sorted, so the overview of 1,000 blocs does not spend 100 ms ordering them.
+_name_key = functools.lru_cache(maxsize=10_000)(vietnamese_sort_key)
+
+
 def dossier_choices() -> list[tuple[str, str]]:
     return [(NO_DOSSIER, str(NO_DOSSIER_LABEL)), *Dossier.State.choices]
 
@@ -117,7 +123,7 @@ def overview(council, *, year, kind=Period.Kind.ANNUAL, now=None) -> Overview:
     now = now or timezone.now()
     blocs = sorted(
         Bloc.objects.filter(council=council).only("id", "code", "name", "active").order_by(),
-        key=lambda b: (vietnamese_sort_key(b.name), b.pk),
+        key=lambda b: (_name_key(b.name), b.pk),
     )
     rows = {b.pk: BlocYear(bloc=b) for b in blocs}
     this_year = {"term__bloc__council": council, "term__year": year}
@@ -170,31 +176,37 @@ def overview(council, *, year, kind=Period.Kind.ANNUAL, now=None) -> Overview:
         row.dossier_state = term.o_dossier or NO_DOSSIER
         row.published = term.o_published
 
+    # Submitted cards of current members (an agency has one membership in a term), counted
+    # beside each period.
+    submitted = (
+        Scorecard.objects.filter(period=OuterRef("pk"))
+        .exclude(status=Scorecard.Status.DRAFT)
+        .filter(
+            Exists(
+                Membership.objects.filter(
+                    term_id=OuterRef("period__term_id"),
+                    agency_id=OuterRef("agency_id"),
+                    left_on__isnull=True,
+                )
+            )
+        )
+        .order_by()
+        .values("period")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     periods = {
         p.pk: p
         for p in Period.objects.filter(kind=kind, **this_year)
         .only("id", "term_id", "kind", "status", "self_deadline", "review_deadline")
+        .annotate(o_submitted=Subquery(submitted, IntegerField()))
         .order_by()
     }
     for period in periods.values():
-        period.term = by_term[period.term_id].term
-        by_term[period.term_id].period = period
-    # Submitted cards of current members: an agency has one membership in a term.
-    for period_id, count in (
-        Scorecard.objects.filter(
-            period__kind=kind,
-            period__term__bloc__council=council,
-            period__term__year=year,
-            agency__memberships__term_id=F("period__term_id"),
-            agency__memberships__left_on__isnull=True,
-        )
-        .exclude(status=Scorecard.Status.DRAFT)
-        .order_by()
-        .values("period_id")
-        .annotate(n=Count("id"))
-        .values_list("period_id", "n")
-    ):
-        by_term[periods[period_id].term_id].submitted = count
+        row = by_term[period.term_id]
+        period.term = row.term
+        row.period = period
+        row.submitted = period.o_submitted or 0
     still_open = _extended(periods, now)
     for period in periods.values():
         row = by_term[period.term_id]
