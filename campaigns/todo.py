@@ -71,8 +71,13 @@ class Work:
     """The running work of some years, each part read once when first asked, so that the
     member's to-do and the secretariat's share their reads."""
 
-    def __init__(self, term_ids):
+    def __init__(self, term_ids, **known):
+        """``known``: parts a page has read already (``periods``, ``pledges``, ``members``)."""
         self.term_ids = set(term_ids)
+        for name, value in known.items():
+            if not isinstance(getattr(type(self), name, None), cached_property):
+                raise TypeError(f"Work has no part {name!r}")
+            self.__dict__[name] = value
 
     @cached_property
     def periods(self) -> list:
@@ -106,6 +111,16 @@ class Work:
             .select_related("period", "reviewed", "reviewer")
             .order_by("period_id", "reviewed__sort_key")
         )
+
+    @cached_property
+    def members(self) -> dict:
+        """The current members of each year: {term id: {agency id}}."""
+        members = {}
+        for term_id, agency_id in Membership.objects.filter(
+            term_id__in=self.term_ids, left_on__isnull=True
+        ).values_list("term_id", "agency_id"):
+            members.setdefault(term_id, set()).add(agency_id)
+        return members
 
     @cached_property
     def pledges(self) -> list:
@@ -263,11 +278,7 @@ def _periods_to_run(terms, now, work):
     periods = [p for p in work.periods if p.term_id in terms]
     if not periods:
         return []
-    members = {}
-    for term_id, agency_id in Membership.objects.filter(
-        term_id__in=terms, left_on__isnull=True
-    ).values_list("term_id", "agency_id"):
-        members.setdefault(term_id, set()).add(agency_id)
+    members = work.members
     reviewed = {(c.period_id, c.reviewed_id) for c in work.checks}
     waiting = {}
     for card in work.cards.values():

@@ -41,7 +41,11 @@ def _requestable(access, term) -> dict:
 def term_documents(request, bloc_code, year):
     """The documents of one bloc-year, and the form to ask for a new one."""
     term, access = get_term_for_user(request, bloc_code, year)
-    documents = readable(access, Document.objects.filter(term=term).select_related("requested_by"))
+    rows = list(Document.objects.filter(term=term).select_related("requested_by"))
+    # Every document is of this year: the page's year (with its bloc) serves them all.
+    for document in rows:
+        document.term = term
+    documents = readable(access, rows)
     choices = _requestable(access, term)
     kinds = [(value, label) for value, (label, _slug, _params) in choices.items()]
     return render(

@@ -17,7 +17,7 @@ from campaigns.access import get_progress_term_for_user
 from campaigns.forms.progress import BoardFilterForm, RemindForm
 from campaigns.models import Period
 from campaigns.services import progress as services
-from campaigns.todo import secretariat_tasks
+from campaigns.todo import Work, secretariat_tasks
 from campaigns.views import messages_of, xlsx_response
 from khoithidua.paging import page_of
 
@@ -50,7 +50,16 @@ def term_progress(request, bloc_code, year):
             "section": "progress",
             "progress": progress,
             "columns": progress.columns,
-            "tasks": secretariat_tasks([term]),
+            # The secretariat's tasks reuse the year's periods, pledge and members read above.
+            "tasks": secretariat_tasks(
+                [term],
+                work=Work(
+                    {term.pk},
+                    periods=[p for p in progress.periods if p.status != Period.Status.AGREED],
+                    pledges=[progress.pledge] if progress.pledge else [],
+                    members={term.pk: {row.agency.id for row in progress.rows}},
+                ),
+            ),
             "can_remind": access.can_manage,
             "period_kind": progress.period.kind if progress.period else "",
         },

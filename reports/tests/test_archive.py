@@ -160,6 +160,20 @@ def test_the_zip_takes_a_constant_number_of_queries(
     assert len(archive.namelist()) == 8 + 1 + 2
 
 
+def test_the_documents_page_takes_a_constant_number_of_queries(
+    client, year, personas, django_assert_max_num_queries
+):
+    term = year["term"]
+    client.force_login(personas["member_head"])
+    url = reverse("reports:term_documents", args=[term.bloc.code, term.year])
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(url).status_code == 200
+    for n in range(4, 10):
+        _ready(term, params={"n": n})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
 def test_readable_documents_asks_each_kinds_rule_once(year, personas, monkeypatch):
     from blocs.access import term_access
     from reports import access as report_access
