@@ -30,6 +30,23 @@ def _band_ranges(bands):
     return [(b.label, b.min, bands[i - 1].min if i else None) for i, b in enumerate(bands)]
 
 
+# Each column's share of the text width in percent, padding and borders included (the
+# template's cells are border-box), for a fixed table layout: the widths are read once from the
+# header row instead of measured from every cell. The group columns share what the others leave,
+# keeping the notes at least ``NOTES_MIN``, so that the columns always add up to the text width.
+COLUMNS = {"rank": 4, "name": 16, "base": 5, "bonus": 5.5, "penalty": 4, "total": 5, "band": 6}
+GROUP_MAX, NOTES_MIN = 5, 12
+# Past this many groups a group column is too narrow for the body type: the table goes smaller.
+DENSE_FROM = 7
+
+
+def column_widths(groups: int) -> dict:
+    """The width of each column of a score table with ``groups`` group columns, in percent."""
+    free = 100 - sum(COLUMNS.values())
+    group = round(min(GROUP_MAX, (free - NOTES_MIN) / groups), 2) if groups else 0
+    return {**COLUMNS, "group": group, "notes": round(free - group * groups, 2)}
+
+
 def _context_for(kind):
     def build(document):
         period = _period(document.term, kind)
@@ -63,8 +80,8 @@ def _context_for(kind):
             "rows": rows,
             "chain": data.rules.tie_break_labels,
             "bands": _band_ranges(data.rules.parsed_bands),
-            # Cell padding and borders take about 12 % of the width in a fixed layout.
-            "notes_width": 88 - 5 - 20 - 5 * len(groups) - 6 - 5.5 - 4.5 - 6 - 7.5,
+            "widths": column_widths(len(groups)),
+            "dense": len(groups) >= DENSE_FROM,
             "drafts": [
                 c.agency
                 for c in data.cards

@@ -9,6 +9,7 @@ from django.utils import translation
 from campaigns.models import Period
 from campaigns.tests import review_helpers as h
 from reports import services
+from reports.kinds.score_table import GROUP_MAX, NOTES_MIN, column_widths
 from reports.models import Document
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,30 @@ def test_members_read_the_ranking_report_only_once_the_period_is_agreed(
     response = client.get(reverse("reports:document_download", args=[document.pk]))
     response.close()
     assert response.status_code == after
+
+
+@pytest.mark.parametrize("groups", [0, 1, 5, 6, 10, 15])
+def test_the_columns_fill_the_text_width_whatever_the_number_of_groups(groups):
+    widths = column_widths(groups)
+    total = sum(w for name, w in widths.items() if name != "group") + widths["group"] * groups
+    assert total == pytest.approx(100, abs=0.05)
+    assert widths["notes"] >= NOTES_MIN
+    assert 0 < widths["group"] <= GROUP_MAX or groups == 0
+
+
+def test_ten_groups_keep_every_column_readable_and_the_word_copy(bloc_world):
+    """With ten groups the notes column once came out negative: every row was drawn a letter
+    wide and pages long, and the Word copy could not be made at all."""
+    term = bloc_world.term
+    table = h.make_table(term, groups=10, leaves=1, leaf_max="10")
+    period = h.make_period(term, status=Period.Status.AGREED)
+    h.make_cards(period, table)
+    document = services.request_document(term=term, kind="score_table_annual").document
+    services.render_document(document.pk)
+    document.refresh_from_db()
+    assert document.status == Document.Status.READY, document.error
+    assert document.docx_file
+    text = pdf_text(document)
+    # The notes are read in words across their column, not a letter a line.
+    assert "tiêu chí nào phân" in text
+    assert document.pages <= 2
