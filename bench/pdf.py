@@ -1,0 +1,392 @@
+"""How long long documents take in a warm worker, beside a warm Chromium, and how much memory
+a real worker's children hold while rendering one after another.
+
+``pdf_bench()`` builds (once) a bloc of ``BENCH_PDF_AGENCIES`` agencies (30) × 80 criteria,
+reviewed and agreed, whose year-end review report runs to nine pages (tables, three charts, an
+annex) and whose score table to seven (one wide table), then prints for each:
+
+- the document rendered end to end as a warm worker renders it (the task's function, request +
+  render + sign, again and again in one process): median wall and CPU time, pages, size;
+- WeasyPrint alone on the same HTML, and a warm Chromium printing that identical HTML to PDF
+  (the yardstick only: the documents stay WeasyPrint), with the ratio of the two.
+
+Then a real Celery worker (``celery -A khoithidua worker --concurrency 1``, the prefork pool as
+in production, the settings' ``CELERY_WORKER_MAX_MEMORY_PER_CHILD``) renders
+``BENCH_PDF_DOCUMENTS`` (30) review reports in a row through Redis db ``BENCH_PDF_REDIS`` (4):
+the peak resident memory of its children (VmHWM), how many children it took, the parent's.
+
+Run alone: ``DATABASE_URL=... .venv/bin/python bench/pdf.py`` (``BENCH_PDF_WORKER=0`` skips the
+worker). Nothing here is asserted: the figures are for people to compare. On a busy machine
+compare the CPU column: the wall time also counts the time other processes held the cores.
+"""
+
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from common import ROOT  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from blocs import demo as blocs_demo  # noqa: E402
+from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, Membership, User  # noqa: E402
+from campaigns.models import CriteriaTable, Criterion, Period, Scorecard, ScoreLine  # noqa: E402
+from campaigns.services import agreement  # noqa: E402
+from campaigns.services import review as review_services  # noqa: E402
+from reports import services as documents  # noqa: E402
+from reports.kinds.base import get_kind  # noqa: E402
+from reports.models import Document  # noqa: E402
+from reports.rendering import LOCAL_ORIGIN, LocalStaticFetcher, html_to_pdf  # noqa: E402
+
+AGENCIES = int(os.environ.get("BENCH_PDF_AGENCIES", "30"))
+DOCUMENTS = int(os.environ.get("BENCH_PDF_DOCUMENTS", "30"))
+REDIS = os.environ.get("BENCH_PDF_REDIS", "redis://127.0.0.1:6379/4")
+# The review report (tables, three charts, an annex) and the score table (one wide table).
+KINDS = ("annual_report", "score_table_annual")
+CHROMIUM = "/usr/bin/chromium"
+
+
+@transaction.atomic
+def build_long_bloc(agencies=AGENCIES):
+    """A bloc of ``agencies`` agencies and an 80-leaf table, reviewed and agreed (idempotent).
+
+    The idea of ``run.build_wide_bloc`` with more members, so that the review report is long.
+    """
+    council = blocs_demo.seed()["council"]
+    code = f"bench-{agencies}x80"
+    bloc, _ = Bloc.objects.get_or_create(
+        code=code, defaults={"council": council, "name": f"Khối đo hiệu năng {agencies} × 80"}
+    )
+    term = BlocTerm.objects.filter(bloc=bloc, year=2026).first()
+    user, _ = User.objects.get_or_create(username="bench.thuky", defaults={"full_name": "Bench"})
+    if term is not None:
+        return term, user
+    members = [
+        blocs_demo.ensure_agency(
+            council, f"Cơ quan đo hiệu năng {i:02d}", f"BENCH{i:02d}", Agency.Kind.STATE
+        )
+        for i in range(1, agencies + 1)
+    ]
+    term = BlocTerm.objects.create(bloc=bloc, year=2026, status=BlocTerm.Status.ACTIVE)
+    Membership.objects.bulk_create(
+        Membership(term=term, agency=a, joined_on=datetime.date(2026, 1, 1)) for a in members
+    )
+    Membership.objects.filter(term=term, agency=members[0]).update(role="leader")
+    Membership.objects.filter(term=term, agency=members[1]).update(role="deputy")
+    AgencyRole.objects.get_or_create(user=user, agency=members[0], defaults={"role": "head"})
+    table = CriteriaTable.objects.create(term=term, version=1, status=CriteriaTable.Status.ADOPTED)
+    order = 0
+    for g in range(1, 11):
+        order += 1
+        group = Criterion.objects.create(
+            table=table, code=str(g), title=f"Nhóm {g}", kind="group", order=order
+        )
+        for i in range(1, 8):
+            order += 1
+            Criterion.objects.create(
+                table=table,
+                parent=group,
+                code=f"{g}.{i}",
+                title=f"Tiêu chí {g}.{i}",
+                kind="scored",
+                max_points=Decimal("1.5") if i < 7 else Decimal("1"),
+                order=order,
+            )
+    for kind, prefix in (("bonus", "T"), ("penalty", "TR")):
+        for i in range(1, 6):
+            order += 1
+            Criterion.objects.create(
+                table=table,
+                code=f"{prefix}.{i}",
+                title=f"{kind} {i}",
+                kind=kind,
+                max_points=2,
+                order=order,
+            )
+    now = timezone.now()
+    period = Period.objects.create(
+        term=term,
+        kind="annual",
+        self_deadline=now,
+        review_deadline=now + datetime.timedelta(days=7),
+        status=Period.Status.REVIEWING,
+    )
+    leaves = [c for c in table.criteria.all() if c.kind != "group"]
+    for n, agency in enumerate(members):
+        card = Scorecard.objects.create(
+            period=period, agency=agency, table=table, status=Scorecard.Status.SUBMITTED
+        )
+        ScoreLine.objects.bulk_create(
+            ScoreLine(
+                scorecard=card,
+                criterion=c,
+                self_points=c.max_points - Decimal("0.25") * ((n + k) % 3)
+                if c.kind == "scored"
+                else Decimal((n + k) % 2),
+                review_points=c.max_points - Decimal("0.25") * ((n * 7 + k) % 5)
+                if c.kind == "scored"
+                else None,
+            )
+            for k, c in enumerate(leaves)
+        )
+    review_services.assign_cross_checks(
+        period=period, pairs=review_services.proposed_rotation(period), by=user
+    )
+    agreement.agree_period(period=period, by=user)
+    return term, user
+
+
+def timed(label, fn, runs) -> tuple[float, float]:
+    """Median wall and CPU milliseconds of ``runs`` runs of ``fn``, printed as a row.
+
+    The CPU time (this process's) is the figure to compare on a busy machine: the wall time
+    also counts the time other processes held the cores.
+    """
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    wall, cpu = statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+    print(f"{label:<48} {wall:>10.1f} {cpu:>10.1f}")
+    return wall, cpu
+
+
+def document_html(document) -> str:
+    """The HTML the worker turns into this document's PDF."""
+    kind = get_kind(document.kind)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = documents.document_context(document)
+        context.update(kind.build_context(document))
+        return render_to_string(kind.template, context)
+
+
+def chromium_pdf(html: str, runs: int) -> float | None:
+    """Median ms of a warm Chromium printing ``html`` to PDF, its static files served from disk
+    as WeasyPrint's fetcher serves them; None when Playwright or Chromium is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path(CHROMIUM).exists():
+        return None
+    fetcher = LocalStaticFetcher()
+    # set_content has no address: a <base> lets "/static/…" resolve to the local origin.
+    page_html = html.replace("<head>", f'<head><base href="{LOCAL_ORIGIN}/">', 1)
+
+    def serve(route):
+        try:
+            found = fetcher.fetch(route.request.url)
+        except ValueError:
+            route.abort()
+            return
+        route.fulfill(body=found.read(), content_type=found.headers["Content-Type"])
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.route(f"{LOCAL_ORIGIN}/**", serve)
+
+        def run():
+            page.set_content(page_html, wait_until="load")
+            return page.pdf(prefer_css_page_size=True, print_background=True)
+
+        run()
+        run()  # warm: the browser, its fonts
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        browser.close()
+    return statistics.median(times) * 1000
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
+def _status_kib(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def worker_memory(term, count=DOCUMENTS, broker=REDIS) -> dict:
+    """Start a real worker, have it render ``count`` documents in a row, and sample its children.
+
+    Returns the peak VmHWM (KiB) of any child, the children it took (a child past
+    ``CELERY_WORKER_MAX_MEMORY_PER_CHILD`` is replaced after its task), the last child's RSS and
+    the seconds it took. The worker gets this process's database and its own Redis db.
+    """
+    from celery import Celery
+
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": "bench-pdf",
+        "PYTHONPATH": str(ROOT),
+    }
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "khoithidua",
+            "worker",
+            "--concurrency",
+            "1",
+            "--pool",
+            "prefork",
+            "-Q",
+            "bench-pdf",
+            "-l",
+            "warning",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    peaks: dict[int, int] = {}
+    last_rss = parent = None
+
+    def sample():
+        nonlocal last_rss, parent
+        parent = _status_kib(worker.pid, "VmRSS") or parent
+        for child in _children(worker.pid):
+            hwm = _status_kib(child, "VmHWM")
+            if hwm is not None:
+                peaks[child] = max(peaks.get(child, 0), hwm)
+                last_rss = _status_kib(child, "VmRSS")
+
+    sender = Celery(broker=broker)
+    try:
+        deadline = time.monotonic() + 60
+        while not _children(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        start = time.perf_counter()
+        ids = []
+        for _ in range(count):
+            requested = documents.request_document(term=term, kind=KINDS[0])
+            ids.append(requested.document.pk)
+            sender.send_task(
+                "reports.tasks.render_document_task",
+                args=[requested.document.pk],
+                queue="bench-pdf",
+            )
+            # One at a time, as documents are asked for: each takes the next number.
+            while Document.objects.filter(
+                pk=requested.document.pk, status__in=documents.IN_PROGRESS
+            ).exists():
+                sample()
+                time.sleep(0.1)
+                if time.perf_counter() - start > 30 * count:
+                    raise TimeoutError("the worker did not render the documents")
+        seconds = time.perf_counter() - start
+        sample()
+        ready = Document.objects.filter(pk__in=ids, status=Document.Status.READY).count()
+    finally:
+        sender.close()
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+    return {
+        "peak_kib": max(peaks.values(), default=0),
+        "children": len(peaks),
+        "last_rss_kib": last_rss,
+        "seconds": seconds,
+        "ready": ready,
+        "parent_kib": parent or 0,
+    }
+
+
+def document_bench(term, kind, runs) -> dict:
+    """One kind's figures: end to end in a warm process, WeasyPrint alone, Chromium."""
+
+    def end_to_end():
+        requested = documents.request_document(term=term, kind=kind)
+        documents.render_document(requested.document.pk)
+
+    end_to_end()  # warm: fonts, templates, the signing key
+    figures = {}
+    figures["end to end"], figures["end to end cpu"] = timed(
+        f"{kind} (request + render + sign)", end_to_end, runs
+    )
+    last = Document.objects.filter(term=term, kind=kind).order_by("-id").first()
+    html = document_html(last)
+    figures["weasyprint"], figures["weasyprint cpu"] = timed(
+        f"  {kind}: WeasyPrint alone", lambda: html_to_pdf(html), runs
+    )
+    chromium = figures["chromium"] = chromium_pdf(html, runs)
+    figures["pages"], figures["kib"] = last.pages, last.size / 1024
+    if chromium:
+        print(f"{'  Chromium, the same HTML (yardstick)':<48} {chromium:>10.1f}")
+    print(f"  {kind}: {last.pages} pages, {last.size / 1024:.0f} KiB", end="")
+    if chromium:
+        print(
+            f"; WeasyPrint / Chromium = {figures['weasyprint'] / chromium:.2f}×, "
+            f"end to end / Chromium = {figures['end to end'] / chromium:.2f}×"
+        )
+    else:
+        print(" (no Chromium: playwright or /usr/bin/chromium missing)")
+    return figures
+
+
+def pdf_bench(term=None, runs=None, worker=None) -> dict:
+    """Print the long documents' figures (see the module) and return them by kind.
+
+    ``term``: the bloc year whose documents are rendered (default: ``build_long_bloc()``);
+    ``runs``: timed runs for each median (default ``BENCH_RUNS``); ``worker``: whether to start a
+    Celery worker for the memory figure (default ``BENCH_PDF_WORKER`` != "0").
+    """
+    from common import RUNS
+
+    runs = runs or RUNS
+    if worker is None:
+        worker = os.environ.get("BENCH_PDF_WORKER", "1") != "0"
+    if term is None:
+        start = time.perf_counter()
+        term, _user = build_long_bloc()
+        print(f"bloc {term.bloc.code}: {time.perf_counter() - start:.1f} s")
+    print(f"\n{'document of ' + term.bloc.code:<48} {'median ms':>10} {'CPU ms':>10}")
+    figures = {kind: document_bench(term, kind, runs) for kind in KINDS}
+    if worker:
+        memory = figures["worker"] = worker_memory(term)
+        limit = settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD
+        print(
+            f"worker, {memory['ready']}/{DOCUMENTS} {KINDS[0]} in a row in "
+            f"{memory['seconds']:.0f} s: children's peak RSS {memory['peak_kib'] / 1024:.0f} MiB "
+            f"over {memory['children']} children (replaced past {limit / 1024:.0f} MiB), "
+            f"last child's RSS {(memory['last_rss_kib'] or 0) / 1024:.0f} MiB, the parent's "
+            f"{memory['parent_kib'] / 1024:.0f} MiB"
+        )
+    return figures
+
+
+if __name__ == "__main__":
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    pdf_bench()
