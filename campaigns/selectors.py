@@ -5,18 +5,27 @@ the exports, the documents and the demo read it. It builds no ORM objects for sc
 the values they carry, and every total through ``campaigns.scoring.CriteriaTree``.
 """
 
-from dataclasses import dataclass, field
+import datetime
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import NamedTuple
 
-from blocs.models import Membership
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from blocs.models import Agency, Membership
 from campaigns import layers, ranking
 from campaigns.models import (
+    CriteriaTable,
     Criterion,
     DeadlineExtension,
     Period,
     Scorecard,
     ScoreLine,
+    ScoringRules,
     rules_for_terms,
 )
 from campaigns.scoring import SPEC_FIELDS, CriteriaTree, CriterionSpec
@@ -349,6 +358,74 @@ def _rank(data: PeriodData, meeting_votes: dict, include_drafts: bool, without_c
     data.ranked_before_board = ranking.rank(
         rows_before, tie_breaks=rules.tie_breaks, bands=rules.bands
     )
+
+
+# The audit trails of everything ``load_period`` reads (the meeting's votes are read each time).
+# Writes to these rows go through the trail (blocs/history.py), so while the latest entry of each
+# stays the same, a period loaded before is still what ``load_period`` would return.
+PERIOD_TRAILS = (
+    ScoreLine,
+    Scorecard,
+    Period,
+    Criterion,
+    CriteriaTable,
+    ScoringRules,
+    Membership,
+    Agency,
+)
+# A transaction commits its trail entries after it wrote them: a period is kept only once the
+# trails have been quiet this long, so that a change committed late is never missed.
+QUIET = datetime.timedelta(minutes=2)
+KEEP = 64  # periods kept by each process, the latest loaded
+_kept: OrderedDict = OrderedDict()  # period id → (marks, votes, PeriodData)
+_kept_lock = threading.Lock()
+
+
+def trail_marks(models) -> tuple:
+    """The latest entry (id and time) of each model's audit trail, in one query."""
+    parts = []
+    for model in models:
+        table = connection.ops.quote_name(model.history.model._meta.db_table)
+        parts.append(f"(SELECT MAX(history_id) FROM {table})")
+        parts.append(f"(SELECT MAX(history_date) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def _latest(marks) -> datetime.datetime | None:
+    moments = []
+    for value in marks[1::2]:
+        if isinstance(value, str):
+            value = parse_datetime(value)
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        if value is not None:
+            moments.append(value)
+    return max(moments, default=None)
+
+
+def load_period_kept(period) -> PeriodData:
+    """``load_period(period)``, reused within this process while nothing it reads has changed.
+
+    Asks the audit trails for their latest entries (one query) and the review meeting for its
+    votes; when neither moved since this process last loaded the period, its rows are returned
+    again without reading or totalling a line. The caller must not change what it gets.
+    """
+    marks = trail_marks(PERIOD_TRAILS)
+    votes = meeting_votes_by_period([period]).get(period.id, {})
+    kept = _kept.get(period.id)
+    if kept is not None and kept[0] == marks and kept[1] == votes:
+        return replace(kept[2], period=period)
+    data = load_period(period, meeting_votes=votes)
+    latest = _latest(marks)
+    with _kept_lock:
+        _kept.pop(period.id, None)
+        if latest is not None and timezone.now() - latest >= QUIET:
+            _kept[period.id] = (marks, votes, data)
+            while len(_kept) > KEEP:
+                _kept.popitem(last=False)
+    return data
 
 
 class PendingMember(NamedTuple):

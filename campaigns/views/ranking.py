@@ -206,7 +206,8 @@ def ranking(request, bloc_code, year, kind):
         "periods": periods,
     }
     if context["visible"]:
-        data = selectors.load_period(period)
+        # The page is read far more often than scores change: rows loaded before are reused.
+        data = selectors.load_period_kept(period)
         before = {r.agency_id: r for r in data.ranked_before_board}
         with_card = {c.agency.id for c in data.cards}
         context.update(
