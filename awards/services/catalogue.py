@@ -183,6 +183,8 @@ def effective_rules(term: BlocTerm) -> list[AwardRule]:
             copy = AwardRule(term=term, award_type=rule.award_type, requires=rule.requires)
             for name in RULE_FIELDS:
                 setattr(copy, name, getattr(rule, name))
+            # Where it comes from, so that ``rules_origin`` need not ask again.
+            copy.inherited = True
             copies.append(copy)
         return _ordered(copies)
     return _ordered(default_rules(term, award_types(council_id=term.bloc.council_id)))
@@ -242,7 +244,10 @@ def rules_origin(term: BlocTerm, rules) -> str:
     or "default"."""
     if any(rule.pk for rule in rules):
         return "own"
-    if AwardRule.objects.filter(term__bloc_id=term.bloc_id, term__year__lt=term.year).exists():
+    if (
+        any(getattr(rule, "inherited", False) for rule in rules)
+        or AwardRule.objects.filter(term__bloc_id=term.bloc_id, term__year__lt=term.year).exists()
+    ):
         return "inherited"
     return "default"
 
