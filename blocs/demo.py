@@ -7,6 +7,7 @@ import unicodedata
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from blocs import services
 from blocs.models import (
@@ -353,30 +354,128 @@ def _seed_state_history(bloc, agencies, admin):
     _set_legal_bases(second, third)
 
 
-@transaction.atomic
+# Blocs written per transaction by ``seed_scale``: each batch costs the same few queries.
+SCALE_BATCH = 100
+
+
+def scale_code(n: int) -> str:
+    return f"khoi-mo-rong-{n:03d}"
+
+
 def seed_scale(objects: dict, count: int) -> list[Bloc]:
-    """Add ``count`` more blocs of 12 agencies (idempotent by bloc code) for benchmarks."""
-    council = objects["council"]
-    admin = objects["admin"]
-    blocs = []
-    for n in range(1, count + 1):
-        code = f"khoi-mo-rong-{n:03d}"
-        bloc, created = Bloc.objects.get_or_create(
-            code=code,
-            defaults={
-                "council": council,
-                "name": f"Khối thi đua mở rộng số {n}",
-                "doc_abbreviation": f"KTĐ{n}",
-            },
+    """Add ``count`` more blocs of 12 agencies (idempotent by bloc code) for benchmarks.
+
+    Each bloc has a 2026 term of its 12 agencies, the first leading and the second deputy, as
+    ``create_first_term`` makes it, written in bulk with the audit trail that per-row saves
+    would leave: a fixed number of queries for each ``SCALE_BATCH`` blocs.
+    """
+    for start in range(1, count + 1, SCALE_BATCH):
+        numbers = range(start, min(start + SCALE_BATCH, count + 1))
+        with transaction.atomic():
+            _scale_blocs(objects["council"], objects["admin"], numbers)
+    order = {scale_code(n): n for n in range(1, count + 1)}
+    return sorted(Bloc.objects.filter(code__in=order), key=lambda b: order[b.code])
+
+
+def _scale_blocs(council, admin, numbers):
+    found = {b.code: b for b in Bloc.objects.filter(code__in=[scale_code(n) for n in numbers])}
+    new = [
+        Bloc(
+            council=council,
+            code=scale_code(n),
+            name=f"Khối thi đua mở rộng số {n}",
+            doc_abbreviation=f"KTĐ{n}",
         )
-        blocs.append(bloc)
-        if not created and bloc.terms.exists():
-            continue
-        agencies = [
-            ensure_agency(council, f"Sở Ngành {n}-{i:02d}", f"S{n}N{i:02d}", Agency.Kind.STATE)
-            for i in range(1, 13)
-        ]
-        create_first_term(
-            bloc, agencies, year=CURRENT_YEAR, leader=agencies[0], deputy=agencies[1], by=admin
+        for n in numbers
+        if scale_code(n) not in found
+    ]
+    for bloc in bulk_create_with_history(new, Bloc):
+        found[bloc.code] = bloc
+    with_terms = set(
+        BlocTerm.objects.filter(bloc__in=found.values()).values_list("bloc_id", flat=True)
+    )
+    todo = [(n, found[scale_code(n)]) for n in numbers if found[scale_code(n)].pk not in with_terms]
+    if not todo:
+        return
+    agencies = _scale_agencies(council, [n for n, _bloc in todo])
+    terms = bulk_create_with_history(
+        [
+            BlocTerm(
+                bloc=bloc,
+                year=CURRENT_YEAR,
+                status=BlocTerm.Status.ACTIVE,
+                legal_bases=legal_bases(CURRENT_YEAR),
+                opened_by=admin,
+            )
+            for _n, bloc in todo
+        ],
+        BlocTerm,
+    )
+    slotted = set(
+        RotationSlot.objects.filter(bloc__in=[b for _n, b in todo]).values_list(
+            "bloc_id", "agency_id"
         )
-    return blocs
+    )
+    bulk_create_with_history(
+        [
+            RotationSlot(bloc=bloc, agency=agency, position=position)
+            for n, bloc in todo
+            for position, agency in enumerate(agencies[n], start=1)
+            if (bloc.pk, agency.pk) not in slotted
+        ],
+        RotationSlot,
+    )
+    _scale_memberships([(term, agencies[n]) for term, (n, _bloc) in zip(terms, todo, strict=True)])
+
+
+def _scale_agencies(council, numbers) -> dict:
+    """The 12 agencies of each bloc number, as ``ensure_agency`` finds or makes them."""
+    wanted = {
+        n: [(f"Sở Ngành {n}-{i:02d}", f"S{n}N{i:02d}") for i in range(1, 13)] for n in numbers
+    }
+    found = {}
+    for agency in Agency.objects.filter(
+        council=council, abbreviation__in=[a for pairs in wanted.values() for _name, a in pairs]
+    ).order_by("pk"):
+        found.setdefault(agency.abbreviation, agency)
+    new = []
+    for pairs in wanted.values():
+        for name, abbreviation in pairs:
+            if abbreviation not in found:
+                agency = Agency(
+                    council=council, name=name, abbreviation=abbreviation, kind=Agency.Kind.STATE
+                )
+                agency.clean()  # the derived fields (sort and search keys) a save form fills
+                found[abbreviation] = agency
+                new.append(agency)
+    bulk_create_with_history(new, Agency)
+    return {n: [found[a] for _name, a in pairs] for n, pairs in wanted.items()}
+
+
+def _scale_memberships(terms_agencies):
+    """Members of each new term, the first two leading, with the trail that joining then
+    ``services.set_leadership`` leave: each membership created as a member, the two leads
+    changed, and the change of lead."""
+    memberships, leads, changes = [], [], []
+    for term, agencies in terms_agencies:
+        for agency in agencies:
+            memberships.append(
+                Membership(term=term, agency=agency, joined_on=datetime.date(term.year, 1, 1))
+            )
+        leads += memberships[-len(agencies) : -len(agencies) + 2]
+        changes.append(
+            LeadershipChange(
+                term=term,
+                source=LeadershipChange.Source.MANUAL,
+                new_leader=agencies[0],
+                new_deputy=agencies[1],
+            )
+        )
+    bulk_create_with_history(memberships, Membership)
+    for membership, role in zip(
+        leads, [Membership.Role.LEADER, Membership.Role.DEPUTY] * len(terms_agencies), strict=True
+    ):
+        membership.role = role
+    Membership.objects.bulk_update(leads, ["role"])
+    Membership.history.bulk_history_create(leads, update=True)
+    LeadershipChange.objects.bulk_create(changes)

@@ -9,6 +9,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from blocs.models import AgencyRole, BlocTerm
 from campaigns.demo import shift_into_past, vietnam_time
@@ -71,27 +72,42 @@ def seed(objects: dict) -> None:
 
 
 def seed_scale(objects: dict, blocs: list) -> None:
-    """Fill the extra benchmark blocs with this part's data."""
+    """Fill the extra benchmark blocs with this part's data: each year's campaign, in bulk."""
+    admin = objects["admin"]
     with transaction.atomic():
-        for bloc in blocs:
-            for term in BlocTerm.objects.filter(bloc=bloc).select_related("bloc"):
-                _campaign(term, objects["admin"], attach=False)
+        terms = list(BlocTerm.objects.filter(bloc__in=blocs).select_related("bloc"))
+        launched = set(
+            Campaign.objects.filter(term__in=terms, kind=Campaign.Kind.ANNUAL).values_list(
+                "term_id", flat=True
+            )
+        )
+        bulk_create_with_history(
+            [
+                Campaign(term=term, kind=Campaign.Kind.ANNUAL, **_campaign_fields(term, by=admin))
+                for term in terms
+                if term.pk not in launched
+            ],
+            Campaign,
+            batch_size=1000,
+        )
+
+
+def _campaign_fields(term, *, by) -> dict:
+    return {
+        "title": f"Phát động phong trào thi đua năm {term.year} của {term.bloc.name}",
+        "starts_on": datetime.date(term.year, 2, 20),
+        "ends_on": datetime.date(term.year, 12, 15),
+        "content": (
+            f"Khối phát động phong trào thi đua năm {term.year} với chủ đề "
+            f"“{SLOGAN}”, hướng tới hoàn thành thắng lợi nhiệm vụ chính trị năm {term.year}."
+        ),
+        "created_by": by,
+    }
 
 
 def _campaign(term, by, *, attach=True):
     campaign, _created = Campaign.objects.get_or_create(
-        term=term,
-        kind=Campaign.Kind.ANNUAL,
-        defaults={
-            "title": f"Phát động phong trào thi đua năm {term.year} của {term.bloc.name}",
-            "starts_on": datetime.date(term.year, 2, 20),
-            "ends_on": datetime.date(term.year, 12, 15),
-            "content": (
-                f"Khối phát động phong trào thi đua năm {term.year} với chủ đề "
-                f"“{SLOGAN}”, hướng tới hoàn thành thắng lợi nhiệm vụ chính trị năm {term.year}."
-            ),
-            "created_by": by,
-        },
+        term=term, kind=Campaign.Kind.ANNUAL, defaults=_campaign_fields(term, by=by)
     )
     if attach and not campaign.attachments.exists():
         plan = (

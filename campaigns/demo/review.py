@@ -10,11 +10,14 @@ year-end the board lowers one agreed line with a reason.
 import hashlib
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from blocs.models import BlocTerm
-from campaigns import layers
+from blocs.models import BlocTerm, Membership
+from campaigns import crosscheck, layers
 from campaigns.demo import acting_people, secretariat_of
 from campaigns.models import (
     Criterion,
@@ -27,6 +30,7 @@ from campaigns.models import (
 from campaigns.selectors import load_period
 from campaigns.services import agreement
 from campaigns.services import review as services
+from campaigns.services.points import history_value
 
 QUARTER = Decimal("0.25")
 REVIEW_NOTES = [
@@ -203,27 +207,113 @@ def seed(objects: dict) -> None:
                     _board_adjust(annual, board)
 
 
-def seed_scale(objects: dict, blocs: list) -> None:
-    """Cross-checks and review points on the benchmark blocs; their half-year is agreed."""
-    admin = objects["admin"]
-    for term in BlocTerm.objects.filter(bloc__in=blocs, year=2026):
-        for period in Period.objects.filter(term=term).order_by("kind"):
-            if CrossCheck.objects.filter(period=period).exists():
-                continue
-            if not Scorecard.objects.filter(period=period).exists():
-                continue
-            with transaction.atomic():
-                services.assign_cross_checks(
-                    period=period, pairs=services.proposed_rotation(period), by=admin
-                )
-                checks = {
-                    c.reviewed_id: c.reviewer_id for c in CrossCheck.objects.filter(period=period)
-                }
-                for reviewed, reviewer in checks.items():
-                    ScoreLine.objects.filter(
-                        scorecard__period=period, scorecard__agency_id=reviewed
-                    ).update(review_points=F("self_points"), reviewer_id=reviewer)
-                Period.objects.filter(pk=period.pk).update(status=Period.Status.REVIEWING)
-                period.refresh_from_db()
-                if period.kind == Period.Kind.SEMIANNUAL:
-                    agreement.agree_period(period=period, by=admin)
+# The benchmark blocs (``scoring.seed_scale``) are reviewed as the rotation proposes, each
+# reviewer giving the self points, and their half-year is agreed; written in bulk as the cards
+# are, with what ``services.assign_cross_checks`` and ``agreement.agree_period`` leave: the same
+# audit trail and score-line history. The benchmark agencies have no people: nobody is notified.
+SCALE_AGREED = {Period.Kind.SEMIANNUAL}
+
+
+def scale_cross_checks(periods, admin) -> dict:
+    """Assign each period's proposed rotation and open its review: (period id, reviewed agency
+    id) → reviewer agency id."""
+    members = {}
+    for m in (
+        Membership.objects.filter(term__in={p.term_id for p in periods}, left_on__isnull=True)
+        .select_related("agency")
+        .order_by("agency__sort_key", "agency_id")
+    ):
+        members.setdefault(m.term_id, []).append(m.agency_id)
+    checks = [
+        CrossCheck(period=period, reviewer_id=a, reviewed_id=b, assigned_by=admin)
+        for period in periods
+        for a, b in crosscheck.rotation(members.get(period.term_id, []), shift=1)
+    ]
+    bulk_create_with_history(checks, CrossCheck, batch_size=2000, default_user=admin)
+    Period.objects.filter(pk__in=[p.pk for p in periods]).update(status=Period.Status.REVIEWING)
+    for period in periods:
+        period.status = Period.Status.REVIEWING
+    return {(c.period_id, c.reviewed_id): c.reviewer_id for c in checks}
+
+
+def scale_layers(period, reviewer_id, self_points) -> dict:
+    """The review and agreed layers of a benchmark line whose card ``reviewer_id`` reviews."""
+    line = ScoreLine(self_points=self_points)
+    if reviewer_id is not None:
+        line.review_points, line.reviewer_id = self_points, reviewer_id
+    if period.kind in SCALE_AGREED:
+        line.agreed_points = line.value(upto=layers.REVIEW)
+    return {
+        "review_points": line.review_points,
+        "reviewer_id": line.reviewer_id,
+        "agreed_points": line.agreed_points,
+    }
+
+
+def scale_agree(periods, cards, admin):
+    """Once the lines of ``cards`` are written, what ``agreement.agree_period`` leaves on the
+    agreed ones: a history row and a score-line change for each line given agreed points, the
+    cards and periods agreed."""
+    periods = [p for p in periods if p.kind in SCALE_AGREED]
+    ids = {p.pk for p in periods}
+    cards = [c for c in cards if c.period_id in ids and c.status != Scorecard.Status.DRAFT]
+    if not cards:
+        return
+    now = timezone.now()
+    agreed = ScoreLine.objects.filter(scorecard__in=cards, agreed_points__isnull=False)
+    trail = ScoreLine.history.model
+    tracked = [f.attname for f in trail.tracked_fields]
+    row = trail(history_date=now, history_user=admin, history_type="~")
+    _insert_select(
+        trail,
+        agreed,
+        {
+            **{name: F(name) for name in tracked},
+            **{
+                f.attname: Value(getattr(row, f.attname), output_field=f)
+                for f in trail._meta.concrete_fields
+                if f.attname not in tracked and f.attname != "history_id"
+            },
+        },
+    )
+    points = agreed.order_by().values_list("agreed_points", flat=True).distinct()
+    _insert_select(
+        ScoreLineChange,
+        agreed,
+        {
+            "line_id": F("pk"),
+            "layer": Value(ScoreLineChange.Layer.AGREED),
+            "old_value": Value(""),
+            "new_value": Case(
+                *(When(agreed_points=p, then=Value(history_value(p))) for p in points),
+                default=Value(""),
+            ),
+            # As ``agreement.agree_period`` words it.
+            "note": Value(_("Thống nhất theo điểm chấm chéo (mặc định).")),
+            "changed_by_id": Value(admin.pk),
+            "changed_at": Value(now, output_field=ScoreLineChange._meta.get_field("changed_at")),
+        },
+    )
+    for card in cards:
+        card.status = Scorecard.Status.AGREED
+    bulk_update_with_history(cards, Scorecard, ["status"], batch_size=1000, default_user=admin)
+    for period in periods:
+        period.status, period.agreed_at, period.agreed_by = Period.Status.AGREED, now, admin
+    bulk_update_with_history(
+        periods, Period, ["status", "agreed_at", "agreed_by"], default_user=admin
+    )
+
+
+def _insert_select(model, source, columns: dict) -> None:
+    """Insert one ``model`` row for each row of the queryset ``source``, in one statement that
+    the database runs: ``columns`` maps each field's attname to its expression over ``source``."""
+    aliases = {f"column_{i}": name for i, name in enumerate(columns)}
+    query = source.order_by().annotate(**dict(zip(aliases, columns.values(), strict=True)))
+    compiler = query.values_list(*aliases).query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    # The columns in the order the select lists them.
+    names = [aliases[alias] for _expression, _sql, alias in compiler.select]
+    quote = connection.ops.quote_name
+    fields = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({fields}) {sql}", params)
