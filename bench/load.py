@@ -8,7 +8,8 @@ each of whom sees their own dashboard, their agency's year-end scorecard, their 
 ranking), and sends each page from ``users`` concurrent clients, one per user, each asking again
 as soon as it has its answer, for ``seconds`` seconds. Beside each page, the same page's bare
 render (bench/load_urls.py) served by the same gunicorn: its template rendered from the context
-its view built once, so that what differs is the view's own work. Prints requests per second,
+its view built once, so that what differs is the view's own work. The two take turns of a few
+seconds, so that a machine busy with something else slows both alike. Prints requests per second,
 p50 and p95 latency and errors of each, and the ratio of their requests per second; returns the
 figures. Every gunicorn started here is stopped before it returns, whatever happens.
 
@@ -42,6 +43,8 @@ from campaigns.models import Period, Scorecard  # noqa: E402
 WIDE_CODE = "bench-14x80"
 PAGES = ("dashboard", "scorecard", "grid", "ranking")
 WARM_ROUNDS = 3
+# The page and its bare render take turns, each ``seconds / TURNS`` at a time.
+TURNS = 4
 
 
 def _free_port() -> int:
@@ -237,19 +240,30 @@ def sign_in(server, users):
             raise RuntimeError(f"no session for {user['username']}")
 
 
-def drive(server, users, page, *, bare, seconds):
-    """Every user asks for the page again and again for ``seconds``; latencies and errors."""
-    prefix = "/__bare__" if bare else ""
-    latencies, errors = [], []
+def _together(threads):
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def warm(server, users, path_of):
+    """The first answers fill each worker's caches (and the bare view's capture)."""
+
+    def one(user):
+        for _ in range(WARM_ROUNDS):
+            server.get(path_of(user), user["cookie"])
+
+    _together([threading.Thread(target=one, args=(u,)) for u in users])
+
+
+def drive(server, users, path_of, seconds, out):
+    """Every user asks for its page again and again for ``seconds``; adds to ``out`` the
+    latencies, the failures and the time taken."""
     lock = threading.Lock()
 
-    def warm(user):
-        # The first answers fill each worker's caches (and the bare view's capture).
-        for _ in range(WARM_ROUNDS):
-            server.get(prefix + user["paths"][page], user["cookie"])
-
     def client(user, deadline):
-        path = prefix + user["paths"][page]
+        path = path_of(user)
         mine, failed = [], []
         while time.monotonic() < deadline:
             start = time.monotonic()
@@ -261,31 +275,45 @@ def drive(server, users, page, *, bare, seconds):
             if status != 200:
                 failed.append(status)
         with lock:
-            latencies.extend(mine)
-            errors.extend(failed)
+            out["latencies"].extend(mine)
+            out["errors"].extend(failed)
 
-    threads = [threading.Thread(target=warm, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
     start = time.monotonic()
     deadline = start + seconds
-    threads = [threading.Thread(target=client, args=(u, deadline)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - start
-    latencies.sort()
+    _together([threading.Thread(target=client, args=(u, deadline)) for u in users])
+    out["elapsed"] += time.monotonic() - start
+
+
+def figures(out) -> dict:
+    latencies = sorted(out["latencies"])
+    errors = out["errors"]
     return {
         "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
+        "rps": len(latencies) / out["elapsed"] if out["elapsed"] else 0.0,
         "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
         "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else 0.0,
         "errors": len(errors),
         "error_kinds": sorted({str(e) for e in errors})[:3],
     }
+
+
+def compare_under_load(server, users, page, seconds) -> tuple[dict, dict]:
+    """The page and its bare render, in turns of a few seconds each, so that both meet the
+    same load of the machine."""
+
+    def real(user):
+        return user["paths"][page]
+
+    def bare(user):
+        return "/__bare__" + user["paths"][page]
+
+    warm(server, users, real)
+    warm(server, users, bare)
+    outs = [{"latencies": [], "errors": [], "elapsed": 0.0} for _ in range(2)]
+    for _turn in range(TURNS):
+        drive(server, users, real, seconds / TURNS, outs[0])
+        drive(server, users, bare, seconds / TURNS, outs[1])
+    return figures(outs[0]), figures(outs[1])
 
 
 def _row(label, r):
@@ -319,9 +347,8 @@ def load_bench(users=50, seconds=20, pages=PAGES, workers=2) -> dict:
             f"{'page':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>9} {'p95 ms':>9} {'errors':>7}"
         )
         for page in pages:
-            real = drive(server, people, page, bare=False, seconds=seconds)
+            real, reference = compare_under_load(server, people, page, seconds)
             _row(page, real)
-            reference = drive(server, people, page, bare=True, seconds=seconds)
             _row(f"  {page}: bare render", reference)
             ratio = real["rps"] / reference["rps"] if reference["rps"] else 0.0
             print(f"  {page}: page / bare render = {ratio:.2f}× the requests per second")
