@@ -125,7 +125,10 @@ class RankingState:
 def ranking_state(period: Period, *, meeting: ReviewMeeting | None = None) -> RankingState:
     """Load ``period``'s ranking, publication and holds (load_period plus two queries)."""
     data = campaign_selectors.load_period(period)
-    publication = RankingPublication.objects.filter(period=period).first()
+    if Period.publication.is_cached(period):
+        publication = getattr(period, "publication", None)
+    else:
+        publication = RankingPublication.objects.filter(period=period).first()
     ids = [r.agency_id for r in data.ranked] + [a.id for a in data.unsubmitted]
     return RankingState(
         period=period,

@@ -179,12 +179,13 @@ def get_table_for_term(term, version) -> CriteriaTable:
         raise Http404(_("Không tìm thấy phiên bản bảng tiêu chí này.")) from None
 
 
-def get_period_for_term(term, kind) -> Period:
-    """A period of the term by kind (read rights on the term are checked before)."""
+def get_period_for_term(term, kind, *, related=()) -> Period:
+    """A period of the term by kind (read rights on the term are checked before), with the
+    one-to-one ``related`` rows a page reads beside it."""
     if kind not in Period.Kind.values:
         raise Http404(_("Không tìm thấy kỳ chấm điểm này."))
     try:
-        return Period.objects.get(term=term, kind=kind)
+        return Period.objects.select_related(*related).get(term=term, kind=kind)
     except Period.DoesNotExist:
         raise Http404(_("Kỳ chấm điểm này chưa được mở.")) from None
 

@@ -24,7 +24,8 @@ from campaigns.models import ScoreLine, rules_for
 def _load(request, bloc_code, year, kind, *, write=False):
     check_kind(kind)
     term, access = get_term_for_user(request, bloc_code, year, write=write)
-    period = get_period_for_term(term, kind)
+    # The ranking's publication, which every action of the page reads, with the period.
+    period = get_period_for_term(term, kind, related=["publication"])
     period.term = term
     return term, access, period
 
