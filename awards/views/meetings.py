@@ -63,8 +63,11 @@ def meeting(request, bloc_code, year, kind):
     attendance = (
         {a.agency_id: a for a in Attendance.objects.filter(meeting=meeting)} if meeting else {}
     )
+    # Next year's lead is elected at the year-end meeting only: its page alone shows it.
     election = (
         LeadershipElection.objects.filter(term=term).select_related("leader", "deputy").first()
+        if kind == ReviewMeeting.PeriodKind.ANNUAL
+        else None
     )
     present = sum(1 for a in members if a.pk in attendance and attendance[a.pk].present)
     forms = {}
