@@ -136,6 +136,7 @@ def overview(council, *, year, kind=Period.Kind.ANNUAL, now=None) -> Overview:
     meeting = ReviewMeeting.objects.filter(period_kind=kind, **mine).order_by("-held_at", "-pk")
     terms = (
         BlocTerm.objects.filter(bloc__council=council, year=year)
+        .only("id", "bloc_id", "year", "status")
         .order_by()
         .annotate(
             o_members=Subquery(
