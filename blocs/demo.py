@@ -436,7 +436,7 @@ def _scale_agencies(council, numbers) -> dict:
     found = {}
     for agency in Agency.objects.filter(
         council=council, abbreviation__in=[a for pairs in wanted.values() for _name, a in pairs]
-    ).order_by("pk"):
+    ):  # in the model's order, as ``ensure_agency`` takes the first
         found.setdefault(agency.abbreviation, agency)
     new = []
     for pairs in wanted.values():
