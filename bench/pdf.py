@@ -246,6 +246,21 @@ def _status_kib(pid: int, field: str) -> int | None:
     return None
 
 
+def _own_kib(pid: int) -> int | None:
+    """What the process holds alone (private pages, KiB): its resident memory less the pages it
+    still shares with the worker's parent since the fork (the imports, the fonts)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    fields = {}
+    for line in text.splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            fields[name] = int(rest.split()[0])
+    return fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+
+
 def worker_memory(term, count=DOCUMENTS, broker=REDIS) -> dict:
     """Start a real worker, have it render ``count`` documents in a row, and sample its children.
 
@@ -285,6 +300,7 @@ def worker_memory(term, count=DOCUMENTS, broker=REDIS) -> dict:
         stderr=subprocess.DEVNULL,
     )
     peaks: dict[int, int] = {}
+    own: dict[int, int] = {}
     last_rss = parent = None
 
     def sample():
@@ -295,6 +311,7 @@ def worker_memory(term, count=DOCUMENTS, broker=REDIS) -> dict:
             if hwm is not None:
                 peaks[child] = max(peaks.get(child, 0), hwm)
                 last_rss = _status_kib(child, "VmRSS")
+                own[child] = max(own.get(child, 0), _own_kib(child) or 0)
 
     sender = Celery(broker=broker)
     try:
@@ -332,6 +349,7 @@ def worker_memory(term, count=DOCUMENTS, broker=REDIS) -> dict:
             worker.wait()
     return {
         "peak_kib": max(peaks.values(), default=0),
+        "own_kib": max(own.values(), default=0),
         "children": len(peaks),
         "last_rss_kib": last_rss,
         "seconds": seconds,
@@ -401,6 +419,7 @@ def pdf_bench(term=None, runs=None, worker=None) -> dict:
             f"worker, {memory['ready']}/{DOCUMENTS} {KINDS[0]} in a row in "
             f"{memory['seconds']:.0f} s: children's peak RSS {memory['peak_kib'] / 1024:.0f} MiB "
             f"over {memory['children']} children (replaced past {limit / 1024:.0f} MiB), "
+            f"of which its own (not shared with the parent) {memory['own_kib'] / 1024:.0f} MiB, "
             f"last child's RSS {(memory['last_rss_kib'] or 0) / 1024:.0f} MiB, the parent's "
             f"{memory['parent_kib'] / 1024:.0f} MiB"
         )

@@ -241,7 +241,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker's child is replaced after the task during which its resident memory passed this many
 # KiB: WeasyPrint's caches grow a little with each document, and a fresh child starts small.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=120_000)
+# A child holds about 210 MB at its first long report, most of it the pages it shares with its
+# parent (the imports and fonts); `make bench` prints both. Below that figure every task would
+# start a new child and pay for warming it again.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=250_000)
 # A task that runs longer than this is killed; reports.services.STALE_CLAIM is longer.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
