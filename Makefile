@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run run-full worker beat test lint format bench messages clean
+.PHONY: install system-deps run run-full worker beat test lint format bench bench-load messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,13 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Every figure of the performance record in one run (set DATABASE_URL to PostgreSQL first).
 bench: install
 	$(PY) bench/run.py
+
+# Only the load: gunicorn with 2 workers under 50 signed-in users, beside the bare renders.
+bench-load: install
+	$(PY) bench/load.py
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var

@@ -1,29 +1,41 @@
-"""Benchmarks of the review pages and the ranking export, printed for the record.
+"""``make bench``: every figure of the performance record, in one run.
 
-Run by ``make bench`` against the database in ``DATABASE_URL`` (the embedded SQLite file
-otherwise). Builds, once, a bloc of 14 agencies × 80 criteria and the ``seed_demo --scale 50``
-data, then measures the grid, the ranking page, the explanation page and ``export_ranking``:
-SQL query count, median time of 5 runs and peak Python memory (tracemalloc). Then the board's
-province overview and cross-bloc ranking at each scale of ``BENCH_PROVINCE_SCALES`` (50 and
-300 blocs more: the seed grows in between), with the ratio of their times between the smallest
-and the largest scale (``BENCH_ONLY=province`` measures only these). Nothing here is asserted: the figures are for people to compare.
+Against the database in ``DATABASE_URL`` (the embedded SQLite file otherwise; PostgreSQL is what
+the figures are for), in this order (``BENCH_ONLY=main,pdf`` runs only some):
+
+- ``seed``: ``seed_demo --scale`` to the first of ``BENCH_PROVINCE_SCALES`` (300,1000), timed;
+- ``main``: a bloc of 14 agencies × 80 criteria, built once: the secretariat's daily pages, the
+  grid, the ranking and its explanation, each beside its bare render (the same template from the
+  view's context kept in memory), and ``export_ranking``;
+- ``board`` (bench/board.py): the members page at 1,000 and 4,000 agencies, then the board
+  officer's dashboard, province overview and cross-bloc ranking at each scale, the seed growing
+  (timed) in between;
+- ``pdf`` (bench/pdf.py): long documents end to end in a warm process beside a warm Chromium,
+  and a real worker's children's memory;
+- ``load`` (bench/load.py): gunicorn with 2 workers under a bounded load of logged-in users,
+  each page beside its bare render served the same way.
+
+Each row: SQL query count, median time of ``BENCH_RUNS`` runs, peak Python memory. Nothing here
+is asserted: the figures are for people to compare.
 """
 
 import datetime
 import io
 import os
-import resource
 import time
 from decimal import Decimal
 
+from board import board_benches  # noqa: E402
 from common import HEADER, compare, measure, page  # noqa: E402  (sets Django up)
-from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from load import load_bench  # noqa: E402
+from pdf import pdf_bench  # noqa: E402
+from seed import seed_scales  # noqa: E402
 
 from blocs import demo as blocs_demo  # noqa: E402
 from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, Membership, User  # noqa: E402
@@ -38,9 +50,9 @@ from campaigns.services import agreement  # noqa: E402
 from campaigns.services import review as services  # noqa: E402
 
 WIDE_CODE = "bench-14x80"
-SCALE = int(os.environ.get("BENCH_SCALE", "50"))
+# The board's pages are measured at each of these numbers of blocs added by seed_demo --scale.
 PROVINCE_SCALES = sorted(
-    int(n) for n in os.environ.get("BENCH_PROVINCE_SCALES", "50,300").split(",") if n.strip()
+    int(n) for n in os.environ.get("BENCH_PROVINCE_SCALES", "300,1000").split(",") if n.strip()
 )
 
 
@@ -177,93 +189,8 @@ def export(code, year, kind, fmt):
     return run
 
 
-def review_report_bench(term):
-    """The year-end review report of the 14 × 80 bloc, rendered as a warm worker renders it:
-    the same task function, again and again in one process (each run issues a new number)."""
-    from reports import services as documents
-    from reports.models import Document
-
-    def run():
-        requested = documents.request_document(term=term, kind="annual_report")
-        documents.render_document(requested.document.pk)
-
-    run()  # warm: fonts, templates, the signing key
-    median = measure("annual report 14 × 80 (request + render + sign)", run)
-    last = Document.objects.filter(term=term, kind="annual_report").order_by("-id").first()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"  annual report 14 × 80: {last.pages} pages, {last.size / 1024:.0f} KiB, "
-        f"{median / 1000:.2f} s median, process peak RSS {rss:.0f} MiB"
-    )
-
-
-def province_bench(client, council, scale) -> dict:
-    """The board's overview and cross-bloc ranking of the year, each beside its bare render.
-
-    The ranking's rows stay cached until a score changes, so it is measured both ways: as read
-    again (cached) and as after any change anywhere in the province (the cache emptied first).
-    """
-    blocs = Bloc.objects.filter(council=council).count()
-    agencies = Membership.objects.filter(term__bloc__council=council, term__year=2026).count()
-    print(f"\nprovince at --scale {scale}: {blocs} blocs, {agencies} memberships in 2026")
-    overview = reverse("reports:province_overview", args=[council.pk, 2026])
-    ranking = reverse("reports:province_ranking", args=[council.pk, 2026])
-    figures = {}
-    compare(f"province overview @{scale}", client, overview)
-    figures["overview"] = measure(f"province overview @{scale} (again)", page(client, overview))
-    filtered = overview + "?state=not_agreed&page=2"
-    figures["overview filtered"] = measure(
-        f"province overview @{scale}, filtered, page 2", page(client, filtered)
-    )
-    client.get(ranking)
-    compare(f"cross-bloc ranking @{scale}", client, ranking)
-    figures["ranking"] = measure(f"cross-bloc ranking @{scale} (again)", page(client, ranking))
-    sorted_ = ranking + "?sort=bloc&band=tot&page=2"
-    figures["ranking filtered"] = measure(
-        f"cross-bloc ranking @{scale}, filtered, page 2", page(client, sorted_)
-    )
-    cold = page(client, ranking)
-
-    def uncached():
-        cache.clear()
-        cold()
-
-    figures["ranking uncached"] = measure(f"cross-bloc ranking @{scale}, uncached", uncached)
-    return figures
-
-
-def province_benches(seeded):
-    """``province_bench`` at each scale, seeding more blocs between them, then the ratios."""
-    board = Client()
-    board.force_login(User.objects.get(username="bantdkt"))
-    results = {}
-    for scale in PROVINCE_SCALES:
-        if scale > seeded:
-            start = time.perf_counter()
-            call_command("seed_demo", scale=scale, stdout=io.StringIO())
-            print(f"\nseed_demo --scale {scale}: {time.perf_counter() - start:.1f} s")
-            seeded = scale
-        council = Bloc.objects.get(code="khoi-mo-rong-001").council
-        print(HEADER)
-        results[scale] = province_bench(board, council, scale)
-    if len(results) > 1:
-        low, high = min(results), max(results)
-        print(f"\ntime @{high} / time @{low} (median ms)")
-        for name in results[low]:
-            a, b = results[low][name], results[high][name]
-            print(f"  {name:<28} {a:>8.1f} → {b:>8.1f}   {b / a:.2f}×")
-
-
-def main():
-    setup_test_environment()
-    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
-    call_command("migrate", verbosity=0, interactive=False)
-    start = time.perf_counter()
-    call_command("seed_demo", scale=SCALE, stdout=io.StringIO())
-    print(f"seed_demo --scale {SCALE}: {time.perf_counter() - start:.1f} s")
-    if os.environ.get("BENCH_ONLY") == "province":
-        province_benches(SCALE)
-        return
+def main_benches(scale):
+    """The 14 × 80 bloc's pages and exports, and a scale bloc's, each beside its bare render."""
     start = time.perf_counter()
     term, user = build_wide_bloc()
     print(f"bloc 14 × 80: {time.perf_counter() - start:.1f} s")
@@ -291,24 +218,49 @@ def main():
     )
     for fmt in ("json", "csv", "xlsx"):
         measure(f"export_ranking 14 × 80 --format {fmt}", export(WIDE_CODE, 2026, "annual", fmt))
-    review_report_bench(term)
     scaled = Bloc.objects.filter(code__startswith="khoi-mo-rong-").order_by("code").first()
     if scaled and Period.objects.filter(term__bloc=scaled, kind="annual").exists():
         kwargs = {"bloc_code": scaled.code, "year": 2026, "kind": "annual"}
-        measure(
+        compare(
             f"grid {scaled.code} (12 × 80)",
-            page(admin_client, reverse("campaigns:review_grid", kwargs=kwargs)),
+            admin_client,
+            reverse("campaigns:review_grid", kwargs=kwargs),
         )
-        measure(
+        compare(
             f"ranking page {scaled.code}",
-            page(admin_client, reverse("campaigns:ranking", kwargs=kwargs)),
+            admin_client,
+            reverse("campaigns:ranking", kwargs=kwargs),
         )
         measure(f"export_ranking {scaled.code} json", export(scaled.code, 2026, "annual", "json"))
+    print(f"\nscore lines in the database at --scale {scale}: {ScoreLine.objects.count()}")
+
+
+# What ``make bench`` runs, in this order; ``BENCH_ONLY=board,pdf`` runs only those.
+SECTIONS = ("seed", "main", "board", "pdf", "load")
+
+
+def main():
+    setup_test_environment()
+    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+    call_command("migrate", verbosity=0, interactive=False)
+    only = {s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()}
+    wanted = [s for s in SECTIONS if not only or s in only]
+    low, high = PROVINCE_SCALES[0], PROVINCE_SCALES[-1]
+    if "seed" in wanted:
+        seed_scales([low])
     else:
-        print("(no scale blocs with scoring data: the scoring demo did not fill them)")
-    total_lines = ScoreLine.objects.count()
-    print(f"\nscore lines in the database: {total_lines}")
-    province_benches(SCALE)
+        call_command("seed_demo", stdout=io.StringIO())
+    if "main" in wanted:
+        main_benches(low)
+    if "board" in wanted:
+        # The board's pages at each scale; the seed grows between them (its time printed).
+        board_benches(PROVINCE_SCALES)
+    elif "seed" in wanted and high > low:
+        seed_scales([high])
+    if "pdf" in wanted:
+        pdf_bench()
+    if "load" in wanted:
+        load_bench()
 
 
 if __name__ == "__main__":
