@@ -183,6 +183,23 @@ def _rect(x, y, width, height, fill, *, cls="", stroke=True):
     )
 
 
+def _bars(shapes: list[tuple[float, float, float, float]], fill, *, cls="", stroke=True) -> str:
+    """Rectangles of one fill as one path, outlined each, or nothing when there are none.
+
+    WeasyPrint draws an SVG fill again for every shape that uses it (a pattern is built anew for
+    each), so the bars of one series cost one shape instead of one each.
+    """
+    if not shapes:
+        return ""
+    outline = f' stroke="#000" stroke-width="{_n(STROKE)}"' if stroke else ""
+    extra = f' class="{cls}"' if cls else ""
+    d = "".join(
+        f"M{_n(x)} {_n(y)}H{_n(x + width)}V{_n(y + height)}H{_n(x)}z"
+        for x, y, width, height in shapes
+    )
+    return f'<path d="{d}" fill="{fill}"{outline}{extra}/>'
+
+
 def _line(x1, y1, x2, y2, *, width=0.3, dash="", cls=""):
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     extra += f' class="{cls}"' if cls else ""
@@ -343,18 +360,23 @@ def totals_chart(rows, *, maximum, thresholds=(), title="") -> SafeString:
     body.append(_line(x0, rows_top, x0, rows_bottom, cls="chart-axis"))
 
     y = rows_top
+    bars, grounds, labels = [], [], []
     for row, lines, value_text in zip(rows, row_lines, value_texts, strict=True):
         height = _row_height(lines)
         centre = y + height / 2
-        body.append(_label_block(row.label, lines, 0, centre))
+        labels.append(_label_block(row.label, lines, 0, centre))
         end = x0
         if row.value is not None:
             end += bar_width * _fraction(row.value, scale)
-            body.append(
-                _rect(x0, centre - BAR_HEIGHT / 2, end - x0, BAR_HEIGHT, BAR_FILL, cls="chart-bar")
-            )
-        body.append(_end_label(end + 1.2, centre, value_text, row.note, row.value is None))
+            bars.append((x0, centre - BAR_HEIGHT / 2, end - x0, BAR_HEIGHT))
+        ground, label = _end_label(end + 1.2, centre, value_text, row.note, row.value is None)
+        grounds.append(ground)
+        labels.append(label)
         y += height
+    # The points' white grounds go over the bands and the bars, the text over everything.
+    body.append(_bars(bars, BAR_FILL, cls="chart-bar"))
+    body.append(_bars(grounds, "#fff", stroke=False))
+    body.extend(labels)
 
     if scale is not None:
         body.append(_line(x0, rows_bottom, x1, rows_bottom, width=0.2))
@@ -374,8 +396,9 @@ def totals_chart(rows, *, maximum, thresholds=(), title="") -> SafeString:
     return _svg(rows_bottom + 1.5, _totals_summary(title, rows), "".join(body))
 
 
-def _end_label(x: float, centre: float, text: str, note: str, missing: bool) -> str:
-    """Points (or "chưa có điểm") and a note after a bar, on a white ground over the bands."""
+def _end_label(x: float, centre: float, text: str, note: str, missing: bool):
+    """Points (or "chưa có điểm") and a note after a bar, and the white ground (x, y, width,
+    height) to lay under them over the bands."""
     used = _text_width(text, TEXT_SIZE)
     baseline = _baseline(centre, TEXT_SIZE)
     markup = _text(x, baseline, text, style="italic" if missing else "", cls="chart-value")
@@ -384,8 +407,7 @@ def _end_label(x: float, centre: float, text: str, note: str, missing: bool) -> 
         note = _shorten(note, WIDTH - x - used - gap, TEXT_SIZE)
         markup += _text(x + used + gap, baseline, note, style="italic", cls="chart-note")
         used += gap + _text_width(note, TEXT_SIZE)
-    ground = _rect(x - 0.4, centre - TEXT_SIZE / 2, used + 0.8, TEXT_SIZE, "#fff", stroke=False)
-    return ground + markup
+    return (x - 0.4, centre - TEXT_SIZE / 2, used + 0.8, TEXT_SIZE), markup
 
 
 def _place_marks(marks: list[tuple[str, float]]):
@@ -484,28 +506,40 @@ def group_chart(agencies, groups, values, *, title="", segment_values=True) -> S
     body = [heading, legend]
     y = top + 1
     rows_top = y
+    # The segments of each group are one shape, their points' grounds another, over them.
+    segments: list[list] = [[] for _group in groups]
+    grounds, labels = [], []
     for agency, lines, row, total_text in zip(
         agencies, _row_lines(agencies), matrix, total_texts, strict=True
     ):
         height = _row_height(lines)
         centre = y + height / 2
         bar_top = centre - BAR_HEIGHT / 2
-        body.append(_label_block(agency, lines, 0, centre))
+        labels.append(_label_block(agency, lines, 0, centre))
         x = x0
         if all(value is None for value in row):
-            body.append(_text(x0 + 1.5, _baseline(centre, TEXT_SIZE), total_text, style="italic"))
+            labels.append(_text(x0 + 1.5, _baseline(centre, TEXT_SIZE), total_text, style="italic"))
             y += height
             continue
         for column, value in enumerate(row):
             if value is None or value <= 0:
                 continue
             length = bar_width * _fraction(value, scale)
-            body.append(_rect(x, bar_top, length, BAR_HEIGHT, fills[column], cls="chart-segment"))
+            segments[column].append((x, bar_top, length, BAR_HEIGHT))
             if segment_values:
-                body.append(_segment_value(x, length, centre, value))
+                shown = _segment_value(x, length, centre, value)
+                if shown:
+                    grounds.append(shown[0])
+                    labels.append(shown[1])
             x += length
-        body.append(_text(x + 1.2, _baseline(centre, TEXT_SIZE), total_text, cls="chart-value"))
+        labels.append(_text(x + 1.2, _baseline(centre, TEXT_SIZE), total_text, cls="chart-value"))
         y += height
+    body.extend(
+        _bars(shapes, fill, cls="chart-segment")
+        for shapes, fill in zip(segments, fills, strict=True)
+    )
+    body.append(_bars(grounds, "#fff", stroke=False))
+    body.extend(labels)
     body.append(_line(x0, rows_top, x0, y, cls="chart-axis"))
 
     summary = _("%(title)s. %(count)s cơ quan; các nhóm tiêu chí: %(groups)s.") % {
@@ -594,22 +628,16 @@ def _legend(groups: list[str], fills: list[str], top: float) -> tuple[str, float
     return "".join(parts), y + height + 1.5
 
 
-def _segment_value(x: float, length: float, centre: float, value: Decimal) -> str:
-    """The points of one segment inside it, on a white ground so hatching never hides them."""
+def _segment_value(x: float, length: float, centre: float, value: Decimal):
+    """The points of one segment inside it and the white ground (x, y, width, height) to lay
+    under them, so hatching never hides them; None when they do not fit."""
     text = points_label(value)
     width = _text_width(text, SMALL_SIZE)
     if width + 2 > length:
-        return ""
+        return None
     middle = x + length / 2
-    ground = _rect(
-        middle - width / 2 - 0.6,
-        centre - SMALL_SIZE * 0.5,
-        width + 1.2,
-        SMALL_SIZE,
-        "#fff",
-        stroke=False,
-    )
-    return ground + _text(
+    ground = (middle - width / 2 - 0.6, centre - SMALL_SIZE * 0.5, width + 1.2, SMALL_SIZE)
+    return ground, _text(
         middle,
         _baseline(centre, SMALL_SIZE),
         text,
@@ -678,6 +706,8 @@ def change_chart(rows, *, title="") -> SafeString:
         _text(WIDTH, caption_y, rank_caption, size=SMALL_SIZE, anchor="end", style="italic"),
     ]
     y = rows_top = caption_y + 1.5
+    # Losses are one hatched shape and gains one grey shape, under the text.
+    losses, gains, labels = [], [], []
     for row, lines, change, change_text, score_text, rank_text, move_text in zip(
         rows,
         _row_lines([row.label for row in rows]),
@@ -691,46 +721,31 @@ def change_chart(rows, *, title="") -> SafeString:
         height = _row_height(lines)
         centre = y + height / 2
         baseline = _baseline(centre, TEXT_SIZE)
-        body.append(_label_block(row.label, lines, 0, centre))
+        labels.append(_label_block(row.label, lines, 0, centre))
         if change is None:
-            body.append(
+            labels.append(
                 _text(zero + 1.2, baseline, change_text, style="italic", cls="chart-change")
             )
         else:
             length = half * _fraction(abs(change), scale)
             if change < 0:
-                body.append(
-                    _rect(
-                        zero - length,
-                        centre - BAR_HEIGHT / 2,
-                        length,
-                        BAR_HEIGHT,
-                        loss_fill,
-                        cls="chart-loss",
-                    )
-                )
-                body.append(
+                losses.append((zero - length, centre - BAR_HEIGHT / 2, length, BAR_HEIGHT))
+                labels.append(
                     _text(
                         zero - length - 1.2, baseline, change_text, anchor="end", cls="chart-change"
                     )
                 )
             else:
                 if length:
-                    body.append(
-                        _rect(
-                            zero,
-                            centre - BAR_HEIGHT / 2,
-                            length,
-                            BAR_HEIGHT,
-                            GAIN_FILL,
-                            cls="chart-gain",
-                        )
-                    )
-                body.append(_text(zero + length + 1.2, baseline, change_text, cls="chart-change"))
-        body.append(_text(score_right, baseline, score_text, anchor="end", cls="chart-scores"))
-        body.append(_text(rank_right, baseline, rank_text, anchor="end", cls="chart-rank"))
-        body.append(_text(WIDTH, baseline, move_text, anchor="end", cls="chart-rank-move"))
+                    gains.append((zero, centre - BAR_HEIGHT / 2, length, BAR_HEIGHT))
+                labels.append(_text(zero + length + 1.2, baseline, change_text, cls="chart-change"))
+        labels.append(_text(score_right, baseline, score_text, anchor="end", cls="chart-scores"))
+        labels.append(_text(rank_right, baseline, rank_text, anchor="end", cls="chart-rank"))
+        labels.append(_text(WIDTH, baseline, move_text, anchor="end", cls="chart-rank-move"))
         y += height
+    body.append(_bars(losses, loss_fill, cls="chart-loss"))
+    body.append(_bars(gains, GAIN_FILL, cls="chart-gain"))
+    body.extend(labels)
     body.append(_line(zero, rows_top, zero, y, cls="chart-axis"))
 
     summary = _(

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 from io import BytesIO
 from xml.etree import ElementTree
@@ -41,8 +42,31 @@ def parse(svg):
     return ElementTree.fromstring(str(svg))
 
 
+BAR = re.compile(r"M([-\d.]+) ([-\d.]+)H([-\d.]+)V([-\d.]+)H([-\d.]+)z")
+
+
 def rects(root, cls):
-    return [rect for rect in root.iter(f"{SVG}rect") if rect.get("class") == cls]
+    """The rectangles of a class: ``<rect>``s, and the bars of a series drawn as one path."""
+    found = []
+    for node in root.iter():
+        if node.get("class") != cls:
+            continue
+        if node.tag == f"{SVG}rect":
+            found.append(node)
+        elif node.tag == f"{SVG}path":
+            for x, y, right, bottom, back in BAR.findall(node.get("d")):
+                assert back == x
+                width, height = float(right) - float(x), float(bottom) - float(y)
+                found.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "width": f"{width:g}",
+                        "height": f"{height:g}",
+                        "fill": node.get("fill"),
+                    }
+                )
+    return found
 
 
 def texts(root, cls=None):
@@ -342,3 +366,25 @@ def test_fourteen_agencies_print_on_one_page_with_their_names_as_text(chart):
     assert "Văn phòng Tỉnh ủy" in text
     assert "Ban Tổ chức Tỉnh ủy" in text
     assert "Ban Tuyên giáo và Dân vận Tỉnh ủy" in text
+
+
+def test_each_series_is_one_shape_however_many_agencies_it_has():
+    # The PDF renderer builds a fill pattern again for every shape that uses it.
+    root = parse(fourteen_groups())
+    shapes = [node for node in root.iter() if node.get("class") == "chart-segment"]
+    hatched = [node for node in root.iter() if (node.get("fill") or "").startswith("url(#")]
+
+    assert len(shapes) == len(GROUPS)
+    assert len(rects(root, "chart-segment")) == 14 * 3 + 7
+    # One shape per hatched group and one legend swatch each.
+    assert len(hatched) == 2 * sum(1 for node in shapes if node.get("fill").startswith("url(#"))
+    totals = parse(fourteen_totals())
+    assert len([node for node in totals.iter() if node.get("class") == "chart-bar"]) == 1
+    assert len(rects(totals, "chart-bar")) == 13  # one agency has no points yet
+    changes = parse(fourteen_changes())
+    # Four agencies lose a point, four gain one, five hold theirs and one is new.
+    assert len(rects(changes, "chart-loss")) == len(rects(changes, "chart-gain")) == 4
+    assert all(
+        len([node for node in changes.iter() if node.get("class") == cls]) <= 1
+        for cls in ("chart-loss", "chart-gain")
+    )
