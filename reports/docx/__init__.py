@@ -12,7 +12,7 @@ import io
 import lxml.html
 from docx import Document as WordDocument
 
-from reports.docx.css import Stylesheet
+from reports.docx.css import stylesheet
 from reports.docx.page import margin_boxes, set_defaults, setup_page
 from reports.docx.writer import CHART_PLACEHOLDER, Box, Writer
 
@@ -23,7 +23,7 @@ def html_to_docx(html: str) -> bytes:
     """Return the .docx bytes of a rendered PDF template, in the same layout."""
     root = lxml.html.document_fromstring(html)
     css = "\n".join(s.text or "" for s in root.iter("style"))
-    sheet = Stylesheet(css)
+    sheet = stylesheet(css)
     word = WordDocument()
     set_defaults(word, root, sheet)
     page = setup_page(word.sections[0], sheet)

@@ -21,6 +21,8 @@ INHERITED = {
     # Not inherited in CSS, but it decorates the text of every descendant.
     "text-decoration",
 }
+# Styles kept by one stylesheet at most (a document has a few hundred distinct ones).
+CACHE_SIZE = 4096
 # The browser's own defaults that the templates rely on.
 UA_STYLE = {
     "h1": {"font-weight": "bold"},
@@ -156,7 +158,25 @@ class Stylesheet:
                 boxes[item.lower_at_keyword] = _declarations(item.content).get("content", "")
 
     def computed(self, element, parent: dict) -> dict:
-        """The element's style: inherited values, the browser's defaults, rules, inline style."""
+        """The element's style: inherited values, the browser's defaults, rules, inline style.
+
+        The selectors read only tags, classes and ids up the tree, so an element's style is
+        fixed by those of its ancestors, its inline style and its parent's style: the cascade
+        runs once for each such element (a table's rows and cells repeat a handful of them).
+        """
+        key = (
+            tuple((node.tag, node.get("class"), node.get("id")) for node in _lineage(element)),
+            element.get("style"),
+            tuple(parent.items()),
+        )
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[key] = self._cascade(element, parent)
+        return dict(found)
+
+    def _cascade(self, element, parent: dict) -> dict:
         style = {k: v for k, v in parent.items() if k in INHERITED}
         own = dict(UA_STYLE.get(element.tag, {}))
         for _spec, _order, selector, declarations in self.rules:
@@ -179,6 +199,18 @@ class Stylesheet:
         for node in chain:
             style = self.computed(node, style)
         return style
+
+
+def _lineage(element):
+    while element is not None:
+        yield element
+        element = element.getparent()
+
+
+@functools.lru_cache(maxsize=8)
+def stylesheet(css: str) -> "Stylesheet":
+    """The parsed stylesheet of a template's CSS, kept with its cascade between documents."""
+    return Stylesheet(css)
 
 
 def font_size(style: dict) -> float:

@@ -245,3 +245,24 @@ def test_libreoffice_opens_the_word_copy(member_list, tmp_path):
         timeout=120,
     )
     assert (tmp_path / "van-ban.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_style_is_cascaded_once_and_each_caller_gets_its_own_copy():
+    from reports.docx.css import Stylesheet
+
+    sheet = Stylesheet("td { font-weight: bold; } .wide td { font-style: italic; }")
+    wide = lxml.html.fromstring(
+        '<div><table class="wide"><tr><td>a</td><td>b</td><td style="font-size: 10pt">c</td>'
+        "</tr></table><table><tr><td>d</td></tr></table></div>"
+    )
+    first, second, third, other = wide.iter("td")
+    parent = {"font-size": "12"}
+
+    style = sheet.computed(first, parent)
+    style["text-decoration"] = "underline"
+    assert sheet.computed(second, parent) == sheet._cascade(second, parent)
+    assert "text-decoration" not in sheet.computed(first, parent)
+    assert sheet.computed(second, parent)["font-style"] == "italic"
+    assert sheet.computed(third, parent)["font-size"] == "10.0"
+    assert "font-style" not in sheet.computed(other, parent)
+    assert sheet.computed(other, parent)["font-weight"] == "bold"
