@@ -1,5 +1,6 @@
 """The body of the Word copy: blocks to paragraphs, tables to tables, inline tags to runs."""
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ TBLPR_AFTER_BORDERS = (
     "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
     "w:tblPrChange",
 )  # fmt: skip
+# The properties (w:rPr) of each kind of run written so far, by size, weight, style, decoration.
+RUN_PROPERTIES: dict = {}
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -308,17 +311,31 @@ class Writer:
         if style.get("text-transform") == "uppercase":
             text = text.upper()
         run = paragraph.add_run(text)
-        font = run.font
-        font.size = Pt(font_size(style))
         weight = style.get("font-weight", "normal")
-        if weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600):
+        key = (
+            font_size(style),
+            weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600),
+            style.get("font-style") == "italic",
+            "underline" in style.get("text-decoration", ""),
+            style.get("vertical-align") if style.get("vertical-align") in ("super", "sub") else "",
+        )
+        # A table repeats a few kinds of runs: each kind's properties are built once and copied.
+        found = RUN_PROPERTIES.get(key)
+        if found is not None:
+            run._r.insert(0, copy.deepcopy(found))
+            return
+        size, bold, italic, underline, vertical = key
+        font = run.font
+        font.size = Pt(size)
+        if bold:
             font.bold = True
-        if style.get("font-style") == "italic":
+        if italic:
             font.italic = True
-        if "underline" in style.get("text-decoration", ""):
+        if underline:
             font.underline = True
-        if style.get("vertical-align") in ("super", "sub"):
-            setattr(font, "superscript" if style["vertical-align"] == "super" else "subscript", 1)
+        if vertical:
+            setattr(font, "superscript" if vertical == "super" else "subscript", 1)
+        RUN_PROPERTIES[key] = copy.deepcopy(run._r.rPr)
 
     # Lists and tables.
 
