@@ -272,6 +272,10 @@ def get_board_councils_for_user(request) -> list:
     councils = sorted(
         board_councils(request.user), key=lambda c: (vietnamese_sort_key(c.name), c.pk)
     )
+    if not request.user.is_superuser:
+        # These are the councils of the user's board rows: the menu need not ask again.
+        request._board_council_ids = frozenset(c.pk for c in councils)
+        request._on_a_board = bool(councils)
     if not councils:
         raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
     return councils

@@ -12,10 +12,11 @@ members that are still current (``services.pledges.required_agency_ids``), and a
 asked on a line whose cross-check points differ from the self points (``services.review``).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -415,10 +416,19 @@ def default_year(years, today=None) -> int:
     return max(earlier) if earlier else (max(years) if years else this_year)
 
 
-def board_blocs(councils, *, council_id=None, query="") -> list:
+def board_blocs(councils, *, year, council_id=None, query="") -> list:
     """Every bloc of ``councils`` (or of one of them) in Vietnamese order, whose name or code
-    matches ``query`` with or without tone marks. One query."""
-    blocs = Bloc.objects.filter(council__in=councils).select_related("council")
+    matches ``query`` with or without tone marks, each with ``year_status``: the state of its
+    ``year`` (None before it is opened). One query."""
+    blocs = (
+        Bloc.objects.filter(council__in=councils)
+        .select_related("council")
+        .annotate(
+            year_status=Subquery(
+                BlocTerm.objects.filter(bloc=OuterRef("pk"), year=year).values("status")[:1]
+            )
+        )
+    )
     if council_id:
         blocs = blocs.filter(council_id=council_id)
     blocs = list(blocs)
@@ -449,20 +459,14 @@ def board_progress(blocs, *, year, now=None) -> list[BoardRow]:
     return [BoardRow(bloc=b, year=year, progress=by_bloc.get(b.pk)) for b in blocs]
 
 
-def board_states(blocs, *, year) -> dict:
-    """How many of ``blocs`` are at each state of their ``year`` (``None``: not opened), as
-    ``{status: count}`` in the order of ``BlocTerm.Status``. One query."""
-    counts = dict(
-        BlocTerm.objects.filter(bloc_id__in=[b.pk for b in blocs], year=year)
-        .order_by()
-        .values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    states = {status: counts[status] for status in BlocTerm.Status.values if counts.get(status)}
-    opened = sum(states.values())
-    if len(blocs) > opened:
-        states[None] = len(blocs) - opened
+def board_states(blocs) -> dict:
+    """How many of ``blocs`` (from ``board_blocs``) are at each state of their year, as
+    ``{status: count}`` in the order of ``BlocTerm.Status``, ``None`` last for the blocs whose
+    year is not opened. No query."""
+    counts = Counter(b.year_status for b in blocs)
+    states = {status: counts[status] for status in BlocTerm.Status.values if counts[status]}
+    if counts[None]:
+        states[None] = counts[None]
     return states
 
 
@@ -474,7 +478,7 @@ def board_rows(
     ``query`` matches the bloc's name with or without tone marks. A fixed number of queries.
     """
     rows = board_progress(
-        board_blocs(councils, council_id=council_id, query=query), year=year, now=now
+        board_blocs(councils, year=year, council_id=council_id, query=query), year=year, now=now
     )
     if overdue_only:
         rows = [r for r in rows if r.progress is not None and r.progress.overdue_count]

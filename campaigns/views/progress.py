@@ -153,7 +153,7 @@ def board_overview(request):
     """
     councils, form, year, filters = _board_filters(request)
     blocs = reads.board_blocs(
-        councils, council_id=filters.get("council"), query=filters.get("q", "")
+        councils, year=year, council_id=filters.get("council"), query=filters.get("q", "")
     )
     if filters.get("overdue"):
         rows = reads.board_rows(
@@ -169,7 +169,7 @@ def board_overview(request):
         page.object_list = reads.board_progress(page.object_list, year=year)
     states = [
         (BlocTerm.Status(status).label if status else _("Chưa mở năm"), n)
-        for status, n in reads.board_states(blocs, year=year).items()
+        for status, n in reads.board_states(blocs).items()
     ]
     return render(
         request,
