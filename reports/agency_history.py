@@ -10,14 +10,14 @@ that overlapped the year. The whole history is read in a fixed number of queries
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from awards import selectors as award_selectors
 from awards.models import EligibilityHold, Nomination, NominationList, RankingPublication
-from blocs.access import board_councils
+from blocs.access import board_council_ids
 from blocs.models import Agency, AgencyRole, Membership
 from campaigns import selectors as campaign_selectors
 from campaigns.models import Period
@@ -49,12 +49,23 @@ def get_agency_for_history(request, agency_id) -> tuple[Agency, bool]:
 
     Its council's board, administrators and the agency's own users; 404 for everybody else.
     """
-    agency = Agency.objects.select_related("council").filter(pk=agency_id).first()
     user = request.user
-    if agency is None or not user.is_authenticated:
+    if not user.is_authenticated:
         raise Http404(_("Không tìm thấy đơn vị này."))
-    is_board = board_councils(user).filter(pk=agency.council_id).exists()
-    if not (is_board or AgencyRole.objects.filter(user=user, agency=agency).exists()):
+    # Whether the reader works for the agency is read with it; the boards the reader sits on
+    # are read once for the request, the menu asks them too.
+    agency = (
+        Agency.objects.select_related("council")
+        .annotate(
+            reader_works_here=Exists(AgencyRole.objects.filter(user=user, agency=OuterRef("pk")))
+        )
+        .filter(pk=agency_id)
+        .first()
+    )
+    if agency is None:
+        raise Http404(_("Không tìm thấy đơn vị này."))
+    is_board = user.is_superuser or agency.council_id in board_council_ids(request)
+    if not (is_board or agency.reader_works_here):
         raise Http404(_("Không tìm thấy đơn vị này."))
     return agency, is_board
 
@@ -177,29 +188,33 @@ def history_of(agency, *, show_unagreed: bool = False) -> list[YearRow]:
         .select_related("term__bloc")
         .order_by("-term__year", "term__bloc__name", "term_id")
     )
-    terms = [m.term for m in memberships]
-    periods = {
-        p.term_id: p
-        for p in Period.objects.filter(term__in=terms, kind=Period.Kind.ANNUAL).select_related(
-            "term"
-        )
-    }
+    terms = {m.term_id: m.term for m in memberships}
+    # Each year's annual period with its publication, if any, in one query; its term is the
+    # one read with the membership.
+    periods = {}
+    publications = {}
+    for period in Period.objects.filter(
+        term__in=list(terms), kind=Period.Kind.ANNUAL
+    ).select_related("publication"):
+        period.term = terms[period.term_id]
+        periods[period.term_id] = period
+        try:
+            publications[period.pk] = period.publication
+        except RankingPublication.DoesNotExist:
+            pass
     loaded = campaign_selectors.load_periods(periods.values())
-    publications = {
-        p.period_id: p for p in RankingPublication.objects.filter(period__in=periods.values())
-    }
     awards: dict = {}
     for nomination in (
         Nomination.objects.filter(
             agency=agency,
-            nomination_list__term__in=terms,
+            nomination_list__term__in=list(terms),
             nomination_list__status=NominationList.Status.CONFIRMED,
         )
         .select_related("nomination_list__award_type", "grant__decision")
         .order_by("nomination_list__award_type__order", "nomination_list__award_type__code", "id")
     ):
         awards.setdefault(nomination.nomination_list.term_id, []).append(_award_line(nomination))
-    years = {t.year for t in terms}
+    years = {t.year for t in terms.values()}
     holds = (
         list(
             EligibilityHold.objects.filter(agency=agency, starts_on__year__lte=max(years))
