@@ -484,6 +484,17 @@ def first_draft(facts: ReportFacts) -> dict:
     return {name: DRAFTERS[name](facts) for name in ReviewReport.SECTIONS}
 
 
+def saved_report(term: BlocTerm, period_kind: str) -> ReviewReport:
+    """The report as saved, an unsaved empty one if it never was, without drafting (one query)."""
+    report = ReviewReport.objects.filter(term=term, period_kind=period_kind).first()
+    return report if report is not None else ReviewReport(term=term, period_kind=period_kind)
+
+
+def unwritten(report: ReviewReport) -> list[str]:
+    """The sections of ``report`` with no text yet: those its first draft fills."""
+    return [name for name in ReviewReport.SECTIONS if not getattr(report, name).strip()]
+
+
 def report_for(
     term: BlocTerm, period_kind: str, *, facts: ReportFacts | None = None
 ) -> ReviewReport:
@@ -492,10 +503,8 @@ def report_for(
     A saved report whose section is still empty (a deadline set before any text) shows that
     section's first draft too, so that no section starts blank.
     """
-    report = ReviewReport.objects.filter(term=term, period_kind=period_kind).first()
-    if report is None:
-        report = ReviewReport(term=term, period_kind=period_kind)
-    empty = [name for name in ReviewReport.SECTIONS if not getattr(report, name).strip()]
+    report = saved_report(term, period_kind)
+    empty = unwritten(report)
     if empty:
         draft = first_draft(facts or gather(term, period_kind))
         for name in empty:
@@ -531,8 +540,8 @@ def first_draft_of(report: ReviewReport, section: str) -> str:
 def save_sections(*, term: BlocTerm, period_kind: str, data: dict, by) -> ReviewReport:
     """Save the sections sent; a section the request did not send keeps its text.
 
-    A section never written before keeps its first draft, so that the saved report is what
-    the page showed.
+    A section left empty (never written, or cleared) is saved with its first draft from
+    today's figures, so that the saved report is what the page and the document show.
     """
     shown = report_for(term, period_kind)
     report = ReviewReport.objects.select_for_update().get(
@@ -541,7 +550,7 @@ def save_sections(*, term: BlocTerm, period_kind: str, data: dict, by) -> Review
     for name in ReviewReport.SECTIONS:
         if name in data and data[name] is not None:
             setattr(report, name, data[name])
-        elif not getattr(report, name).strip():
+        if not getattr(report, name).strip():
             setattr(report, name, getattr(shown, name))
     report.updated_by = by
     report.full_clean()
@@ -574,4 +583,6 @@ __all__ = [
     "report_for",
     "report_row",
     "save_sections",
+    "saved_report",
+    "unwritten",
 ]

@@ -1,5 +1,8 @@
 """The secretariat's page for a bloc's half-year or year-end review report: the words of each
-section (saved drafts with their history), a preview in the document's own layout, and issuing."""
+section (saved drafts with their history), a preview in the document's own layout, and issuing.
+
+The page shows the text as saved and reads no figures: a section not written yet is drafted
+from the figures when the secretariat saves (or asks for the draft), once, and kept."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -75,15 +78,19 @@ def review_report(request, bloc_code, year, period_kind):
                 requested = services.request_document(term=term, kind=kind, by=request.user)
                 _queue_and_tell(request, requested)
                 return redirect(requested.document)
-            messages.success(request, _("Đã lưu bản thảo báo cáo."))
+            if action == "draft":
+                messages.success(request, _("Đã soạn các mục còn trống từ số liệu hiện tại."))
+            else:
+                messages.success(request, _("Đã lưu bản thảo báo cáo."))
             return redirect(
                 "reports:review_report", bloc_code=bloc_code, year=year, period_kind=period_kind
             )
         messages.error(request, _("Chưa lưu được: hãy sửa các mục được đánh dấu bên dưới."))
-        report = review.report_for(term, period_kind)
+        report = review.saved_report(term, period_kind)
     else:
-        report = review.report_for(term, period_kind)
+        report = review.saved_report(term, period_kind)
         form = ReviewReportForm(initial=report.sections())
+    labels = {name: ReviewReport._meta.get_field(name).verbose_name for name in report.SECTIONS}
     period = Period.objects.filter(term=term, kind=period_kind).first()
     documents = Document.objects.filter(term=term, kind=kind).select_related(
         "requested_by", "term__bloc"
@@ -107,5 +114,6 @@ def review_report(request, bloc_code, year, period_kind):
             "documents": documents,
             "changes": _history(report),
             "saved": report.pk is not None,
+            "unwritten": [labels[name] for name in review.unwritten(report)],
         },
     )

@@ -111,8 +111,10 @@ def test_secretariat_saves_a_section_and_the_others_keep_their_text(client, term
     client.force_login(personas["secretariat"])
     response = client.get(_url(term))
     assert response.status_code == 200
+    # The page reads no figures: what is not written yet says so, and is drafted when saved.
     first = response.context["form"].initial
-    assert all(first[name].strip() for name in ReviewReport.SECTIONS)
+    assert not any(first[name].strip() for name in ReviewReport.SECTIONS)
+    assert 'id="review-report-unwritten"' in response.content.decode()
     client.post(_url(term), {"situation": "Đoạn một.\n\nĐoạn hai.", "action": "save"})
     report = ReviewReport.objects.get(term=term, period_kind="annual")
     assert report.situation == "Đoạn một.\n\nĐoạn hai."
@@ -124,6 +126,37 @@ def test_secretariat_saves_a_section_and_the_others_keep_their_text(client, term
     page = client.get(_url(term)).content.decode()
     assert "Kiến nghị mới." in page and "Thủ trưởng B" in page  # the history names who wrote
     assert review.paragraphs(report.situation) == ["Đoạn một.", "Đoạn hai."]
+    assert 'id="review-report-unwritten"' not in page
+
+
+def test_asking_for_the_draft_fills_each_empty_section_from_the_figures(client, term, personas):
+    client.force_login(personas["secretariat"])
+    draft = review.first_draft(review.gather(term, "annual"))
+    # A section typed in the form is kept; those left blank are drafted, once, and saved.
+    sent = {name: "" for name in ReviewReport.SECTIONS} | {"situation": "Tự viết."}
+    response = client.post(_url(term), sent | {"action": "draft"})
+    assert response.status_code == 302
+    report = ReviewReport.objects.get(term=term, period_kind="annual")
+    assert report.situation == "Tự viết."
+    for name in ReviewReport.SECTIONS[1:]:
+        assert getattr(report, name) == draft[name], name
+    shown = client.get(_url(term)).context["form"].initial
+    assert shown == report.sections()
+    # A section cleared is drafted again from the figures as they stand.
+    client.post(_url(term), {"results": " ", "action": "draft"})
+    report.refresh_from_db()
+    assert report.results == draft["results"] and report.situation == "Tự viết."
+
+
+def test_the_board_reads_the_saved_text_and_what_is_not_written_yet(client, term, personas):
+    review.save_sections(
+        term=term, period_kind="annual", data={"situation": "Đã viết."}, by=personas["secretariat"]
+    )
+    ReviewReport.objects.filter(term=term).update(proposals="")
+    client.force_login(personas["board"])
+    page = client.get(_url(term)).content.decode()
+    assert "Đã viết." in page and "Chưa viết." in page
+    assert 'id="review-report-unwritten"' in page and 'name="action"' not in page
 
 
 def test_what_was_typed_survives_a_validation_error(client, term, personas):
@@ -242,10 +275,35 @@ def test_matrix_covers_every_review_view():
     assert url_names_of("reports.views_review") == {"reports:review_report"}
 
 
-def test_report_page_queries_are_constant(client, term, personas, django_assert_max_num_queries):
+@pytest.mark.parametrize("kind", ["semiannual", "annual"])
+def test_report_page_queries_are_constant(
+    client, term, personas, kind, django_assert_max_num_queries
+):
+    """The page reads the saved text, its history and the documents: no figures, so the same
+    queries for a report never saved and one saved, whatever the members and documents."""
+    import datetime
+
+    from blocs.services.members import add_member
+    from tests.factories import AgencyFactory
+
     client.force_login(personas["secretariat"])
-    with django_assert_max_num_queries(40):
-        assert client.get(_url(term)).status_code == 200
+    with django_assert_max_num_queries(11) as unsaved:
+        assert client.get(_url(term, kind)).status_code == 200
+    review.save_sections(
+        term=term, period_kind=kind, data={"situation": "Một."}, by=personas["secretariat"]
+    )
+    review.save_sections(
+        term=term, period_kind=kind, data={"situation": "Hai."}, by=personas["secretariat"]
+    )
+    with django_assert_max_num_queries(12) as saved:
+        assert client.get(_url(term, kind)).status_code == 200
+    for n in range(3):
+        agency = AgencyFactory(council=term.bloc.council)
+        add_member(term=term, agency=agency, joined_on=datetime.date(term.year, 1, 15))
+        services.request_document(term=term, kind=review.KINDS[kind], params={"n": n})
+    with django_assert_max_num_queries(len(saved.captured_queries)):
+        assert client.get(_url(term, kind)).status_code == 200
+    assert len(unsaved.captured_queries) <= len(saved.captured_queries)
 
 
 def test_gathering_the_facts_costs_the_same_whatever_the_documents(term, personas):
