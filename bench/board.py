@@ -7,17 +7,15 @@ seeded when none is given). Each page is printed beside its bare render (``commo
 """
 
 import datetime
-import io
 import sys
-import time
 
 from common import HEADER, compare, measure, page  # noqa: E402  (sets Django up)
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from seed import seed_scales  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
 
 from blocs.access import board_councils  # noqa: E402
@@ -107,9 +105,7 @@ def seed_to(scale: int) -> None:
     """Grow the demo to ``scale`` blocs more (``seed_demo --scale``), unless it is there."""
     if Bloc.objects.filter(code__startswith=SCALE_PREFIX).count() >= scale:
         return
-    start = time.perf_counter()
-    call_command("seed_demo", scale=scale, stdout=io.StringIO())
-    print(f"\nseed_demo --scale {scale}: {time.perf_counter() - start:.1f} s")
+    seed_scales([scale])
 
 
 def province_bench(client, council, scale) -> dict:
