@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Subquery
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +62,18 @@ def member_ids(term) -> list[int]:
         Membership.objects.filter(term=term, left_on__isnull=True)
         .order_by("agency__sort_key", "agency_id")
         .values_list("agency_id", flat=True)
+    )
+
+
+def member_count(term):
+    """The number of ``member_ids`` of ``term`` (an ``OuterRef``), for a query to read with its
+    rows."""
+    return Subquery(
+        Membership.objects.filter(term=term, left_on__isnull=True)
+        .order_by()
+        .values("term")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
 
 

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,12 +102,16 @@ class ListFacts:
 
     @cached_property
     def rules(self) -> dict:
-        return {
-            r.award_type_id: r
-            for r in AwardRule.objects.filter(term=self.term).select_related(
-                "award_type", "requires"
-            )
-        }
+        """The year's rule of each award, read with the number of current members the quotas
+        are taken of (``members`` then needs no query of its own)."""
+        rules = list(
+            AwardRule.objects.filter(term=self.term)
+            .select_related("award_type", "requires")
+            .annotate(term_members=selectors.member_count(OuterRef("term")))
+        )
+        if rules and "members" not in self.__dict__:
+            self.__dict__["members"] = rules[0].term_members or 0
+        return {r.award_type_id: r for r in rules}
 
     def rule(self, award_type) -> AwardRule:
         rule = self.rules.get(award_type.pk)

@@ -52,6 +52,8 @@ class Assembly:
     nominees: list[NomineePart]
     attachments: list[DossierAttachment]
     missing: list[str] = field(default_factory=list)
+    # Every nomination of the term's lists (``term_nominations``), for the page to reuse.
+    nominations: list[Nomination] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -64,10 +66,17 @@ class Assembly:
 
 
 def term_nominations(term) -> list[Nomination]:
-    """Every nomination of the term's lists, confirmed or not, in list order (1 query)."""
+    """Every nomination of the term's lists, confirmed or not, in list order, each with the
+    council's answer once decided (1 query)."""
     return list(
         Nomination.objects.filter(nomination_list__term=term)
-        .select_related("agency", "nomination_list__award_type")
+        .select_related(
+            "agency",
+            "nomination_list__award_type",
+            "grant__agency",
+            "grant__award_type",
+            "grant__revoked_by",
+        )
         .order_by(
             "nomination_list__award_type__order",
             "nomination_list__award_type__code",
@@ -175,7 +184,7 @@ def assemble(term, dossier=None) -> Assembly:
         list_problems=problems,
         has_confirmed_list=bool(nominations),
     )
-    return Assembly(documents, nominees, current_attachments(dossier), missing)
+    return Assembly(documents, nominees, current_attachments(dossier), missing, every)
 
 
 def snapshot(assembly: Assembly) -> list[dict]:

@@ -181,16 +181,24 @@ def withdraw_attachment(*, term, attachment_id, by) -> DossierAttachment:
     return attachment
 
 
-def sent_nominations(dossier) -> list[Nomination]:
-    """The nominations of the latest submitted version, in its order (2 queries)."""
-    version = dossier.versions.order_by("-number").first()
+def sent_nominations(dossier, *, versions=None, nominations=()) -> list[Nomination]:
+    """The nominations of the latest submitted version, in its order (2 queries, none given
+    the dossier's ``versions`` newest first and the ``nominations`` it sent, already read)."""
+    if versions is None:
+        version = dossier.versions.order_by("-number").first()
+    else:
+        version = versions[0] if versions else None
     if version is None:
         return []
     ids = dossier_parts.nominations_sent(version)
-    found = Nomination.objects.filter(pk__in=ids).select_related(
-        "agency", "nomination_list__award_type"
-    )
-    by_id = {n.pk: n for n in found}
+    wanted = set(ids)
+    by_id = {n.pk: n for n in nominations if n.pk in wanted}
+    unread = [i for i in ids if i not in by_id]
+    if unread:
+        found = Nomination.objects.filter(pk__in=unread).select_related(
+            "agency", "nomination_list__award_type"
+        )
+        by_id.update((n.pk, n) for n in found)
     return [by_id[i] for i in ids if i in by_id]
 
 

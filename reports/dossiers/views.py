@@ -58,10 +58,7 @@ def _actions(state: str, access) -> list[dict]:
     return found
 
 
-def _versions(dossier) -> list[dict]:
-    if dossier is None:
-        return []
-    versions = list(dossier.versions.select_related("submitted_by").order_by("-number"))
+def _versions(versions) -> list[dict]:
     return [
         {
             "version": v,
@@ -77,13 +74,20 @@ def _page(request, term, access, *, status=200, **forms):
     state = dossier.state if dossier else Dossier.State.DRAFT
     assembly = dossier_parts.assemble(term, dossier)
     decision = getattr(dossier, "decision", None) if dossier else None
+    # The decision's answers are those of the term's nominations, read with them.
     grants = []
     if decision is not None:
-        grants = list(
-            GrantedAward.objects.filter(decision=decision).select_related(
-                "agency", "award_type", "revoked_by"
-            )
+        grants = sorted(
+            (
+                n.grant
+                for n in assembly.nominations
+                if getattr(n, "grant", None) is not None and n.grant.decision_id == decision.pk
+            ),
+            key=lambda g: (g.award_type.order, g.nomination.position, g.pk),
         )
+    versions = (
+        list(dossier.versions.select_related("submitted_by").order_by("-number")) if dossier else []
+    )
     events = list(dossier.events.select_related("actor").order_by("-at", "-id")) if dossier else []
     board = dossier_rules.BOARD in _sides(access)
     for grant in grants:
@@ -106,7 +110,7 @@ def _page(request, term, access, *, status=200, **forms):
         "state_label": Dossier.State(state).label,
         "assembly": assembly,
         "actions": _actions(state, access),
-        "versions": _versions(dossier),
+        "versions": _versions(versions),
         "events": events,
         "decision": decision,
         "grants": grants,
@@ -115,7 +119,15 @@ def _page(request, term, access, *, status=200, **forms):
         "move_form": forms.get("move_form") or MoveForm(),
         "attachment_form": forms.get("attachment_form") or (AttachmentForm() if editable else None),
         "decision_form": forms.get("decision_form")
-        or (DecisionForm(nominations=services.sent_nominations(dossier)) if deciding else None),
+        or (
+            DecisionForm(
+                nominations=services.sent_nominations(
+                    dossier, versions=versions, nominations=assembly.nominations
+                )
+            )
+            if deciding
+            else None
+        ),
         "revoke_form": forms.get("revoke_form"),
         "revoke_grant": forms.get("revoke_grant"),
         "last_return": next((e for e in events if e.action == dossier_rules.RETURN), None),

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from awards.dossier_rules import Refused
 from awards.models import Dossier, DossierEvent, GrantedAward, ReviewMeeting
@@ -535,15 +536,120 @@ def test_attachments_are_added_taken_off_and_kept_in_the_version_that_sent_them(
     assert parts.assemble(year.term, Dossier.objects.get(term=year.term)).attachments == []
 
 
+def _to_state(w, state):
+    """The year's dossier brought to ``state``; returned, accepted and decided after a first
+    return, so that there are two versions."""
+    issue_all(w)
+    if state == "draft":
+        services.dossier_for(w.term)
+        return
+    submit(w)
+    if state == "submitted":
+        return
+    services.move(term=w.term, action="return", actor="board", by=w.board, reason="Bổ sung.")
+    if state == "returned":
+        return
+    submit(w)
+    services.move(term=w.term, action="accept", actor="board", by=w.board)
+    if state == "accepted":
+        return
+    services.record_decision(
+        term=w.term,
+        actor="board",
+        by=w.board,
+        number="12/QĐ-UBND",
+        signed_on=DAY,
+        signer_name="Người Ký",
+        signer_title="Chủ tịch",
+        granted_ids=[n.pk for n in w.nominees[:2]],
+    )
+    grant = GrantedAward.objects.filter(granted=True).first()
+    services.revoke_award(
+        term=w.term,
+        grant_id=grant.pk,
+        actor="board",
+        by=w.board,
+        number="5/QĐ-UBND",
+        revoked_on=DAY,
+        reason="Kê khai không trung thực.",
+    )
+
+
+def _grow(w):
+    """More of everything the page lists: nominees with their reports (over the quota, so with
+    problems), documents, attachments, versions, events and answers of the decision."""
+    dossier = services.dossier_for(w.term)
+    merit = w.nominees[-1].nomination_list
+    extra = [
+        merit.nominations.create(agency=agency, position=20 + i)
+        for i, agency in enumerate(w.agencies[2:6])
+    ]
+    for n in extra:
+        issue(w.term, "achievement_report", report_params(n.agency, merit.award_type.code))
+    for kind in parts.DOCUMENT_KINDS:
+        issue(w.term, kind)
+    for i in range(3):
+        dossier.attachments.create(
+            title=f"Tệp {i}",
+            original_name=f"{i}.pdf",
+            sha256="0" * 64,
+            size=1,
+            content_type="application/pdf",
+            uploaded_by=w.secretariat,
+            file=ContentFile(b"%PDF-1.4", name=f"{i}.pdf"),
+        )
+    sent = parts.snapshot(parts.assemble(w.term, dossier))
+    for number in (90, 91, 92):
+        dossier.versions.create(
+            number=number, submitted_at=timezone.now(), submitted_by=w.secretariat, parts=sent
+        )
+        dossier.events.create(
+            action="submit",
+            from_state="draft",
+            to_state="submitted",
+            version=number,
+            reason="Lần gửi thêm.",
+            actor=w.secretariat,
+        )
+    decision = getattr(dossier, "decision", None)
+    for n in extra if decision is not None else ():
+        GrantedAward.objects.create(
+            decision=decision,
+            nomination=n,
+            agency=n.agency,
+            award_type=merit.award_type,
+            granted=True,
+        )
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted", "returned", "accepted", "decided"])
+@pytest.mark.parametrize("persona", ["secretariat", "board"])
 def test_the_dossier_page_reads_a_fixed_number_of_queries(
-    client, year, django_assert_max_num_queries
+    client, year, django_assert_max_num_queries, state, persona
 ):
-    issue_all(year)
-    submit(year)
-    client.force_login(year.board)
-    # Every award's list is checked against the year's facts read once for all lists.
-    with django_assert_max_num_queries(17):
-        assert client.get(_url(year, "dossier")).status_code == 200
+    _to_state(year, state)
+    assert Dossier.objects.filter(term=year.term).first().state == state
+    client.force_login(year.personas[persona])
+    # Every award's list is checked against the year's facts read once for all lists; the
+    # decision form and the answers reuse the nominations the parts read.
+    with django_assert_max_num_queries(15) as small:
+        page = client.get(_url(year, "dossier"))
+    assert page.status_code == 200
+    _grow(year)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(_url(year, "dossier"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    nominees = len(year.nominees) + 4
+    assert html.count('data-kind="achievement_report"') == nominees
+    sent = {"draft": 0, "submitted": 1, "returned": 1}.get(state, 2)
+    assert html.count("data-version=") == sent + 3
+    if state == "accepted" and persona == "board":
+        # The latest version sent every nominee: the decision answers each.
+        assert html.count('name="granted"') == nominees
+    if state == "decided":
+        assert html.count("data-grant=") == nominees
+        assert html.count('data-revoked="1"') == 1
 
 
 def _all_urls(w):
