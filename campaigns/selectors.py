@@ -381,13 +381,18 @@ _kept: OrderedDict = OrderedDict()  # period id → (marks, votes, PeriodData)
 _kept_lock = threading.Lock()
 
 
-def trail_marks(models) -> tuple:
-    """The latest entry (id and time) of each model's audit trail, in one query."""
+def trail_marks(models, *, latest=()) -> tuple:
+    """The latest entry (id and time) of each model's audit trail, then the greatest value of
+    each ``(model, field)`` of ``latest``, in one query."""
     parts = []
     for model in models:
         table = connection.ops.quote_name(model.history.model._meta.db_table)
         parts.append(f"(SELECT MAX(history_id) FROM {table})")
         parts.append(f"(SELECT MAX(history_date) FROM {table})")
+    for model, name in latest:
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(name).column)
+        parts.append(f"(SELECT MAX({column}) FROM {table})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())

@@ -8,23 +8,28 @@ whose scores changed are totalled again:
 - the latest entry of each audit trail the rankings are made from is read first (one query);
 - when only scores, cards or periods moved, the periods touched since the rows were made (less a
   margin, so that a transaction committed late is still seen) are totalled again, the others kept;
-- when anything else moved (rules, criteria, agencies, memberships, blocs, a closed ballot whose
-  votes break ties), every bloc is totalled again;
+- when rules, criteria, agencies, memberships, blocs or terms moved, the periods whose bloc
+  ranking the changed rows can alter are totalled again too (``_narrow_touched``, one query);
+- when an award rule or a closed ballot moved (the votes that break ties), every bloc is;
 - nothing moved: the rows are used as they are, and looked over again every ``RECHECK``.
 
-A write that bypasses the audit trail (a queryset ``update()``) is seen when the entry expires
-after ``CACHE_SECONDS``.
+A write that bypasses the audit trails (a queryset ``update()``) is seen once every bloc is
+totalled again, ``CACHE_SECONDS`` after the last time: a worker does it
+(``refresh_cross_rankings_task``, run by beat more often than that), and a request that finds
+the rows older serves them while it asks a worker to. A request totals every bloc itself only
+when nothing at all is stored.
 """
 
 import datetime
+import functools
+import logging
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, IntegerField, Subquery
+from django.db.models import Count, IntegerField, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -32,7 +37,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from awards.models import AwardRule, Ballot
 from blocs.models import Agency, Bloc, BlocTerm, Membership
 from blocs.vnsort import fold, vietnamese_sort_key
-from campaigns import ranking as ranking_rules
 from campaigns import selectors
 from campaigns.models import (
     CriteriaTable,
@@ -44,22 +48,22 @@ from campaigns.models import (
 )
 
 CACHE_SECONDS = 3600
+# How long an entry stays stored at all: past CACHE_SECONDS it is still served while a worker
+# totals every bloc again, so that only a ranking nobody asked for in a day is built in a request.
+KEEP_SECONDS = 24 * 3600
+# How long a queued or running full build keeps another from starting for the same entry.
+BUILD_LOCK_SECONDS = 10 * 60
 RECHECK = datetime.timedelta(minutes=5)
 MARGIN = datetime.timedelta(minutes=5)
 
-# Trails whose changes touch known periods, then those that may touch any.
+logger = logging.getLogger(__name__)
+
+# Trails whose changes touch known periods, then those whose rows lead to the periods they
+# touch, then those that may touch any.
 FAST_TRAILS = (ScoreLine, Scorecard, Period)
+NARROW_TRAILS = (ScoringRules, Criterion, CriteriaTable, Agency, Membership, Bloc, BlocTerm)
 # An award rule decides which award's votes break ties (the leading one).
-SLOW_TRAILS = (
-    ScoringRules,
-    Criterion,
-    CriteriaTable,
-    Agency,
-    Membership,
-    Bloc,
-    BlocTerm,
-    AwardRule,
-)
+SLOW_TRAILS = NARROW_TRAILS + (AwardRule,)
 
 
 class RankRow(NamedTuple):
@@ -108,26 +112,24 @@ class _Stored:
     token: str
 
 
-# The latest rows each process read, by cache key: (token, CrossRanking).
+# The latest entry each process read or made, by cache key (a ``_Stored``).
 _memo: dict = {}
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    """A bloc name's Vietnamese sort key, worked out once per process."""
+    return vietnamese_sort_key(name)
 
 
 def _marks() -> tuple:
     """The latest entry of each trail and the latest closed ballot, in one query."""
-    parts = []
-    for model in FAST_TRAILS + SLOW_TRAILS:
-        table = connection.ops.quote_name(model.history.model._meta.db_table)
-        parts.append(f"(SELECT MAX(history_id) FROM {table})")
-        parts.append(f"(SELECT MAX(history_date) FROM {table})")
-    ballots = connection.ops.quote_name(Ballot._meta.db_table)
-    closed = connection.ops.quote_name("closed_at")
-    parts.append(f"(SELECT MAX({closed}) FROM {ballots})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(str(v) for v in cursor.fetchone())
+    marks = selectors.trail_marks(FAST_TRAILS + SLOW_TRAILS, latest=((Ballot, "closed_at"),))
+    return tuple(str(v) for v in marks)
 
 
 FAST = 2 * len(FAST_TRAILS)
+NARROW = FAST + 2 * len(NARROW_TRAILS)
 
 
 def _touched_since(since, period_ids) -> set:
@@ -154,31 +156,86 @@ def _touched_since(since, period_ids) -> set:
     return touched
 
 
-def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
+def _narrow_touched(since, scope) -> set:
+    """The periods of ``scope`` whose bloc ranking a change since ``since`` to an agency, a
+    membership, a bloc, a term, its rules or its criteria can alter (one query).
+
+    A membership or a term touches its term's periods; an agency, the periods of the terms it
+    is a member of and those it has a card in; a bloc, its terms' periods; rules, the periods of
+    their bloc (a year without rules of its own follows the latest before it); a criterion or a
+    table, the periods of the table's term and those with a card on it.
+    """
+
+    def recent(model):
+        return model.history.filter(history_date__gte=since).order_by()
+
+    agencies = recent(Agency).values("id")
+    tables = (
+        CriteriaTable.objects.filter(
+            Q(pk__in=recent(CriteriaTable).values("id"))
+            | Q(pk__in=recent(Criterion).values("table_id"))
+        )
+        .order_by()
+        .values("pk")
+    )
+    rules_blocs = (
+        BlocTerm.objects.filter(pk__in=recent(ScoringRules).values("term_id"))
+        .order_by()
+        .values("bloc_id")
+    )
+    touched = scope.filter(
+        Q(term_id__in=recent(Membership).values("term_id"))
+        | Q(term_id__in=Membership.objects.filter(agency_id__in=agencies).values("term_id"))
+        | Q(term_id__in=recent(BlocTerm).values("id"))
+        | Q(term_id__in=CriteriaTable.objects.filter(pk__in=tables).values("term_id"))
+        | Q(term__bloc_id__in=recent(Bloc).values("id"))
+        | Q(term__bloc_id__in=recent(BlocTerm).values("bloc_id"))
+        | Q(term__bloc_id__in=rules_blocs)
+        | Q(
+            pk__in=Scorecard.objects.filter(Q(agency_id__in=agencies) | Q(table_id__in=tables))
+            .order_by()
+            .values("period_id")
+        )
+    )
+    return set(touched.order_by().values_list("pk", flat=True))
+
+
+def _key(council_id, year, kind) -> str:
+    return f"province-ranking:{council_id}:{year}:{kind}"
+
+
+def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL, rebuild=False) -> CrossRanking:
     """Every agency of every bloc of ``council`` in its bloc's ranking of the year's ``kind``.
 
     One query when nothing changed; otherwise those of the blocs to total again, the same
-    number whatever the number of blocs.
+    number whatever the number of blocs. ``rebuild`` totals every bloc again (a worker's job).
     """
     now = timezone.now()
     marks = _marks()
-    key = f"province-ranking:{council.pk}:{year}:{kind}"
-    token = cache.get(f"{key}:token")
+    key = _key(council.pk, year, kind)
+    token = None if rebuild else cache.get(f"{key}:token")
     if token is not None and token[0] == marks and now - token[1] < RECHECK:
         # The rows of this process are reused as they are; another process's are read once.
         memo = _memo.get(key)
-        if memo is not None and memo[0] == token[2]:
-            return memo[1]
+        if memo is not None and memo.token == token[2]:
+            return memo.result
         stored = cache.get(key)
         if stored is not None and stored.token == token[2]:
-            _memo[key] = (stored.token, stored.result)
+            _memo[key] = stored
             return stored.result
-    stored = cache.get(key)
+    # The entry this process made or read last is the one stored unless another wrote since.
+    memo = _memo.get(key)
+    if rebuild:
+        stored = None
+    elif token is not None and memo is not None and memo.token == token[2]:
+        stored = memo
+    else:
+        stored = cache.get(key)
     this_year = BlocTerm.objects.filter(bloc__council=council, year=year).order_by()
+    scope = Period.objects.filter(term__bloc__council=council, term__year=year, kind=kind)
     # The number of the year's terms is read beside the periods, in the same query.
     periods = list(
-        Period.objects.filter(term__bloc__council=council, term__year=year, kind=kind)
-        .select_related("term__bloc")
+        scope.select_related("term__bloc")
         .annotate(
             terms_this_year=Subquery(
                 this_year.values("year").annotate(n=Count("pk")).values("n"), IntegerField()
@@ -190,19 +247,22 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
     expired = stored is not None and now - stored.built_at > datetime.timedelta(
         seconds=CACHE_SECONDS
     )
-    if stored is None or expired or stored.marks[FAST:] != marks[FAST:]:
+    if stored is None or stored.marks[NARROW:] != marks[NARROW:]:
         kept, stale = {}, set(ids)
         built_at = now
     else:
         built_at = stored.built_at
         kept = stored.periods
+        since = stored.made_at - MARGIN
         stale = {pk for pk in ids if pk not in kept}
-        stale |= _touched_since(stored.made_at - MARGIN, ids)
+        stale |= _touched_since(since, ids)
+        if stored.marks[FAST:NARROW] != marks[FAST:NARROW]:
+            stale |= _narrow_touched(since, scope)
     fresh = _period_rows([p for p in periods if p.pk in stale])
     by_period = {pk: fresh[pk] if pk in fresh else kept[pk] for pk in ids}
     result = (
         stored.result
-        if stored is not None and not stale and not expired and set(ids) == set(stored.periods)
+        if stored is not None and not stale and set(ids) == set(stored.periods)
         else _assemble([by_period[pk] for pk in ids])
     )
     # A bloc has one term a year, so the terms without a period are the others.
@@ -218,10 +278,51 @@ def cross_ranking(council, *, year, kind=Period.Kind.ANNUAL) -> CrossRanking:
         result=result,
         token=uuid.uuid4().hex,
     )
-    cache.set(key, stored, CACHE_SECONDS)
-    cache.set(f"{key}:token", (marks, now, stored.token), CACHE_SECONDS)
-    _memo[key] = (stored.token, result)
+    cache.set(key, stored, KEEP_SECONDS)
+    cache.set(f"{key}:token", (marks, now, stored.token), KEEP_SECONDS)
+    _memo[key] = stored
+    if expired and built_at != now:
+        # Served as it stands while a worker totals every bloc again (after it is stored, so
+        # that a rebuild run at once, without a broker, is not written over).
+        queue_rebuild(council.pk, year, kind)
     return result
+
+
+def queue_rebuild(council_id, year, kind) -> bool:
+    """Ask a worker to total every bloc of this ranking again, unless one was already asked.
+
+    The flag set with ``cache.add`` (shared by every process when the cache is Redis) is taken
+    back when the broker refuses, so the next request asks again.
+    """
+    from reports.tasks import refresh_cross_rankings_task
+
+    flag = f"{_key(council_id, year, kind)}:queued"
+    if not cache.add(flag, True, BUILD_LOCK_SECONDS):
+        return False
+    try:
+        refresh_cross_rankings_task.delay(council_id=council_id, year=year, kind=kind)
+    except Exception:
+        cache.delete(flag)
+        logger.warning("the broker did not take the rebuild of %s", flag)
+        return False
+    return True
+
+
+def rebuild(council, *, year, kind) -> bool:
+    """Total every bloc of the ranking again into the cache; False when another process is at it.
+
+    A lock taken with ``cache.add`` keeps two workers from totalling the same ranking at once.
+    """
+    key = _key(council.pk, year, kind)
+    lock = f"{key}:building"
+    if not cache.add(lock, True, BUILD_LOCK_SECONDS):
+        return False
+    try:
+        cross_ranking(council, year=year, kind=kind, rebuild=True)
+    finally:
+        cache.delete(lock)
+        cache.delete(f"{key}:queued")
+    return True
 
 
 def _period_rows(periods) -> dict:
@@ -280,9 +381,7 @@ def _assemble(per_period) -> CrossRanking:
     for bands in band_sets:
         for code, label, minimum in bands:
             labels.setdefault(code, (minimum, label))
-    blocs = sorted(
-        {(r.bloc_id, r.bloc_name) for r in rows}, key=lambda b: (vietnamese_sort_key(b[1]), b[0])
-    )
+    blocs = sorted({(r.bloc_id, r.bloc_name) for r in rows}, key=lambda b: (_name_key(b[1]), b[0]))
     rows = with_province_rank(rows)
     return CrossRanking(
         rows=rows,
@@ -303,23 +402,14 @@ def with_province_rank(rows) -> list:
     """Each ranked row with its standard competition rank by total across the council.
 
     Blocs score against tables of their own and break ties by rules of their own, so across
-    blocs the total alone orders: ``campaigns.ranking.rank`` with no tie-break.
+    blocs the total alone orders, as ``campaigns.ranking.rank`` with no tie-break would: one more
+    than the number of greater totals (counted once per total, not per pair of equal rows).
     """
-    inputs = [
-        ranking_rules.RankInput(
-            agency_id=index,
-            name=r.name,
-            sort_key=r.sort_key,
-            base=r.total,
-            bonus=Decimal(0),
-            penalty=Decimal(0),
-            total=r.total,
-        )
-        for index, r in enumerate(rows)
-        if r.total is not None
-    ]
-    ranks = {x.agency_id: x.rank for x in ranking_rules.rank(inputs, tie_breaks=[], bands=[])}
-    return [r._replace(province_rank=ranks.get(index)) for index, r in enumerate(rows)]
+    totals = sorted((r.total for r in rows if r.total is not None), reverse=True)
+    ranks = {}
+    for position, total in enumerate(totals, start=1):
+        ranks.setdefault(total, position)
+    return [r._replace(province_rank=ranks.get(r.total)) for r in rows]
 
 
 SORTS = {
@@ -333,10 +423,13 @@ def _ordered(rows, sort) -> list:
     """``rows`` in the order ``sort`` names; agencies whose card is not in come last."""
     if sort == "bloc":
         order = {}
+        for r in rows:
+            if r.bloc_id not in order:
+                order[r.bloc_id] = (_name_key(r.bloc_name), r.bloc_id)
         return sorted(
             rows,
             key=lambda r: (
-                order.setdefault(r.bloc_id, (vietnamese_sort_key(r.bloc_name), r.bloc_id)),
+                order[r.bloc_id],
                 r.rank is None,
                 r.rank or 0,
                 r.sort_key,

@@ -2,8 +2,11 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
-from reports import services
+from blocs.models import Council
+from campaigns.models import Period
+from reports import province_ranking, services
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +56,23 @@ def queue_render(document_id: int) -> bool:
     sent = []
     transaction.on_commit(lambda: sent.append(publish(document_id)))
     return all(sent)
+
+
+@shared_task
+def refresh_cross_rankings_task(council_id=None, year=None, kind=None):
+    """Total every bloc of the board's cross-bloc rankings again into the cache (beat runs this
+    more often than ``province_ranking.CACHE_SECONDS``, so no request waits for it).
+
+    Without arguments: this year's ranking of every council for each kind of period; with
+    them, the one a request found too old. Returns how many were built.
+    """
+    councils = Council.objects.all()
+    if council_id is not None:
+        councils = councils.filter(pk=council_id)
+    year = year or timezone.localdate().year
+    kinds = [kind] if kind else Period.Kind.values
+    built = 0
+    for council in councils:
+        for each in kinds:
+            built += province_ranking.rebuild(council, year=year, kind=each)
+    return built
