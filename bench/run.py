@@ -9,7 +9,7 @@ the figures are for), in this order (``BENCH_ONLY=main,pdf`` runs only some):
   view's context kept in memory), and ``export_ranking``;
 - ``board`` (bench/board.py): the members page at 1,000 and 4,000 agencies, then the board
   officer's dashboard, province overview and cross-bloc ranking at each scale, the seed growing
-  (timed) in between;
+  (timed) in between; the demo's award dossiers and agency histories (bench/dossier_history.py);
 - ``pdf`` (bench/pdf.py): long documents end to end in a warm process beside a warm Chromium,
   and a real worker's children's memory;
 - ``load`` (bench/load.py): gunicorn with 2 workers under a bounded load of logged-in users,
@@ -33,6 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from dossier_history import dossier_history_benches  # noqa: E402
 from load import load_bench  # noqa: E402
 from pdf import pdf_bench  # noqa: E402
 from seed import seed_scales  # noqa: E402
@@ -255,6 +256,7 @@ def main():
     if "board" in wanted:
         # The board's pages at each scale; the seed grows between them (its time printed).
         board_benches(PROVINCE_SCALES)
+        dossier_history_benches()
     elif "seed" in wanted and high > low:
         seed_scales([high])
     if "pdf" in wanted:
