@@ -73,14 +73,17 @@ def get_meeting_term_for_user(request, bloc_code, year, kind, *, write=False):
 
 def get_ballot_for_user(request, bloc_code, year, kind, ballot_id, *, write=False):
     """(term, access, meeting, ballot): the ballot must belong to that meeting, else 404."""
-    term, access, meeting = get_meeting_term_for_user(request, bloc_code, year, kind, write=write)
-    if meeting is None:
-        raise Http404(_("Chưa có hội nghị bình xét."))
+    check_kind(kind)
+    term, access = get_term_for_user(request, bloc_code, year, write=write)
+    # The ballot is read with its meeting: a meeting that does not exist has no ballot either.
     try:
-        ballot = Ballot.objects.select_related("award_type").get(pk=ballot_id, meeting=meeting)
+        ballot = Ballot.objects.select_related("award_type", "meeting").get(
+            pk=ballot_id, meeting__term=term, meeting__period_kind=kind
+        )
     except Ballot.DoesNotExist:
         raise Http404(_("Không có lượt bỏ phiếu này.")) from None
-    return term, access, meeting, ballot
+    ballot.meeting.term = term
+    return term, access, ballot.meeting, ballot
 
 
 def get_hold_for_user(request, hold_id) -> EligibilityHold:

@@ -2,14 +2,25 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import rules as award_rules
 from awards.models import (
     Attendance,
+    AwardRule,
     BallotCandidate,
+    BallotReceipt,
     EligibilityHold,
     Nomination,
     RankingPublication,
@@ -25,18 +36,44 @@ AGREED = "agreed"
 NOT_AGREED = "not_agreed"
 
 
+def _counted_votes(period: Period):
+    """The candidates whose votes break the period's ties: those of the first round, closed, of
+    the leading-unit award at the period's meeting."""
+    return Q(
+        ballot__meeting__term_id=period.term_id,
+        ballot__meeting__period_kind=period.kind,
+        ballot__round=1,
+        ballot__status="closed",
+    ) & Exists(
+        AwardRule.objects.filter(
+            term_id=period.term_id, award_type_id=OuterRef("ballot__award_type_id"), leading=True
+        )
+    )
+
+
 def meeting_votes(period: Period) -> dict:
     """First-round votes of the leading-unit award at the period's meeting, by agency (1 query)."""
     return dict(
-        BallotCandidate.objects.filter(
-            ballot__meeting__term_id=period.term_id,
-            ballot__meeting__period_kind=period.kind,
-            ballot__round=1,
-            ballot__status="closed",
-            ballot__award_type__rules__term_id=period.term_id,
-            ballot__award_type__rules__leading=True,
-        ).values_list("agency_id", "votes")
+        BallotCandidate.objects.filter(_counted_votes(period)).values_list("agency_id", "votes")
     )
+
+
+def candidates_and_meeting_votes(ballot, period: Period | None) -> tuple[list, dict | None]:
+    """A round's candidates in their order, with their agencies, and the ``meeting_votes`` of
+    ``period`` when it is agreed (None otherwise, as the ranking reads none then), in one query.
+    """
+    in_order = ("position", "id")
+    if period is None or period.status != Period.Status.AGREED:
+        return list(ballot.candidates.select_related("agency").order_by(*in_order)), None
+    counted = _counted_votes(period)
+    rows = list(
+        BallotCandidate.objects.filter(Q(ballot=ballot) | counted)
+        .annotate(counted=ExpressionWrapper(counted, output_field=BooleanField()))
+        .select_related("agency")
+        .order_by(*in_order)
+    )
+    votes = {r.agency_id: r.votes for r in rows if r.counted}
+    return [r for r in rows if r.ballot_id == ballot.pk], votes
 
 
 def meeting_votes_by_period(periods) -> dict:
@@ -134,9 +171,15 @@ class RankingState:
         ]
 
 
-def ranking_state(period: Period, *, meeting: ReviewMeeting | None = None) -> RankingState:
-    """Load ``period``'s ranking, publication and holds (load_period plus two queries)."""
-    data = campaign_selectors.load_period(period)
+def ranking_state(
+    period: Period, *, meeting: ReviewMeeting | None = None, meeting_votes=None
+) -> RankingState:
+    """Load ``period``'s ranking, publication and holds (load_period plus two queries).
+
+    ``meeting_votes``: the votes of the period's meeting already read (as
+    ``candidates_and_meeting_votes`` gives them), which the ranking then does not read again.
+    """
+    data = campaign_selectors.load_period(period, meeting_votes=meeting_votes)
     if Period.publication.is_cached(period):
         publication = getattr(period, "publication", None)
     else:
@@ -174,6 +217,29 @@ def present_agency_ids(meeting: ReviewMeeting) -> set:
     return set(
         Attendance.objects.filter(meeting=meeting, present=True).values_list("agency_id", flat=True)
     )
+
+
+def present_and_voted(meeting: ReviewMeeting, ballot) -> tuple[set, list]:
+    """The meeting's present agencies (``present_agency_ids``) and the names of the agencies
+    that have voted in ``ballot``, in agency order, in one query."""
+    rows = (
+        Agency.objects.annotate(
+            is_present=Exists(
+                Attendance.objects.filter(meeting=meeting, present=True, agency=OuterRef("pk"))
+            ),
+            voted=Exists(BallotReceipt.objects.filter(ballot=ballot, agency=OuterRef("pk"))),
+        )
+        .filter(Q(is_present=True) | Q(voted=True))
+        .order_by("sort_key", "pk")
+        .values_list("pk", "name", "is_present", "voted")
+    )
+    present, voted = set(), []
+    for pk, name, is_present, has_voted in rows:
+        if is_present:
+            present.add(pk)
+        if has_voted:
+            voted.append(name)
+    return present, voted
 
 
 def nominee_ids(term, award_type_id) -> set:

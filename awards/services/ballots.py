@@ -9,7 +9,7 @@ the chair closes the round (``awards.access.sees_counts``).
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +27,14 @@ LEFT_OUT_PREREQUISITE = "prerequisite"
 
 
 def rule_for(meeting, award_type: AwardType) -> AwardRule:
-    """The year's rule for the award, saved when the meeting opened its voting."""
+    """The year's rule for the award, saved when the meeting opened its voting, read with the
+    number of the year's current members its quota and vote base are taken of
+    (``rule.term_members``, as ``member_count`` counts them)."""
     try:
-        return AwardRule.objects.select_related("award_type", "requires").get(
-            term_id=meeting.term_id, award_type=award_type
+        return (
+            AwardRule.objects.select_related("award_type", "requires")
+            .annotate(term_members=selectors.member_count(OuterRef("term")))
+            .get(term_id=meeting.term_id, award_type=award_type)
         )
     except AwardRule.DoesNotExist:
         raise ValidationError(
@@ -45,8 +49,9 @@ def member_count(term) -> int:
 
 def meeting_period(meeting) -> Period | None:
     # The ranking reads the period's term for its scoring rules: load it with the period.
+    # Its publication comes with it, for the ranking's state (one query for both).
     return (
-        Period.objects.select_related("term")
+        Period.objects.select_related("term", "publication")
         .filter(term_id=meeting.term_id, kind=meeting.period_kind)
         .first()
     )
@@ -57,7 +62,7 @@ def candidates_for(meeting, rule: AwardRule, *, members: int, state=None):
 
     Candidates come from the period's final ranking, eligible ones only, up to the quota.
     """
-    period = meeting_period(meeting)
+    period = state.period if state is not None else meeting_period(meeting)
     if period is None:
         raise ValidationError(_("Chưa có kỳ chấm điểm của hội nghị này."))
     if state is None:
@@ -333,10 +338,16 @@ def threshold(ballot: Ballot, rule: AwardRule | None = None, members: int | None
     }
 
 
-def decide(ballot: Ballot, *, rule=None, members=None) -> award_rules.Outcome:
-    """Decide a round from its stored counts (the same answer every time it is asked)."""
+def decide(ballot: Ballot, *, rule=None, members=None, candidates=None) -> award_rules.Outcome:
+    """Decide a round from its stored counts (the same answer every time it is asked).
+
+    ``candidates``: the round's candidates already read with their agencies (no query then).
+    """
     t = threshold(ballot, rule, members)
-    rows = ballot.candidates.values_list("agency_id", "votes", "rank", "agency__women_share")
+    if candidates is None:
+        rows = ballot.candidates.values_list("agency_id", "votes", "rank", "agency__women_share")
+    else:
+        rows = [(c.agency_id, c.votes, c.rank, c.agency.women_share) for c in candidates]
     return award_rules.decide(
         [award_rules.Candidate(agency_id=a, votes=v, rank=r, women_share=w) for a, v, r, w in rows],
         seats=ballot.seats,
@@ -346,11 +357,13 @@ def decide(ballot: Ballot, *, rule=None, members=None) -> award_rules.Outcome:
     )
 
 
-def outcome(ballot: Ballot, *, rule=None, members=None) -> award_rules.Outcome | None:
+def outcome(
+    ballot: Ballot, *, rule=None, members=None, candidates=None
+) -> award_rules.Outcome | None:
     """The Outcome of a closed round (with its second-round proposal); None while open."""
     if not ballot.is_closed:
         return None
-    return decide(ballot, rule=rule, members=members)
+    return decide(ballot, rule=rule, members=members, candidates=candidates)
 
 
 @transaction.atomic

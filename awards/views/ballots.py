@@ -25,7 +25,7 @@ from awards.access import (
     voting_agency_ids,
 )
 from awards.forms.ballots import BallotOpenForm, PaperCountForm, SecondRoundForm, VoteForm
-from awards.models import AwardRule, Ballot, BallotReceipt
+from awards.models import AwardRule, Ballot
 from awards.services import ballots as services
 from blocs.access import require
 from blocs.views import add_service_error
@@ -77,12 +77,15 @@ def _candidates(ballot):
     return list(ballot.candidates.select_related("agency").order_by("position", "id"))
 
 
-def _left_out(meeting, ballot, rule, members):
+def _left_out(meeting, ballot, rule, members, period, meeting_votes):
     """Agencies of the ranking that are not candidates of round 1, with why (name, reason)."""
-    if ballot.round != 1:
+    if ballot.round != 1 or period is None:
         return []
+    state = selectors.ranking_state(period, meeting=meeting, meeting_votes=meeting_votes)
     try:
-        _rows, left_out, state = services.candidates_for(meeting, rule, members=members)
+        _rows, left_out, state = services.candidates_for(
+            meeting, rule, members=members, state=state
+        )
     except ValidationError:
         return []
     reasons = services.left_out_reasons(left_out, state, rule)
@@ -103,7 +106,10 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
         request, bloc_code, year, kind, ballot_id, write=write
     )
     manage = can_run_meeting(access)
-    candidates = _candidates(ballot)
+    # Round 1 lists the ranking's agencies left out: its period is read for it, and the votes
+    # that break the ranking's ties come with the candidates.
+    period = services.meeting_period(meeting) if ballot.round == 1 else None
+    candidates, meeting_votes = selectors.candidates_and_meeting_votes(ballot, period)
     count_form = None
     if manage and ballot.mode == Ballot.Mode.PAPER and not ballot.is_closed:
         count_form = PaperCountForm(
@@ -132,25 +138,33 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
                 return redirect(_detail_url(term, kind, ballot.pk))
     # The rule and the member count serve the threshold, the outcome and the left-out list alike.
     rule = services.rule_for(meeting, ballot.award_type)
-    members = services.member_count(term)
+    members = rule.term_members or 0
     threshold = services.threshold(ballot, rule, members)
     shown = sees_counts(ballot)
-    result = services.outcome(ballot, rule=rule, members=members) if shown else None
+    result = (
+        services.outcome(ballot, rule=rule, members=members, candidates=candidates)
+        if shown
+        else None
+    )
     if shown:
         base = threshold["base"]
         for c in candidates:
             c.share = award_rules.vote_share_label(c.votes, base)
             c.outcome_label = award_rules.OUTCOME_LABELS.get(c.outcome, "")
-    receipts = BallotReceipt.objects.filter(ballot=ballot)
-    voted_names = (
-        list(receipts.order_by("agency__sort_key").values_list("agency__name", flat=True))
-        if manage and ballot.mode == Ballot.Mode.ONLINE
-        else []
+    online = ballot.mode == Ballot.Mode.ONLINE
+    # Who has voted shows while an online round is open; the results replace it once closed.
+    voting_open = online and not ballot.is_closed
+    present, voted = selectors.present_and_voted(meeting, ballot) if voting_open else (set(), [])
+    # A second round is offered once, when the closed round asks for one.
+    offers_second = (
+        manage
+        and result is not None
+        and result.needs_second_round
+        and not Ballot.objects.filter(
+            meeting=meeting, award_type=ballot.award_type, round__gt=ballot.round
+        ).exists()
     )
-    present = selectors.present_agency_ids(meeting)
-    has_next = Ballot.objects.filter(
-        meeting=meeting, award_type=ballot.award_type, round__gt=ballot.round
-    ).exists()
+    names = {c.agency_id: c.agency.name for c in candidates}
     context = {
         "term": term,
         "access": access,
@@ -161,24 +175,18 @@ def ballot_detail(request, bloc_code, year, kind, ballot_id):
         "shown": shown,
         "result": result,
         "threshold": threshold,
-        "receipt_count": receipts.count() if ballot.mode == Ballot.Mode.ONLINE else None,
-        "voted_names": voted_names,
+        "receipt_count": len(voted) if voting_open else None,
+        # Which agencies have voted is for the secretariat; the others see how many.
+        "voted_names": voted if manage else [],
         "count_form": count_form,
         "manage": manage,
-        "can_vote": bool(voting_agency_ids(access, present))
-        and ballot.mode == Ballot.Mode.ONLINE
-        and not ballot.is_closed,
-        "second_round_form": SecondRoundForm()
-        if manage and result is not None and result.needs_second_round and not has_next
-        else None,
-        "second_round_names": selectors.agency_names(result.second_round) if result else {},
-        "left_out": _left_out(meeting, ballot, rule, members),
+        "can_vote": voting_open and bool(voting_agency_ids(access, present)),
+        "second_round_form": SecondRoundForm() if offers_second else None,
+        # A second round is among the round's own candidates: their names are read already.
+        "second_round_names": [names[i] for i in result.second_round] if result else [],
+        "left_out": _left_out(meeting, ballot, rule, members, period, meeting_votes),
         "meeting_url": _meeting_url(term, kind),
     }
-    if context["second_round_names"]:
-        context["second_round_names"] = [
-            context["second_round_names"][i] for i in result.second_round
-        ]
     return render(request, "awards/ballot_detail.html", context, status=400 if write else 200)
 
 
