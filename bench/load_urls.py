@@ -25,7 +25,7 @@ def login_as(request, username):
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise Http404(username)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="blocs.auth.UserBackend")
     return HttpResponse("ok")
 
 

@@ -5,6 +5,9 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 
 @lru_cache(maxsize=8)
@@ -76,3 +79,28 @@ def attempted_username(request, credentials) -> str | None:
     if not isinstance(value, str):
         return value
     return value[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+
+
+class UserBackend(ModelBackend):
+    """The site's accounts. The signed-in user read for each request brings the number of their
+    unread notifications with it, which the header shows on every page, so that number costs no
+    query of its own (``khoithidua.context_processors``)."""
+
+    def get_user(self, user_id):
+        from blocs.models import Notification, User
+
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            User._default_manager.annotate(
+                unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -177,9 +177,15 @@ class LeadershipForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
+        # Both lists offer the same members: read once, not once for each list drawn.
+        options = None
         for name in ("leader", "deputy"):
-            self.fields[name].queryset = members
-            self.fields[name].empty_label = _("— Chọn đơn vị —")
+            field = self.fields[name]
+            field.queryset = members
+            field.empty_label = _("— Chọn đơn vị —")
+            if options is None:
+                options = [(a.pk, field.label_from_instance(a)) for a in members]
+            field.choices = [("", field.empty_label), *options]
 
     def clean(self):
         cleaned = super().clean()

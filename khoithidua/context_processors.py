@@ -29,6 +29,10 @@ def _unread(request) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
+    # Read with the user of the session (blocs.auth.UserBackend); counted here otherwise.
+    known = getattr(user, "unread_notifications", None)
+    if known is not None:
+        return known
     from blocs.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

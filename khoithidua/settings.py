@@ -140,7 +140,8 @@ AUTH_USER_MODEL = "blocs.User"
 # django-axes comes first and refuses a locked-out username before a password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, whose user read for each request also counts the unread notifications.
+    "blocs.auth.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -320,7 +320,7 @@ def test_the_page_reads_in_constant_queries(client, world, persona, django_asser
     publication = publish(world)
     appeal_d(world, publication)
     login(client, world.personas[persona])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(url(world))
     agencies, cards = _grow(world, 8)
     for agency, head in agencies:
@@ -331,7 +331,7 @@ def test_the_page_reads_in_constant_queries(client, world, persona, django_asser
             reason="Thêm",
             by=head,
         )
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url(world))
     assert response.status_code == 200
     assert Agency.objects.count() > 12
