@@ -175,7 +175,9 @@ class LeadershipForm(forms.Form):
     leader = AgencyChoiceField(queryset=Agency.objects.none(), label=_("Khối trưởng"))
     deputy = AgencyChoiceField(queryset=Agency.objects.none(), label=_("Khối phó"))
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, shown=None, **kwargs):
+        """``members``: the agencies that may be chosen (a queryset, which checks the answer);
+        ``shown``: the same agencies already read by the page, in order, if it has them."""
         super().__init__(*args, **kwargs)
         # Both lists offer the same members: read once, not once for each list drawn.
         options = None
@@ -184,7 +186,8 @@ class LeadershipForm(forms.Form):
             field.queryset = members
             field.empty_label = _("— Chọn đơn vị —")
             if options is None:
-                options = [(a.pk, field.label_from_instance(a)) for a in members]
+                agencies = members if shown is None else shown
+                options = [(a.pk, field.label_from_instance(a)) for a in agencies]
             field.choices = [("", field.empty_label), *options]
 
     def clean(self):

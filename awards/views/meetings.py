@@ -281,7 +281,7 @@ def _context(request, term, access, kind, meeting, members, attendance, present,
                 "minutes_number": election.minutes_number,
             }
         context["election_form"] = forms.get("election") or MeetingElectionForm(
-            initial=initial, members=current_members(term), voters=present
+            initial=initial, members=current_members(term), shown=members, voters=present
         )
     return context
 
