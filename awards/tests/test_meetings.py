@@ -453,7 +453,7 @@ def test_who_may_run_the_meeting(client, bloc_world, persona, action):
 def test_meeting_page_queries_do_not_grow_with_the_members(
     client, council, django_assert_num_queries, persona
 ):
-    # The secretariat's page also lists the members twice, as the leader and deputy choices.
+    # The secretariat's page also offers the members as the leader and deputy choices.
     expected = {"secretariat": 15, "member_head": 14}[persona]
     counts = []
     for members in (4, 40):
