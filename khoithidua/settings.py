@@ -279,6 +279,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.send_deadline_reminders_task",
         "schedule": crontab(minute=15),
     },
+    # The board's cross-bloc rankings are totalled again in a worker before they grow old
+    # (reports.province_ranking.CACHE_SECONDS), so no request waits for a whole province.
+    "refresh-cross-rankings": {
+        "task": "reports.tasks.refresh_cross_rankings_task",
+        "schedule": crontab(minute="*/30"),
+    },
     # A provisional ranking becomes final once its appeal window closed and all are answered.
     "finalize-rankings": {
         "task": "awards.tasks.finalize_rankings_task",
