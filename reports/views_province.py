@@ -1,7 +1,6 @@
 """The province at a glance for the board: every bloc's year, and the cross-bloc ranking."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from blocs.access import get_board_councils_for_user
 from campaigns.models import Period
 from campaigns.progress import board_years, default_year
+from khoithidua.paging import page_of
 from reports import charts, province
 from reports import province_ranking as cross
 from reports.forms_province import OverviewFilterForm, RankingFilterForm
@@ -25,14 +25,6 @@ def _council(request, council_id):
     if council is None:
         raise Http404(_("Trang này dành cho Ban Thi đua – Khen thưởng."))
     return council, councils
-
-
-def _page(request, rows, size):
-    """The requested page of ``rows`` and the query string of the filters without the page."""
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 @login_required
@@ -59,7 +51,7 @@ def province_overview(request, council_id, year):
         dossier=filters.get("dossier", ""),
         query=filters.get("q", ""),
     )
-    page, query = _page(request, rows, OVERVIEW_PAGE)
+    page, query = page_of(request, rows, OVERVIEW_PAGE)
     province.fill_signatures(page.object_list)
     states = [(key, label, found.summary[key]) for key, (label, _test) in province.STATES.items()]
     return render(
@@ -105,7 +97,7 @@ def province_ranking(request, council_id, year):
         query=filters.get("q", ""),
         sort=filters.get("sort") or "total",
     )
-    page, query = _page(request, rows, RANKING_PAGE)
+    page, query = page_of(request, rows, RANKING_PAGE)
     chart = charts.totals_chart(
         [
             charts.ChartRow(f"{r.abbreviation or r.name} ({r.bloc_name})", r.total)
