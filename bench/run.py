@@ -19,36 +19,29 @@ Each row: SQL query count, median time of ``BENCH_RUNS`` runs, peak Python memor
 is asserted: the figures are for people to compare.
 """
 
-import datetime
 import io
 import os
 import time
-from decimal import Decimal
 
+from bloc import build_bench_bloc  # noqa: E402
 from board import board_benches  # noqa: E402
 from common import HEADER, compare, measure, page  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from dossier_history import dossier_history_benches  # noqa: E402
 from load import load_bench  # noqa: E402
 from pdf import pdf_bench  # noqa: E402
 from seed import seed_scales  # noqa: E402
 
-from blocs import demo as blocs_demo  # noqa: E402
-from blocs.models import Agency, AgencyRole, Bloc, BlocTerm, Membership, User  # noqa: E402
+from blocs.models import Bloc, User  # noqa: E402
 from campaigns.models import (  # noqa: E402
-    CriteriaTable,
-    Criterion,
     Period,
     Scorecard,
     ScoreLine,
 )
-from campaigns.services import agreement  # noqa: E402
-from campaigns.services import review as services  # noqa: E402
 
 WIDE_CODE = "bench-14x80"
 # The board's pages are measured at each of these numbers of blocs added by seed_demo --scale.
@@ -57,95 +50,9 @@ PROVINCE_SCALES = sorted(
 )
 
 
-@transaction.atomic
 def build_wide_bloc():
-    """A bloc of 14 agencies and an 80-leaf table, reviewed and agreed (idempotent)."""
-    council = blocs_demo.seed()["council"]
-    bloc, _ = Bloc.objects.get_or_create(
-        code=WIDE_CODE,
-        defaults={"council": council, "name": "Khối đo hiệu năng 14 × 80"},
-    )
-    term = BlocTerm.objects.filter(bloc=bloc, year=2026).first()
-    if term is None:
-        agencies = [
-            blocs_demo.ensure_agency(
-                council, f"Cơ quan đo hiệu năng {i:02d}", f"BENCH{i:02d}", Agency.Kind.STATE
-            )
-            for i in range(1, 15)
-        ]
-        term = BlocTerm.objects.create(bloc=bloc, year=2026, status=BlocTerm.Status.ACTIVE)
-        Membership.objects.bulk_create(
-            Membership(term=term, agency=a, joined_on=datetime.date(2026, 1, 1)) for a in agencies
-        )
-        Membership.objects.filter(term=term, agency=agencies[0]).update(role="leader")
-        Membership.objects.filter(term=term, agency=agencies[1]).update(role="deputy")
-    user, _ = User.objects.get_or_create(username="bench.thuky", defaults={"full_name": "Bench"})
-    leader = Membership.objects.get(term=term, role="leader").agency
-    AgencyRole.objects.get_or_create(user=user, agency=leader, defaults={"role": "head"})
-    if not CriteriaTable.objects.filter(term=term).exists():
-        table = CriteriaTable.objects.create(
-            term=term, version=1, status=CriteriaTable.Status.ADOPTED
-        )
-        order = 0
-        for g in range(1, 11):
-            order += 1
-            group = Criterion.objects.create(
-                table=table, code=str(g), title=f"Nhóm {g}", kind="group", order=order
-            )
-            for i in range(1, 8):
-                order += 1
-                Criterion.objects.create(
-                    table=table,
-                    parent=group,
-                    code=f"{g}.{i}",
-                    title=f"Tiêu chí {g}.{i}",
-                    kind="scored",
-                    max_points=Decimal("1.5") if i < 7 else Decimal("1"),
-                    order=order,
-                )
-        for kind, code in (("bonus", "T"), ("penalty", "TR")):
-            for i in range(1, 6):
-                order += 1
-                Criterion.objects.create(
-                    table=table,
-                    code=f"{code}.{i}",
-                    title=f"{kind} {i}",
-                    kind=kind,
-                    max_points=2,
-                    order=order,
-                )
-        now = timezone.now()
-        period = Period.objects.create(
-            term=term,
-            kind="annual",
-            self_deadline=now,
-            review_deadline=now + datetime.timedelta(days=7),
-            status=Period.Status.REVIEWING,
-        )
-        leaves = [c for c in table.criteria.all() if c.kind != "group"]
-        agencies = [m.agency for m in Membership.objects.filter(term=term)]
-        for n, agency in enumerate(agencies):
-            card = Scorecard.objects.create(
-                period=period, agency=agency, table=table, status=Scorecard.Status.SUBMITTED
-            )
-            ScoreLine.objects.bulk_create(
-                ScoreLine(
-                    scorecard=card,
-                    criterion=c,
-                    self_points=c.max_points - Decimal("0.25") * ((n + k) % 3)
-                    if c.kind == "scored"
-                    else Decimal((n + k) % 2),
-                    review_points=c.max_points - Decimal("0.25") * ((n + k) % 4)
-                    if c.kind == "scored"
-                    else None,
-                )
-                for k, c in enumerate(leaves)
-            )
-        services.assign_cross_checks(
-            period=period, pairs=services.proposed_rotation(period), by=user
-        )
-        agreement.agree_period(period=period, by=user)
-    return term, user
+    """The bench bloc of 14 agencies × 80 criteria, reviewed and agreed (idempotent)."""
+    return build_bench_bloc(14)
 
 
 def main_pages(client, term, card):
