@@ -32,7 +32,13 @@ from campaigns.models import Evidence, Period
 from campaigns.services import scorecards as scorecard_services
 from reports import signing
 from reports.models import Document
-from reports.tests.workers import TEST_REDIS_URL, require_worker_services, skip_or_fail, wait_for
+from reports.tests.workers import (
+    TEST_REDIS_URL,
+    require_worker_services,
+    skip_or_fail,
+    spawn,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -66,15 +72,7 @@ class Node:
 
     def __init__(self, name: str, command: list[str], env: dict, log: Path):
         self.name, self.log = name, log
-        with open(log, "a") as out:
-            self.process = subprocess.Popen(
-                command,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=settings.BASE_DIR,
-                start_new_session=True,
-            )
+        self.process = spawn(command, env, log)
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")

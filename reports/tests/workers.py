@@ -32,6 +32,20 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
+def spawn(command: list[str], env: dict, log) -> subprocess.Popen:
+    """Start ``command`` from the project's folder in a session of its own (so that its whole
+    process group can be killed), its output appended to the file ``log``."""
+    with open(log, "a") as out:
+        return subprocess.Popen(
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+        )
+
+
 def wait_for(predicate, timeout=60, interval=0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -134,15 +148,7 @@ class Worker:
         ]
         if self.pool == "prefork":
             command += ["--concurrency", "1"]
-        with open(self.log, "a") as out:
-            self.process = subprocess.Popen(
-                command,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                cwd=settings.BASE_DIR,
-                start_new_session=True,
-            )
+        self.process = spawn(command, env, self.log)
         assert wait_for(lambda: "ready." in self.log.read_text(), timeout=60), self.log.read_text()
 
     def children(self) -> list[int]:
