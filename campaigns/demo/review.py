@@ -207,7 +207,7 @@ def seed(objects: dict) -> None:
                     _board_adjust(annual, board)
 
 
-# The benchmark blocs (``scoring.seed_scale``) are reviewed as the rotation proposes, each
+# The benchmark blocs (``scoring_scale.seed_scale``) are reviewed as the rotation proposes, each
 # reviewer giving the self points, and their half-year is agreed; written in bulk as the cards
 # are, with what ``services.assign_cross_checks`` and ``agreement.agree_period`` leave: the same
 # audit trail and score-line history. The benchmark agencies have no people: nobody is notified.

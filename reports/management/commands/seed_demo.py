@@ -6,6 +6,7 @@ from blocs.services.notifications import without_mail
 from campaigns.demo import pledges as pledges_demo
 from campaigns.demo import review as review_demo
 from campaigns.demo import scoring as scoring_demo
+from campaigns.demo import scoring_scale
 from reports import demo as reports_demo
 from reports.dossiers import demo as dossiers_demo
 
@@ -51,4 +52,4 @@ class Command(BaseCommand):
 
     def app_scales(self):
         # The scoring demo's benchmark cards are written reviewed (``review_demo.scale_layers``).
-        return [pledges_demo.seed_scale, scoring_demo.seed_scale]
+        return [pledges_demo.seed_scale, scoring_scale.seed_scale]
