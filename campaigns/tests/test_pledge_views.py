@@ -121,7 +121,7 @@ def test_wrong_method_is_refused(client, world, index):
 def test_matrix_covers_every_pledge_view(world):
     views, _code, _year = _views(world)
     names = {f"campaigns:{name}" for name, *_rest in views}
-    assert names == url_names_of("campaigns.views.pledges")
+    assert names == url_names_of("campaigns.views.pledges", "campaigns.views.campaigns")
 
 
 def _url(w, name, *extra):

@@ -1,17 +1,26 @@
 from django.urls import path
 
+from campaigns.views import campaigns as campaign_views
 from campaigns.views import pledges as views
 
 TERM = "blocs/<slug:bloc_code>/<int:year>/"
 
 urlpatterns = [
-    path(TERM + "campaigns/", views.campaign_list, name="campaign_list"),
-    path(TERM + "campaigns/new/", views.campaign_create, name="campaign_create"),
-    path(TERM + "campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
-    path(TERM + "campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="campaign_edit"),
+    path(TERM + "campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path(TERM + "campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path(
+        TERM + "campaigns/<int:campaign_id>/",
+        campaign_views.campaign_detail,
+        name="campaign_detail",
+    ),
+    path(
+        TERM + "campaigns/<int:campaign_id>/edit/",
+        campaign_views.campaign_edit,
+        name="campaign_edit",
+    ),
     path(
         TERM + "campaigns/<int:campaign_id>/attachments/<int:attachment_id>/",
-        views.campaign_attachment,
+        campaign_views.campaign_attachment,
         name="campaign_attachment",
     ),
     path(TERM + "pledge/", views.pledge_detail, name="pledge_detail"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,21 +12,13 @@ from blocs.access import get_term_for_user, require
 from blocs.auth import client_ip
 from blocs.models import AgencyRole, Membership
 from campaigns.forms.pledges import (
-    CampaignForm,
     PledgeDraftForm,
     PledgeReviseForm,
     PledgeSignForm,
     TitleRegistrationForm,
 )
-from campaigns.models import Campaign, Pledge, PledgeSignature, TitleRegistration
+from campaigns.models import Pledge, PledgeSignature, TitleRegistration
 from campaigns.services import pledges as services
-
-
-def _get_campaign(term, campaign_id) -> Campaign:
-    try:
-        return Campaign.objects.select_related("term__bloc").get(term=term, pk=campaign_id)
-    except Campaign.DoesNotExist:
-        raise Http404(_("Không tìm thấy phong trào này.")) from None
 
 
 def _back_to_pledge(term):
@@ -58,107 +50,6 @@ def _registrable_agencies(access, current):
     if access.can_manage:
         return agencies
     return [a for a in agencies if access.can_draft_for(a.pk)]
-
-
-# Campaigns ------------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def campaign_list(request, bloc_code, year):
-    """The year's campaigns and a summary of its pledge (the "Phong trào & giao ước" tab)."""
-    term, access = get_term_for_user(request, bloc_code, year)
-    campaigns = Campaign.objects.filter(term=term).prefetch_related("attachments")
-    pledge = services.current_pledge(term)
-    signed = pledge.signatures.count() if pledge else 0
-    return render(
-        request,
-        "campaigns/campaign_list.html",
-        {
-            "term": term,
-            "access": access,
-            "campaigns": campaigns,
-            "pledge": pledge,
-            "signed_count": signed,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def campaign_create(request, bloc_code, year):
-    term, access = get_term_for_user(request, bloc_code, year, write=True)
-    form = CampaignForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        uploaded = data.pop("attachment", None)
-        campaign = services.save_campaign(
-            term=term, by=request.user, files=[uploaded] if uploaded else [], **data
-        )
-        messages.success(request, _("Đã phát động phong trào “%(t)s”.") % {"t": campaign.title})
-        return redirect(campaign)
-    return render(
-        request,
-        "campaigns/campaign_form.html",
-        {"term": term, "access": access, "form": form, "campaign": None},
-    )
-
-
-@login_required
-@require_GET
-def campaign_detail(request, bloc_code, year, campaign_id):
-    term, access = get_term_for_user(request, bloc_code, year)
-    campaign = _get_campaign(term, campaign_id)
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {"term": term, "access": access, "campaign": campaign},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def campaign_edit(request, bloc_code, year, campaign_id):
-    term, access = get_term_for_user(request, bloc_code, year, write=True)
-    campaign = _get_campaign(term, campaign_id)
-    initial = {
-        "kind": campaign.kind,
-        "title": campaign.title,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-        "content": campaign.content,
-    }
-    form = CampaignForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        uploaded = data.pop("attachment", None)
-        services.save_campaign(
-            term=term,
-            by=request.user,
-            campaign=campaign,
-            files=[uploaded] if uploaded else [],
-            **data,
-        )
-        messages.success(request, _("Đã lưu phong trào."))
-        return redirect(campaign)
-    return render(
-        request,
-        "campaigns/campaign_form.html",
-        {"term": term, "access": access, "form": form, "campaign": campaign},
-    )
-
-
-@login_required
-@require_GET
-def campaign_attachment(request, bloc_code, year, campaign_id, attachment_id):
-    term, _access = get_term_for_user(request, bloc_code, year)
-    campaign = _get_campaign(term, campaign_id)
-    attachment = campaign.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404(_("Không tìm thấy tệp đính kèm."))
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
 
 
 # Pledge ---------------------------------------------------------------------------------------
